@@ -1,0 +1,362 @@
+"""``mmpsi-variants filter``: the variants of each sample that lie in the panel genes.
+
+Read -> restrict to panel regions through the index -> split and normalise -> per-sample calls
+-> gene notes -> JSON and TSV per sample.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .calls import UNKNOWN_SEX, FormatFields, sample_call
+from .contigs import ContigMap, detect_build, get_build
+from .errors import ContigError, InputFileError
+from .genemodels import GeneModels, load_gene_models
+from .normalize import Reference, split_record
+from .notes import gene_notes
+from .outputs import AtomicOutputs, tsv_text, unique_filenames
+from .panel import Panel, load_panel
+from .pedigree import read_ped
+from .provenance import describe_input
+from .regions import (
+    DEFAULT_PADDING,
+    IntervalIndex,
+    load_panel_models,
+    merge_intervals,
+    panel_regions,
+)
+from .vcf_io import VariantFile
+
+log = logging.getLogger("mmpsi_variants")
+
+DISCLAIMER = (
+    "For research use only. Not validated for clinical diagnosis; confirm findings in an "
+    "accredited laboratory before any clinical decision."
+)
+
+
+@dataclass
+class FilterOptions:
+    vcf: str
+    genes: str | None = None
+    reference: str | None = None
+    panel: str | None = None
+    no_panel: bool = False
+    tiers: tuple[str, ...] = ("core", "extended")
+    padding: int = DEFAULT_PADDING
+    samples: tuple[str, ...] = ()
+    ped: str | None = None
+    build: str = "auto"
+    include_filtered: bool = False
+    outdir: str = "."
+
+
+@dataclass
+class FilterResult:
+    outputs: list[Path]
+    samples: list[str]
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Warnings:
+    """Warn once per kind, and keep the text for the JSON."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        self.messages.append(message)
+        log.warning(message)
+
+
+def _fetch_panel_records(vf: VariantFile, regions, vcf_contigs: ContigMap):
+    """Records overlapping the merged panel regions, each once, in the VCF's contig order."""
+    merged = merge_intervals(regions)
+    order = {name: i for i, name in enumerate(vf.header.contigs)}
+    jobs = []
+    for chrom, intervals in merged.items():
+        name = vcf_contigs.get(chrom)
+        if name is not None:
+            jobs += [(name, s, e) for s, e in intervals]
+    jobs.sort(key=lambda j: (order.get(j[0], len(order)), j[1]))
+    for name, start, end in jobs:
+        for record in vf.fetch(name, start, end):
+            # A record starting before this interval was already read with the previous one
+            # when it overlaps both.
+            if start > record.POS and _overlaps_previous(jobs, name, start, record):
+                continue
+            yield record
+
+
+def _overlaps_previous(jobs, name, start, record) -> bool:
+    rec_start = record.POS
+    return any(n == name and e >= rec_start and s < start for n, s, e in jobs)
+
+
+def run_filter(opts: FilterOptions) -> FilterResult:
+    warn = _Warnings()
+    if not opts.no_panel and not opts.genes:
+        raise InputFileError(
+            "--genes is required to find the panel genes; pass gene models (GFF3/GTF), "
+            "or use --no-panel to keep every variant",
+            path=opts.vcf,
+        )
+    with tempfile.TemporaryDirectory(prefix="mmpsi-filter-") as work:
+        vf = VariantFile(opts.vcf, Path(work), indexed=not opts.no_panel)
+        try:
+            return _run(opts, vf, warn)
+        finally:
+            vf.close()
+
+
+def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
+    if not vf.samples:
+        raise InputFileError(
+            "the VCF has no sample columns; expected genotypes for at least one sample",
+            path=opts.vcf,
+        )
+    sample_idx = vf.sample_indices(list(opts.samples))
+    samples = [vf.samples[i] for i in sample_idx]
+
+    panel: Panel | None = None
+    models: GeneModels | None = None
+    if not opts.no_panel:
+        panel = load_panel(opts.panel).select_tiers(opts.tiers)
+        models = load_panel_models(opts.genes, panel)
+    elif opts.genes:
+        # Spans are enough to name the gene; exon structure is not kept in memory.
+        models = load_gene_models(opts.genes, want=lambda g: False)
+    regions = panel_regions(panel, models, opts.padding) if panel else []
+
+    vcf_contigs = ContigMap(vf.header.contigs)
+    if regions:
+        vcf_contigs.require_overlap(
+            [r.chrom for r in regions],
+            what="panel genes'",
+            path=opts.genes,
+            target=f"the VCF {opts.vcf}",
+        )
+        absent = sorted({r.symbol for r in regions if vcf_contigs.get(r.chrom) is None})
+        if absent:
+            warn(
+                f"the VCF has no contig for panel gene(s) {', '.join(absent)}; none can be reported"
+            )
+
+    reference = Reference(opts.reference) if opts.reference else None
+    if reference is not None:
+        missing = [c for c in vf.header.contigs if reference.contigs.get(c) is None]
+        if missing and len(missing) == len(vf.header.contigs):
+            raise ContigError(
+                f"none of the VCF's contigs ({', '.join(missing[:5])}) is in the reference "
+                f"(its contigs: {', '.join(reference.fasta.references[:5])})",
+                path=opts.reference,
+            )
+        if missing:
+            warn(
+                f"{len(missing)} VCF contig(s) are not in the reference "
+                f"({', '.join(missing[:5])}); their indels are not left-aligned"
+            )
+
+    ped = read_ped(opts.ped) if opts.ped else None
+    sexes = {s: (ped.sex_of(s) if ped else UNKNOWN_SEX) for s in samples}
+    if ped:
+        absent = [s for s in samples if s not in ped.individuals]
+        if absent:
+            warn(
+                "sample(s) not in the PED, treated as unrelated and of unknown sex: "
+                + ", ".join(absent)
+            )
+    build = (
+        get_build(opts.build)
+        if opts.build != "auto"
+        else detect_build(vf.header.contigs, vf.header.reference)
+    )
+    if (
+        build.name == "unknown"
+        and any(ContigMap(vf.header.contigs).get(x) for x in ("chrX", "X"))
+        and any(s == "male" for s in sexes.values())
+    ):
+        warn(
+            "genome build not recognised from the VCF header, so no pseudoautosomal region is "
+            "assumed on chrX; pass --build GRCh38 or GRCh37 for real human data"
+        )
+
+    gene_index = IntervalIndex(regions if regions else (models.genes if models else []))
+    gm_contigs = ContigMap(
+        {r.chrom for r in regions} if regions else (models.contigs if models else [])
+    )
+    notes_by_gene = {r.panel_gene.hgnc_id: gene_notes(panel, r.panel_gene) for r in regions}
+    format_ids = vf.header.format_ids
+
+    per_sample: dict[str, list[dict]] = {s: [] for s in samples}
+    counts: Counter[str] = Counter()
+    first_mismatch = None
+    records = _fetch_panel_records(vf, regions, vcf_contigs) if regions else vf.fetch_all()
+    for record in records:
+        counts["records"] += 1
+        filt = record.FILTER
+        passed = filt is None or filt == "PASS"
+        if not passed and not opts.include_filtered:
+            counts["dropped_filter"] += 1
+            continue
+        alleles = split_record(record.CHROM, record.POS, record.REF, record.ALT, reference)
+        if not alleles:
+            continue
+        if alleles[0].ref_mismatch:
+            counts["ref_mismatch"] += 1
+            first_mismatch = first_mismatch or alleles[0].original
+        ff = None
+        for allele in alleles:
+            gm_chrom = gm_contigs.get(allele.chrom) or allele.chrom
+            end = allele.pos + max(len(allele.ref), 1) - 1
+            hits = gene_index.overlapping(gm_chrom, allele.pos, end)
+            if regions and not hits:
+                counts["dropped_outside_panel"] += 1
+                continue
+            hit = min(hits, key=lambda h: _distance(h, allele.pos)) if hits else None
+            if ff is None:
+                ff = FormatFields(record, format_ids)
+            for i, sample in zip(sample_idx, samples, strict=True):
+                call = sample_call(
+                    ff,
+                    i,
+                    sample,
+                    allele.allele_index,
+                    allele.chrom,
+                    allele.pos,
+                    sexes[sample],
+                    build,
+                )
+                if call is None:
+                    continue
+                counts["calls_kept"] += 1
+                per_sample[sample].append(
+                    _variant_entry(allele, call, hit, filt, record, notes_by_gene)
+                )
+    if counts["ref_mismatch"]:
+        warn(
+            f"{counts['ref_mismatch']} record(s) have a REF allele that does not match the "
+            f"reference (first: {first_mismatch}); they are flagged 'ref_mismatch' and not shifted"
+        )
+
+    inputs = [describe_input("vcf", opts.vcf, vf.header.source, vf.header.file_date)]
+    if opts.genes:
+        meta = models.metadata if models else {}
+        inputs.append(
+            describe_input(
+                "gene_models",
+                opts.genes,
+                meta.get("genome-build") or meta.get("genome-version"),
+                meta.get("genebuild-last-updated") or meta.get("date"),
+            )
+        )
+    if opts.reference:
+        inputs.append(describe_input("reference", opts.reference))
+    if panel:
+        inputs.append(describe_input("panel", panel.path, f"{panel.id} {panel.version}"))
+    if opts.ped:
+        inputs.append(describe_input("pedigree", opts.ped))
+
+    settings = {
+        "panel": None if opts.no_panel else panel.id,
+        "tiers": list(opts.tiers) if panel else None,
+        "padding": opts.padding if panel else None,
+        "build": build.name,
+        "include_filtered": opts.include_filtered,
+        "normalised_against_reference": reference is not None,
+    }
+    panel_genes = [
+        {
+            "symbol": r.symbol,
+            "hgnc_id": r.panel_gene.hgnc_id,
+            "tier": r.panel_gene.tier,
+            "model_gene_id": r.gene.id,
+            "chrom": r.chrom,
+            "start": r.gene.start,
+            "end": r.gene.end,
+        }
+        for r in regions
+    ]
+    stems = unique_filenames(samples)
+    with AtomicOutputs(opts.outdir) as out:
+        for sample in samples:
+            variants = per_sample[sample]
+            doc = {
+                "sample": sample,
+                "sex": sexes[sample],
+                "tool": "mmpsi-variants",
+                "tool_version": __version__,
+                "disclaimer": DISCLAIMER,
+                "inputs": inputs,
+                "settings": settings,
+                "panel_genes": panel_genes if panel else None,
+                "summary": {
+                    "records_read": counts["records"],
+                    "records_failing_filter": counts["dropped_filter"],
+                    "variants": len(variants),
+                },
+                "warnings": warn.messages,
+                "variants": variants,
+            }
+            out.add_json(f"{stems[sample]}.variants.json", doc)
+            out.add(f"{stems[sample]}.variants.tsv", tsv_text(sample, variants))
+        written = out.commit()
+    if reference is not None:
+        reference.close()
+    return FilterResult(written, samples, dict(counts), warn.messages)
+
+
+def _distance(item, pos: int) -> int:
+    # Inside the gene proper beats inside the padding only.
+    gene = getattr(item, "gene", item)
+    if gene.start <= pos <= gene.end:
+        return 0
+    return min(abs(pos - gene.start), abs(pos - gene.end))
+
+
+def _variant_entry(allele, call, hit, filt, record, notes_by_gene) -> dict:
+    pg = getattr(hit, "panel_gene", None)
+    gene = getattr(hit, "gene", hit)
+    flags = []
+    if allele.ref_mismatch:
+        flags.append("ref_mismatch")
+    if allele.n_alts > 1:
+        flags.append("multiallelic_split")
+    if allele.changed and (allele.pos != record.POS or allele.ref != record.REF.upper()):
+        flags.append("normalised")
+    return {
+        "chrom": allele.chrom,
+        "pos": allele.pos,
+        "ref": allele.ref,
+        "alt": allele.alt,
+        "id": record.ID,
+        "gene": pg.symbol if pg else (gene.symbol if gene else None),
+        "hgnc_id": pg.hgnc_id if pg else (gene.hgnc_id if gene else None),
+        "transcript": None,
+        "consequence": None,
+        "hgvs_c": None,
+        "hgvs_p": None,
+        "genotype": call.genotype,
+        "zygosity": call.zygosity,
+        "depth": call.depth,
+        "allele_fraction": call.allele_fraction,
+        "alt_depth": call.alt_depth,
+        "genotype_quality": call.genotype_quality,
+        "phased": call.phased,
+        "phase_set": call.phase_set,
+        "quality": None if record.QUAL is None else round(float(record.QUAL), 2),
+        "filter": "PASS" if filt is None else filt,
+        "flags": flags,
+        "original": allele.original if allele.changed else None,
+        "gnomad_af": None,
+        "clinvar": None,
+        "inheritance": None,
+        "acmg": None,
+        "notes": notes_by_gene.get(pg.hgnc_id, []) if pg else [],
+    }

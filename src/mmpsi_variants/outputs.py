@@ -1,0 +1,141 @@
+"""Writing per-sample results: JSON (the contract) and TSV (for people and spreadsheets).
+
+Nothing is half-written: every file goes to a temporary name in the output directory first, and
+all of them are renamed into place only when every one was written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .notes import notes_summary
+
+TSV_COLUMNS = [
+    "sample",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "gene",
+    "hgnc_id",
+    "transcript",
+    "consequence",
+    "hgvs_c",
+    "hgvs_p",
+    "genotype",
+    "zygosity",
+    "depth",
+    "allele_fraction",
+    "genotype_quality",
+    "filter",
+    "gnomad_af",
+    "clinvar",
+    "inheritance",
+    "acmg_classification",
+    "acmg_points",
+    "treatment_notes",
+    "original",
+]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str) -> str:
+    """A sample name made safe to use as a file name: no path separators, no leading dot."""
+    cleaned = _UNSAFE.sub("_", name).strip("._-")
+    return cleaned[:100] or "sample"
+
+
+def unique_filenames(samples: list[str]) -> dict[str, str]:
+    """Safe, distinct file stems for every sample (``a/b`` and ``a_b`` must not collide)."""
+    used: set[str] = set()
+    out = {}
+    for s in samples:
+        stem = base = safe_filename(s)
+        n = 2
+        while stem.lower() in used:
+            stem = f"{base}_{n}"
+            n += 1
+        used.add(stem.lower())
+        out[s] = stem
+    return out
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "&".join(str(v) for v in value) if value else ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = str(value)
+    # Tabs and newlines from a VCF field must not break the table.
+    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def tsv_text(sample: str, variants: list[dict]) -> str:
+    lines = ["\t".join(TSV_COLUMNS)]
+    for v in variants:
+        acmg = v.get("acmg") or {}
+        clinvar = v.get("clinvar") or {}
+        row = {
+            **v,
+            "sample": sample,
+            "filter": v.get("filter"),
+            "clinvar": clinvar.get("significance") if isinstance(clinvar, dict) else clinvar,
+            "inheritance": ",".join(v["inheritance"]) if v.get("inheritance") else None,
+            "acmg_classification": acmg.get("classification"),
+            "acmg_points": acmg.get("points"),
+            "treatment_notes": notes_summary(v.get("notes") or []),
+        }
+        lines.append("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+class AtomicOutputs:
+    """Collect files, then put all of them in place at once with :meth:`commit`."""
+
+    def __init__(self, outdir: str | Path):
+        self.outdir = Path(outdir)
+        self._pending: list[tuple[Path, Path]] = []
+
+    def add(self, name: str, text: str) -> Path:
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        final = self.outdir / name
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.outdir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        self._pending.append((Path(tmp), final))
+        return final
+
+    def add_json(self, name: str, data: dict) -> Path:
+        return self.add(name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+    def commit(self) -> list[Path]:
+        done = []
+        for tmp, final in self._pending:
+            os.replace(tmp, final)
+            done.append(final)
+        self._pending.clear()
+        return done
+
+    def discard(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.discard()
+        return False

@@ -1,0 +1,31 @@
+"""Shared fixtures: paths to the bundled demo and real data, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mmpsi_variants.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "resources" / "demo"
+DATA = Path(__file__).resolve().parent / "data"
+REAL = DATA / "realdata"
+
+
+def needs_tool(name: str):
+    return pytest.mark.skipif(shutil.which(name) is None, reason=f"{name} not installed")
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return _run
