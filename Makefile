@@ -31,16 +31,18 @@ tools:
 demo: setup
 	$(BIN)/mmpsi-variants filter $(DEMO)/demo.vcf.gz \
 		--genes $(DEMO)/genes.gff3 --reference $(DEMO)/genome.fa \
-		--ped $(DEMO)/demo.ped --outdir $(OUT)
+		--ped $(DEMO)/demo.ped --build none --outdir $(OUT)
 	@echo "Demo results are in $(OUT)/ (one <sample>.variants.json and .tsv per sample)"
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench resources
+	$(BIN)/ruff format --check src tests bench resources
+	$(BIN)/snakefmt --check Snakefile workflow/
+	$(BIN)/snakemake --lint --quiet all
 
 format: setup
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench resources
+	$(BIN)/ruff check --fix src tests bench resources
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code under test.
 test: setup lint

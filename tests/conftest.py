@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"
 DATA = Path(__file__).resolve().parent / "data"
 REAL = DATA / "realdata"
+
+
+def demo_vcf_text() -> str:
+    with gzip.open(DEMO / "demo.vcf.gz", "rt") as fh:
+        return fh.read()
 
 
 def needs_tool(name: str):

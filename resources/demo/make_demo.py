@@ -25,7 +25,8 @@ import tempfile
 import pysam
 
 SEED = "mmpsi-demo-v1"
-OUT = os.path.dirname(os.path.abspath(__file__))
+# MMPSI_DEMO_OUT lets the tests regenerate into a scratch folder and compare byte for byte.
+OUT = os.environ.get("MMPSI_DEMO_OUT") or os.path.dirname(os.path.abspath(__file__))
 
 FLANK = 6000  # bp of random sequence at each contig end and between genes
 BACKGROUND = 24000  # off-panel, gene-free stretch on chr1
@@ -133,7 +134,13 @@ EXTENDED = [
     ("KCNT2", "chr1", "-", "HGNC:18866", "potassium sodium-activated channel subfamily T member 2"),
     ("SCN3A", "chr2", "-", "HGNC:10590", "sodium voltage-gated channel alpha subunit 3"),
     ("QARS1", "chr3", "-", "HGNC:9751", "glutaminyl-tRNA synthetase 1"),
-    ("HCN1", "chr5", "-", "HGNC:4845", "hyperpolarization activated cyclic nucleotide gated potassium channel 1"),
+    (
+        "HCN1",
+        "chr5",
+        "-",
+        "HGNC:4845",
+        "hyperpolarization activated cyclic nucleotide gated potassium channel 1",
+    ),
     ("BRAT1", "chr7", "-", "HGNC:21701", "BRCA1 associated ATM activator 1"),
     ("SLC25A22", "chr11", "-", "HGNC:19954", "solute carrier family 25 member 22"),
     ("SCN8A", "chr12", "+", "HGNC:10596", "sodium voltage-gated channel alpha subunit 8"),
@@ -276,8 +283,11 @@ def build_core(spec: dict, index: int) -> Gene:
             before = rank - 1 - spec["nc5"]
             lo = 3 * codon + MARGIN - alt_len
             s = rng.randint(lo, 3 * (codon - 1) - MARGIN)
-            parts = split_total(rng, s, before) + [alt_len] + split_total(rng, cds_len - s - alt_len,
-                                                                          n_coding - before - 1)
+            parts = (
+                split_total(rng, s, before)
+                + [alt_len]
+                + split_total(rng, cds_len - s - alt_len, n_coding - before - 1)
+            )
         else:
             parts = split_total(rng, cds_len, n_coding)
         assert len(parts) == n_coding and sum(parts) == cds_len, spec["symbol"]
@@ -289,7 +299,9 @@ def build_core(spec: dict, index: int) -> Gene:
         if ok:
             break
         if "parts" in spec or "guide" in spec:
-            raise SystemExit(f"{spec['symbol']}: fixed exon lengths violate the variant constraints")
+            raise SystemExit(
+                f"{spec['symbol']}: fixed exon lengths violate the variant constraints"
+            )
     else:
         raise SystemExit(f"{spec['symbol']}: no valid exon layout")
 
@@ -425,7 +437,10 @@ def validate(g: Gene) -> None:
         cds = tx.cds()
         prot = translate(cds)
         assert len(cds) % 3 == 0, (g.symbol, tx.tid)
-        assert cds.startswith("ATG") and prot.endswith("*") and "*" not in prot[:-1], (g.symbol, tx.tid)
+        assert cds.startswith("ATG") and prot.endswith("*") and "*" not in prot[:-1], (
+            g.symbol,
+            tx.tid,
+        )
         for a, b in zip(tx.exons, tx.exons[1:]):
             intron = g.pre[a[1] + 1 : b[0]]
             assert intron.startswith("GT") and intron.endswith("AG"), (g.symbol, tx.tid)
@@ -590,7 +605,9 @@ def plant(genes, contigs, background):
         ga, gb = sorted((g.t_to_g(tx.c_to_t(c1)), g.t_to_g(tx.c_to_t(c2))))
         seq = contigs[g.chrom]
         pos, ref, alt = left_align(seq, ga - 1, seq[ga - 2 : gb], seq[ga - 2])
-        A[vid] = Allele(vid, g.chrom, pos, ref, alt, sym, tx.vid, consequence, f"{tx.vid}:{hg}", hp, purpose)
+        A[vid] = Allele(
+            vid, g.chrom, pos, ref, alt, sym, tx.vid, consequence, f"{tx.vid}:{hg}", hp, purpose
+        )
         return A[vid]
 
     def insertion_c(vid, sym, after_c, ins_t, purpose, consequence):
@@ -615,27 +632,51 @@ def plant(genes, contigs, background):
             gpos = g.t_to_g(tx.c_to_t(after_c + 1))
             vref, valt = seq[gpos - 1], seq[gpos - 1] + revcomp(ins_t)
         pos, ref, alt = left_align(seq, gpos, vref, valt)
-        A[vid] = Allele(vid, g.chrom, pos, ref, alt, sym, tx.vid, consequence, f"{tx.vid}:{hg}", hp, purpose)
+        A[vid] = Allele(
+            vid, g.chrom, pos, ref, alt, sym, tx.vid, consequence, f"{tx.vid}:{hg}", hp, purpose
+        )
         return A[vid]
 
     def offpanel(vid, chrom, pos, purpose):
         ref = contigs[chrom][pos - 1]
         alt = {"A": "G", "G": "A", "C": "T", "T": "C"}[ref]
-        nearest = min(min(abs(pos - g.start), abs(pos - g.end)) for g in genes.values() if g.chrom == chrom)
+        nearest = min(
+            min(abs(pos - g.start), abs(pos - g.end)) for g in genes.values() if g.chrom == chrom
+        )
         assert nearest >= 5000, (vid, nearest)
         A[vid] = Allele(vid, chrom, pos, ref, alt, "", "", "intergenic_variant", "", "", purpose)
         return A[vid]
 
     # 1 KCNT1 de novo missense, codon 474 CGC>TGC
-    snv_c("v01_KCNT1_denovo_missense", "KCNT1", 1420, "T", "C",
-          "de novo missense in the trio proband (PS2); ClinVar has p.Arg474His at the same codon (PM5); "
-          "absent from gnomAD", "missense_variant")
+    snv_c(
+        "v01_KCNT1_denovo_missense",
+        "KCNT1",
+        1420,
+        "T",
+        "C",
+        "de novo missense in the trio proband (PS2); ClinVar has p.Arg474His at the same codon (PM5); "
+        "absent from gnomAD",
+        "missense_variant",
+    )
     # 2 SCN2A codon 1545 GAT>GAA
-    snv_c("v02_SCN2A_missense", "SCN2A", 4635, "A", "T",
-          "missense; ClinVar has the same amino-acid change via GAT>GAG (PS1)", "missense_variant")
+    snv_c(
+        "v02_SCN2A_missense",
+        "SCN2A",
+        4635,
+        "A",
+        "T",
+        "missense; ClinVar has the same amino-acid change via GAT>GAG (PS1)",
+        "missense_variant",
+    )
     # 3 SCN1A 1-bp deletion in an early coding exon (minus strand)
-    deletion_c("v03_SCN1A_frameshift", "SCN1A", 299, 299, "1-bp deletion, frameshift (minus-strand gene)",
-               "frameshift_variant")
+    deletion_c(
+        "v03_SCN1A_frameshift",
+        "SCN1A",
+        299,
+        299,
+        "1-bp deletion, frameshift (minus-strand gene)",
+        "frameshift_variant",
+    )
     # 4a ALDH7A1 splice donor +1 (paternal); 4b missense (maternal)
     _, ref_t = intron_snv("v04a_ALDH7A1_splice_donor", "ALDH7A1", 6, 1, "A", "splice_donor_variant",
                            "canonical splice donor +1 G>A, paternal allele of a compound heterozygote "
@@ -654,25 +695,67 @@ def plant(genes, contigs, background):
     # 7 PCDH19 het missense in a girl; 8 PCDH19 low-fraction stop in a boy
     snv_c("v07_PCDH19_missense", "PCDH19", 1018, "A", "G", "heterozygous missense in a girl (X-linked, female-limited)",
           "missense_variant")  # fmt: skip
-    snv_c("v08_PCDH19_mosaic_stop", "PCDH19", 1798, "T", "C",
-          "stop_gained in a boy as a low allele-fraction het (AD 40,9): possible somatic mosaic", "stop_gained")
+    snv_c(
+        "v08_PCDH19_mosaic_stop",
+        "PCDH19",
+        1798,
+        "T",
+        "C",
+        "stop_gained in a boy as a low allele-fraction het (AD 40,9): possible somatic mosaic",
+        "stop_gained",
+    )
     # 9 common benign synonymous SCN2A; 10 rare synonymous KCNT1 (inherited)
-    snv_c("v09_SCN2A_common_synonymous", "SCN2A", 3000, "A", "G",
-          "common benign synonymous (gnomAD AF ~0.31, ClinVar Benign): BA1", "synonymous_variant")
-    snv_c("v10_KCNT1_rare_synonymous", "KCNT1", 2436, "A", "G",
-          "rare synonymous inherited from the mother (not de novo); gnomAD AC 3", "synonymous_variant")
+    snv_c(
+        "v09_SCN2A_common_synonymous",
+        "SCN2A",
+        3000,
+        "A",
+        "G",
+        "common benign synonymous (gnomAD AF ~0.31, ClinVar Benign): BA1",
+        "synonymous_variant",
+    )
+    snv_c(
+        "v10_KCNT1_rare_synonymous",
+        "KCNT1",
+        2436,
+        "A",
+        "G",
+        "rare synonymous inherited from the mother (not de novo); gnomAD AC 3",
+        "synonymous_variant",
+    )
     # 11 SCN1A deep intronic (+120 into a 480-bp intron)
     g = genes["SCN1A"]
     t = g.mane.exons[11][1] + 120
     ref_t = g.pre[t]
     alt_t = {"A": "G", "G": "A", "C": "T", "T": "C"}[ref_t]
-    intron_snv("v11_SCN1A_deep_intronic", "SCN1A", 12, 120, alt_t, "intron_variant",
-               "deep intronic (120 bp into a 480-bp intron, >= 50 bp from any exon)")
+    intron_snv(
+        "v11_SCN1A_deep_intronic",
+        "SCN1A",
+        12,
+        120,
+        alt_t,
+        "intron_variant",
+        "deep intronic (120 bp into a 480-bp intron, >= 50 bp from any exon)",
+    )
     # 12 SLC12A5 multi-allelic codon 600 CGC -> CAC / CTC
-    snv_c("v12a_SLC12A5_multiallelic_alt1", "SLC12A5", 1799, "A", "G",
-          "first ALT of a multi-allelic record (split by normalisation); in gnomAD", "missense_variant")
-    snv_c("v12b_SLC12A5_multiallelic_alt2", "SLC12A5", 1799, "T", "G",
-          "second ALT of a multi-allelic record (split by normalisation); not in gnomAD", "missense_variant")
+    snv_c(
+        "v12a_SLC12A5_multiallelic_alt1",
+        "SLC12A5",
+        1799,
+        "A",
+        "G",
+        "first ALT of a multi-allelic record (split by normalisation); in gnomAD",
+        "missense_variant",
+    )
+    snv_c(
+        "v12b_SLC12A5_multiallelic_alt2",
+        "SLC12A5",
+        1799,
+        "T",
+        "G",
+        "second ALT of a multi-allelic record (split by normalisation); not in gnomAD",
+        "missense_variant",
+    )
     # 13 PLCB1 in-frame AAA deletion in an A6 run; VCF writes it right-shifted
     deletion_c("v13_PLCB1_homopolymer_inframe_del", "PLCB1", 1501, 1503,
                "in-frame 3-bp deletion in an A6 run, right-shifted in demo.vcf (normalisation left-aligns it); "
@@ -682,14 +765,30 @@ def plant(genes, contigs, background):
           "missense_variant")  # fmt: skip
     # 15 off-panel
     bg = background["chr1"]
-    offpanel("v15a_offpanel_chr1", "chr1", bg[0] + 6000, "off-panel background, >= 5 kb from any gene")
-    offpanel("v15b_offpanel_chr1", "chr1", bg[0] + 14000, "off-panel background, >= 5 kb from any gene")
-    offpanel("v15c_offpanel_chr9", "chr9", genes["KCNT1"].end + 5600, "off-panel, >= 5 kb downstream of KCNT1")
+    offpanel(
+        "v15a_offpanel_chr1", "chr1", bg[0] + 6000, "off-panel background, >= 5 kb from any gene"
+    )
+    offpanel(
+        "v15b_offpanel_chr1", "chr1", bg[0] + 14000, "off-panel background, >= 5 kb from any gene"
+    )
+    offpanel(
+        "v15c_offpanel_chr9",
+        "chr9",
+        genes["KCNT1"].end + 5600,
+        "off-panel, >= 5 kb downstream of KCNT1",
+    )
     # 16 WWOX with missing genotypes
     snv_c("v16_WWOX_missing_gt", "WWOX", 599, "A", "G", "missense in a record where two samples are ./.",
           "missense_variant")  # fmt: skip
     # 17 ALG1 2-bp duplication (frameshift)
-    insertion_c("v17_ALG1_dup_frameshift", "ALG1", 450, "CT", "2-bp duplication, frameshift", "frameshift_variant")
+    insertion_c(
+        "v17_ALG1_dup_frameshift",
+        "ALG1",
+        450,
+        "CT",
+        "2-bp duplication, frameshift",
+        "frameshift_variant",
+    )
     # 18 PRRT2 1-bp dup in a C9 run (like the recurrent c.649dup)
     insertion_c("v18_PRRT2_homopolymer_dup", "PRRT2", 649, "C",
                 "1-bp duplication lengthening a C9 run, like the recurrent PRRT2 c.649dup; frameshift",
@@ -906,7 +1005,9 @@ def write_gtf(genes) -> None:
             for f in feats:
                 ex = f'{tattr}; exon_number "{f["rank"]}"; {ttail}'
                 eid = eids[tx.exons[f["rank"] - 1]]
-                lines.append(row("exon", *f["exon"], ".", f'{ex} exon_id "{eid}"; exon_version "1";{tags}'))
+                lines.append(
+                    row("exon", *f["exon"], ".", f'{ex} exon_id "{eid}"; exon_version "1";{tags}')
+                )
                 if f["cds"]:
                     c0, c1 = f["cds_m"]
                     pattr = f'{ex} protein_id "{pid}"; protein_version "1";{tags}'
@@ -917,11 +1018,22 @@ def write_gtf(genes) -> None:
                     if c0 == 0:
                         lines.append(row("start_codon", *cds_to_g(tx, 0, 2), 0, f"{ex}{tags}"))
                     if c1 == cds_len - 1:
-                        lines.append(row("stop_codon", *cds_to_g(tx, cds_len - 3, cds_len - 1), 0, f"{ex}{tags}"))
+                        lines.append(
+                            row(
+                                "stop_codon",
+                                *cds_to_g(tx, cds_len - 3, cds_len - 1),
+                                0,
+                                f"{ex}{tags}",
+                            )
+                        )
                 if f["utr5"]:
-                    utr_rows.append(row("five_prime_utr", *f["utr5"], ".", f"{tattr}; {ttail}{tags}"))
+                    utr_rows.append(
+                        row("five_prime_utr", *f["utr5"], ".", f"{tattr}; {ttail}{tags}")
+                    )
                 if f["utr3"]:
-                    utr_rows.append(row("three_prime_utr", *f["utr3"], ".", f"{tattr}; {ttail}{tags}"))
+                    utr_rows.append(
+                        row("three_prime_utr", *f["utr3"], ".", f"{tattr}; {ttail}{tags}")
+                    )
             lines.extend(utr_rows)
     write(os.path.join(OUT, "genes.gtf"), "\n".join(lines) + "\n")
 
@@ -1095,7 +1207,10 @@ CLINVAR_INFO = [
 
 # Real NCBI Gene IDs (KCNT1 57582, SCN2A 6326, SCN1A 6323, ALDH7A1 501).
 GENE_IDS = {"KCNT1": 57582, "SCN2A": 6326, "SCN1A": 6323, "ALDH7A1": 501}
-SO_MC = {"missense_variant": "SO:0001583|missense_variant", "synonymous_variant": "SO:0001819|synonymous_variant"}
+SO_MC = {
+    "missense_variant": "SO:0001583|missense_variant",
+    "synonymous_variant": "SO:0001819|synonymous_variant",
+}
 
 
 def write_clinvar(A, genes, contigs, tmpdir) -> list[dict]:
@@ -1119,7 +1234,9 @@ def write_clinvar(A, genes, contigs, tmpdir) -> list[dict]:
         alt = alt_t if g.strand == "+" else revcomp(alt_t)
         csq, hp = p_missense(tx, c, alt_t)
         hc = f"{tx.vid}:c.{c}{g.pre[t]}>{alt_t}"
-        return dict(chrom=g.chrom, pos=pos, ref=ref, alt=alt, gene=sym, csq=csq, hgvs_c=hc, hgvs_p=hp)
+        return dict(
+            chrom=g.chrom, pos=pos, ref=ref, alt=alt, gene=sym, csq=csq, hgvs_c=hc, hgvs_p=hp
+        )
 
     def from_allele(vid):
         a = A[vid]
@@ -1167,7 +1284,9 @@ def write_clinvar(A, genes, contigs, tmpdir) -> list[dict]:
             f"ORIGIN={r['origin']}",
         ]
         r["vcv"] = 9800000 + n
-        body.append(f"{r['chrom']}\t{r['pos']}\t{r['vcv']}\t{r['ref']}\t{r['alt']}\t.\t.\t{';'.join(fields)}")
+        body.append(
+            f"{r['chrom']}\t{r['pos']}\t{r['vcv']}\t{r['ref']}\t{r['alt']}\t.\t.\t{';'.join(fields)}"
+        )
     bgzip_and_index("\n".join(head + body) + "\n", os.path.join(OUT, "clinvar.demo.vcf.gz"), tmpdir)
     return recs
 
@@ -1231,7 +1350,9 @@ def write_readme(genes, contigs, A, records, gnomad, clinvar) -> None:
                    for f, s, p, m, sx, ph in SAMPLES]  # fmt: skip
     var_rows = []
     for chrom, pos, ref, alts, filt, carriers, ids in records:
-        gts = ", ".join(f"{s} {carriers[s][0]}" for s in NAMES if s in carriers and carriers[s][0] != "0/0")
+        gts = ", ".join(
+            f"{s} {carriers[s][0]}" for s in NAMES if s in carriers and carriers[s][0] != "0/0"
+        )
         for vid in ids:
             a = A[vid]
             shown = f"{chrom}:{pos} {ref}>{','.join(alts)}"
@@ -1330,7 +1451,7 @@ Notes:
 - EIMFS05 (boy) has the ATP7A stop_gained written `1/1` (GATK without ploidy on chrX): truth
   zygosity `hemizygous`. EIMFS07 (boy) has the PCDH19 stop_gained as `0/1` with AD 40,9: truth
   zygosity stays `heterozygous` (possible mosaic).
-- The demo chrX is only {sizes['chrX']:,} bp long, so every position on it lies inside the GRCh37/GRCh38
+- The demo chrX is only {sizes["chrX"]:,} bp long, so every position on it lies inside the GRCh37/GRCh38
   PAR1 coordinates; treat the demo genome as its own build with no pseudoautosomal region.
 - In `truth_calls.tsv`, `expected_kept` is about the panel/FILTER step only: `off_panel` rows (no
   gene, consequence `intergenic_variant`) and `filter_failed` rows (FILTER=LowQual) must be dropped;

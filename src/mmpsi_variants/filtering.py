@@ -178,7 +178,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         else detect_build(vf.header.contigs, vf.header.reference)
     )
     if (
-        build.name == "unknown"
+        opts.build == "auto"
+        and build.name == "unknown"
         and any(ContigMap(vf.header.contigs).get(x) for x in ("chrX", "X"))
         and any(s == "male" for s in sexes.values())
     ):

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -148,7 +149,8 @@ def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
             )
         data = workdir / "input.vcf.gz"
         _recompress(path, kind, data)
-    index = workdir / "input.csi"
+    # VCF gets a TBI (cyvcf2 loads only TBI through set_index); BCF needs CSI.
+    index = workdir / ("input.csi" if kind.format == "bcf" else "input.tbi")
     if kind.format == "bcf":
         bcftools = shutil.which("bcftools")
         if not bcftools:
@@ -167,7 +169,7 @@ def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
         return data, index
     with captured_stderr() as err:
         try:
-            pysam.tabix_index(str(data), preset="vcf", index=str(index), csi=True, force=True)
+            pysam.tabix_index(str(data), preset="vcf", index=str(index), force=True)
             failed = False
         except (OSError, ValueError):
             failed = True
@@ -212,10 +214,11 @@ class VariantFile:
 
     def __init__(self, path: str | Path, workdir: Path, indexed: bool = True):
         self.path = Path(path)
+        self.kind = sniff(self.path)
+        self._tabix = None
         if indexed:
             self.data, self.index = prepare_indexed(self.path, workdir)
         else:
-            sniff(self.path)
             self.data, self.index = self.path, None
         with captured_stderr() as err:
             try:
@@ -259,9 +262,12 @@ class VariantFile:
     def _records(self, iterable, where: str) -> Iterator:
         last = where
         try:
-            for record in iterable:
-                last = f"{record.CHROM}:{record.POS}"
-                yield record
+            with warnings.catch_warnings():
+                # cyvcf2 warns about every empty region; an empty panel gene is normal.
+                warnings.filterwarnings("ignore", message="no intervals found")
+                for record in iterable:
+                    last = f"{record.CHROM}:{record.POS}"
+                    yield record
         except Exception as exc:  # htslib read errors surface as plain exceptions
             raise VcfError(
                 f"cannot read the record after {last} ({exc}); the file may be corrupt",
@@ -270,10 +276,50 @@ class VariantFile:
             ) from None
 
     def fetch(self, chrom: str, start: int, end: int) -> Iterator:
-        """Records overlapping chrom:start-end (1-based inclusive)."""
+        """Records overlapping chrom:start-end (1-based inclusive).
+
+        htslib silently skips a text record it cannot parse during a region query, which
+        would lose a variant without a word; the raw lines of the region are checked first.
+        """
         if self.index is None:
             raise RuntimeError("fetch() needs a VariantFile opened with indexed=True")
-        return self._records(self._vcf(f"{chrom}:{start}-{end}"), f"{chrom}:{start}")
+        expected = self._check_raw_lines(chrom, start, end)
+        records = list(self._records(self._vcf(f"{chrom}:{start}-{end}"), f"{chrom}:{start}"))
+        if expected is not None and len(records) != len(expected):
+            parsed = {(r.CHROM, r.POS) for r in records}
+            bad = next((k for k in expected if k not in parsed), expected[0])
+            raise VcfError(
+                "htslib cannot parse this record; expected a valid VCF data line",
+                path=str(self.path),
+                where=f"record {bad[0]}:{bad[1]}",
+            )
+        return iter(records)
+
+    def _check_raw_lines(self, chrom: str, start: int, end: int) -> list | None:
+        if self.kind.format != "vcf":
+            return None  # BCF is binary; htslib validated it when it was written
+        if self._tabix is None:
+            self._tabix = pysam.TabixFile(str(self.data), index=str(self.index))
+            self._tabix_contigs = set(self._tabix.contigs)
+        if chrom not in self._tabix_contigs:
+            return []
+        n_cols = 9 + len(self.samples) if self.samples else 8
+        keys = []
+        for line in self._tabix.fetch(chrom, max(0, start - 1), end):
+            cols = line.split("\t")
+            where = f"record {cols[0]}:{cols[1]}" if len(cols) > 1 else f"a line in {chrom}"
+            if len(cols) != n_cols:
+                raise VcfError(
+                    f"expected {n_cols} tab-separated columns, found {len(cols)}",
+                    path=str(self.path),
+                    where=where,
+                )
+            if not cols[1].isdigit():
+                raise VcfError(
+                    f"POS {cols[1]!r} is not a positive integer", path=str(self.path), where=where
+                )
+            keys.append((cols[0], int(cols[1])))
+        return keys
 
     def fetch_all(self) -> Iterator:
         """Every record, streamed in file order."""
@@ -281,6 +327,8 @@ class VariantFile:
 
     def close(self) -> None:
         self._vcf.close()
+        if self._tabix is not None:
+            self._tabix.close()
 
 
 def _lengths(vcf: VCF) -> list[int]:

@@ -1,0 +1,302 @@
+"""Benchmarks of `mmpsi-variants filter`, as ratios against runs made in the same session.
+
+    make bench            (or: .venv/bin/python bench/run_bench.py [--records N])
+
+Generates, once, under bench/work/: a synthetic reference (chr1..chr22, chrX), gene models
+holding every panel gene plus decoy genes, and a single-sample VCF of N records (default
+5,000,000). Then prints:
+
+1. indexed input: filter on the big indexed VCF against filter on a VCF holding only the same
+   panel records. Target <= 1.3x: the cost must not grow with the file.
+2. unindexed bgzipped input: filter against `bcftools view -T panel.bed | bcftools csq -p a`,
+   the nearest peer pipeline. Target <= 1.0x.
+3. peak memory (max RSS) of filter on the big and the small file: it must not grow with the VCF.
+
+Timings are the best of --repeat runs; nothing here is asserted in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pysam
+
+from mmpsi_variants.panel import load_panel
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+BIN = Path(sys.executable).parent
+CONTIGS = [f"chr{i}" for i in range(1, 23)] + ["chrX"]
+CONTIG_LENGTH = 10_000_000
+GENE_SPAN = 1_700  # with 1 kb padding each side, ~2,000 panel records at this density
+DECOY_GENES = 2_000
+SEED = 20261122
+FORMAT_VERSION = "4"  # bump to regenerate the inputs
+
+
+def _bases(rng: random.Random, n: int) -> bytes:
+    table = bytes.maketrans(bytes(range(256)), b"ACGT" * 64)
+    return rng.randbytes(n).translate(table)
+
+
+def make_reference(path: Path, rng: random.Random) -> dict[str, bytes]:
+    seqs = {}
+    with open(path, "wb") as fh:
+        for name in CONTIGS:
+            seq = _bases(rng, CONTIG_LENGTH)
+            seqs[name] = seq
+            fh.write(f">{name} synthetic benchmark contig\n".encode())
+            fh.write(b"\n".join(seq[i : i + 60] for i in range(0, len(seq), 60)) + b"\n")
+    pysam.faidx(str(path))
+    return seqs
+
+
+def make_genes(path: Path, rng: random.Random) -> list[tuple[str, int, int]]:
+    """Panel genes and decoys with 4-exon transcripts whose CDS is a whole number of codons."""
+    panel = load_panel()
+    spans = []
+    lines = ["##gff-version 3", "#!genome-build mmpsi-bench synthetic"]
+    genes = [(g.symbol, g.hgnc_id) for g in panel.genes]
+    genes += [(f"DECOY{i}", f"HGNC:{900000 + i}") for i in range(DECOY_GENES)]
+    taken: dict[str, list[int]] = {c: [] for c in CONTIGS}
+    for n, (symbol, hgnc) in enumerate(genes):
+        chrom = CONTIGS[n % len(CONTIGS)]
+        while True:
+            start = rng.randrange(10_000, CONTIG_LENGTH - 20_000)
+            if all(abs(start - s) > 10_000 for s in taken[chrom]):
+                break
+        taken[chrom].append(start)
+        end = start + GENE_SPAN - 1
+        strand = rng.choice("+-")
+        gid, tid = f"ENSGBENCH{n:06d}", f"ENSTBENCH{n:06d}"
+        spans.append((chrom, start, end))
+        lines.append(
+            f"{chrom}\tbench\tgene\t{start}\t{end}\t.\t{strand}\t.\tID=gene:{gid};Name={symbol};"
+            f"biotype=protein_coding;description=synthetic [Source:HGNC Symbol%3BAcc:{hgnc}];"
+            f"gene_id={gid};version=1"
+        )
+        lines.append(
+            f"{chrom}\tbench\tmRNA\t{start}\t{end}\t.\t{strand}\t.\tID=transcript:{tid};"
+            f"Parent=gene:{gid};biotype=protein_coding;tag=basic,MANE_Select;"
+            f"transcript_id={tid};version=1"
+        )
+        exons = [(start, start + 299), (start + 500, start + 799), (start + 1000, start + 1299),
+                 (start + 1400, end)]  # fmt: skip
+        cds_len = 0
+        pieces = exons if strand == "+" else exons[::-1]
+        for s, e in exons:
+            lines.append(f"{chrom}\tbench\texon\t{s}\t{e}\t.\t{strand}\t.\tParent=transcript:{tid}")
+        # CDS from inside the first exon to inside the last, phases in transcript order.
+        cds = []
+        for i, (s, e) in enumerate(pieces):
+            if strand == "+":
+                s = s + 50 if i == 0 else s
+                e = e - 50 if i == len(pieces) - 1 else e
+            else:
+                e = e - 50 if i == 0 else e
+                s = s + 50 if i == len(pieces) - 1 else s
+            cds.append((s, e))
+        total = sum(e - s + 1 for s, e in cds)
+        trim_end = total % 3  # make the CDS a whole number of codons
+        if strand == "+":
+            cds[-1] = (cds[-1][0], cds[-1][1] - trim_end)
+        else:
+            cds[-1] = (cds[-1][0] + trim_end, cds[-1][1])
+        for s, e in cds:
+            phase = (3 - cds_len % 3) % 3
+            lines.append(
+                f"{chrom}\tbench\tCDS\t{s}\t{e}\t.\t{strand}\t{phase}\t"
+                f"ID=CDS:{tid}P;Parent=transcript:{tid}"
+            )
+            cds_len += e - s + 1
+        lines.append("###")
+    path.write_text("\n".join(lines) + "\n")
+    return spans
+
+
+def make_vcf(path: Path, seqs: dict[str, bytes], n_records: int, rng: random.Random) -> None:
+    """Single-sample VCF, evenly spread records, 10% short indels, REF from the reference."""
+    per_contig = n_records // len(CONTIGS)
+    step = CONTIG_LENGTH // (per_contig + 1)
+    header = [
+        "##fileformat=VCFv4.2",
+        "##fileDate=20261122",
+        "##source=mmpsi-variants bench generator (synthetic)",
+        *[f"##contig=<ID={c},length={CONTIG_LENGTH}>" for c in CONTIGS],
+        '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">',
+        *[
+            f'##INFO=<ID={k},Number={n},Type={t},Description="{k} as written by GATK">'
+            for k, n, t in [
+                ("AC", "A", "Integer"),
+                ("AF", "A", "Float"),
+                ("AN", "1", "Integer"),
+                ("BaseQRankSum", "1", "Float"),
+                ("ExcessHet", "1", "Float"),
+                ("FS", "1", "Float"),
+                ("MLEAC", "A", "Integer"),
+                ("MLEAF", "A", "Float"),
+                ("MQ", "1", "Float"),
+                ("MQRankSum", "1", "Float"),
+                ("QD", "1", "Float"),
+                ("ReadPosRankSum", "1", "Float"),
+                ("SOR", "1", "Float"),
+            ]
+        ],
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+        '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Phred-scaled likelihoods">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tBENCH01",
+    ]
+    other = {"A": "G", "C": "T", "G": "A", "T": "C"}
+    with pysam.BGZFile(str(path), "wb") as out:
+        out.write(("\n".join(header) + "\n").encode())
+        for chrom in CONTIGS[: len(CONTIGS)]:
+            seq = seqs[chrom]
+            buf = []
+            for k in range(per_contig):
+                pos = (k + 1) * step + rng.randrange(step // 2)
+                base = chr(seq[pos - 1])
+                r = rng.random()
+                if r < 0.05:
+                    ref, alt = seq[pos - 1 : pos + 2].decode(), base
+                elif r < 0.10:
+                    ref, alt = base, base + chr(seq[pos + 5])
+                else:
+                    ref, alt = base, other[base]
+                het = r % 0.01 < 0.007
+                gt, ad, pl, ac = (
+                    ("0/1", "15,14", "120,0,135", 1) if het else ("1/1", "0,29", "900,87,0", 2)
+                )
+                # Fields as GATK HaplotypeCaller writes them, so that lines have a real size.
+                info = (
+                    f"AC={ac};AF={ac / 2:.2f};AN=2;BaseQRankSum=0.524;DP=29;ExcessHet=3.0103;"
+                    f"FS=1.871;MLEAC={ac};MLEAF={ac / 2:.2f};MQ=60.00;MQRankSum=0.000;QD=21.47;"
+                    "ReadPosRankSum=-0.312;SOR=0.693"
+                )
+                buf.append(
+                    f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t622.64\tPASS\t{info}\t"
+                    f"GT:AD:DP:GQ:PL\t{gt}:{ad}:29:99:{pl}\n"
+                )
+                if len(buf) >= 50_000:
+                    out.write("".join(buf).encode())
+                    buf = []
+            out.write("".join(buf).encode())
+
+
+def prepare(n_records: int) -> dict[str, Path]:
+    stamp = WORK / f"inputs-v{FORMAT_VERSION}-{n_records}.done"
+    files = {
+        "ref": WORK / "ref.fa",
+        "genes": WORK / "genes.gff3",
+        "big": WORK / "big.vcf.gz",
+        "noidx": WORK / "noidx" / "big.vcf.gz",
+        "small": WORK / "small.vcf.gz",
+        "bed": WORK / "panel.bed",
+    }
+    if stamp.exists():
+        return files
+    shutil.rmtree(WORK, ignore_errors=True)
+    (WORK / "noidx").mkdir(parents=True)
+    rng = random.Random(SEED)
+    t = time.perf_counter()
+    print(f"generating inputs under {WORK} (once) ...", flush=True)
+    seqs = make_reference(files["ref"], rng)
+    make_genes(files["genes"], rng)
+    make_vcf(files["big"], seqs, n_records, rng)
+    pysam.tabix_index(str(files["big"]), preset="vcf", force=True)
+    os.link(files["big"], files["noidx"])  # same bytes, no index beside it
+    _run([BIN / "mmpsi-variants", "panel", "--bed", "--genes", files["genes"], "-o", files["bed"]])
+    _run(["bcftools", "view", "-R", files["bed"], "-Oz", "-o", files["small"], files["big"]])
+    pysam.tabix_index(str(files["small"]), preset="vcf", force=True)
+    stamp.touch()
+    print(f"  done in {time.perf_counter() - t:.0f} s", flush=True)
+    return files
+
+
+def _run(cmd, stdout=subprocess.DEVNULL, shell=False):
+    cmd = cmd if shell else [str(c) for c in cmd]
+    subprocess.run(cmd, check=True, stdout=stdout, shell=shell)
+
+
+def measure(cmd, repeat: int, shell=False) -> tuple[float, int]:
+    """Best wall time (s) and the largest peak RSS (KiB) over ``repeat`` runs."""
+    best, peak = float("inf"), 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd if shell else [str(c) for c in cmd],
+            shell=shell,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode()
+        if proc.returncode != 0:
+            raise SystemExit(f"benchmark command failed ({proc.returncode}): {cmd}\n{err}")
+        best = min(best, elapsed)
+        peak = max(peak, usage.ru_maxrss)
+    return best, peak
+
+
+def count_records(path: Path) -> int:
+    out = subprocess.run(["bcftools", "index", "-n", str(path)], capture_output=True, text=True)
+    return int(out.stdout.strip()) if out.returncode == 0 else -1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--records", type=int, default=5_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.generate_only:
+        prepare(args.records)
+        return
+    # Generate in a child: a parent holding the genome in memory would inflate the peak RSS
+    # that the measured children report.
+    _run([sys.executable, __file__, "--generate-only", "--records", args.records], stdout=None)
+    f = prepare(args.records)
+    out = WORK / "out"
+    common = ["--genes", f["genes"], "--reference", f["ref"]]
+    filt = [BIN / "mmpsi-variants", "--quiet", "filter"]
+
+    print(f"records: big {count_records(f['big']):,}, panel-only {count_records(f['small']):,}")
+    t_big, m_big = measure([*filt, f["big"], *common, "-o", out / "big"], args.repeat)
+    t_small, m_small = measure([*filt, f["small"], *common, "-o", out / "small"], args.repeat)
+    t_noidx, m_noidx = measure([*filt, f["noidx"], *common, "-o", out / "noidx"], args.repeat)
+    peer = (
+        f"bcftools view -T {f['bed']} {f['noidx']} -Ou | "
+        f"bcftools csq -p a -f {f['ref']} -g {f['genes']} -Ou -o /dev/null"
+    )
+    t_peer, _ = measure(peer, args.repeat, shell=True)
+
+    r1, r2 = t_big / t_small, t_noidx / t_peer
+    print()
+    print(f"{'run':58s} {'wall s':>7s} {'max RSS MiB':>12s}")
+    print(f"{'filter, big VCF, indexed':58s} {t_big:7.2f} {m_big / 1024:12.1f}")
+    print(f"{'filter, panel-only VCF, indexed':58s} {t_small:7.2f} {m_small / 1024:12.1f}")
+    print(f"{'filter, big VCF, bgzipped without index':58s} {t_noidx:7.2f} {m_noidx / 1024:12.1f}")
+    print(f"{'bcftools view -T panel.bed | bcftools csq -p a (peer)':58s} {t_peer:7.2f}")
+    print()
+    print(f"ratio 1, indexed big / panel-only:     {r1:.2f}x  (target <= 1.3x) {_ok(r1 <= 1.3)}")
+    print(f"ratio 2, unindexed / bcftools pipeline: {r2:.2f}x  (target <= 1.0x) {_ok(r2 <= 1.0)}")
+    print(f"peak memory, big / panel-only:          {m_big / m_small:.2f}x")
+
+
+def _ok(flag: bool) -> str:
+    return "met" if flag else "NOT MET"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""`filter` on the bundled demo family: exactly the planted panel variants, per sample.
+
+The expected calls come from resources/demo/truth_calls.tsv, written by the demo generator from
+its design; bcftools norm and csq agree with that design (see resources/demo/README.md).
+"""
+
+import csv
+import gzip
+import json
+import shutil
+import subprocess
+
+import jsonschema
+import pytest
+
+from mmpsi_variants.outputs import TSV_COLUMNS
+
+from .conftest import DEMO, ROOT, demo_vcf_text, needs_tool
+
+SCHEMA = json.loads((ROOT / "src/mmpsi_variants/schemas/variants.schema.json").read_text())
+SAMPLES = ["EIMFS01", "EIMFS01_FA", "EIMFS01_MO", *[f"EIMFS0{i}" for i in range(2, 8)]]
+BASE = ["--genes", DEMO / "genes.gff3", "--reference", DEMO / "genome.fa", "--build", "none"]
+
+
+def truth(kept=True):
+    with open(DEMO / "truth_calls.tsv") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return {
+        (r["sample"], r["chrom"], int(r["pos"]), r["ref"], r["alt"]): r
+        for r in rows
+        if (r["expected_kept"] == "yes") == kept
+    }
+
+
+def load(outdir):
+    calls, docs = {}, {}
+    for sample in SAMPLES:
+        path = outdir / f"{sample}.variants.json"
+        if not path.exists():
+            continue
+        doc = json.loads(path.read_text())
+        docs[sample] = doc
+        for v in doc["variants"]:
+            calls[(sample, v["chrom"], v["pos"], v["ref"], v["alt"])] = v
+    return calls, docs
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from mmpsi_variants.cli import cli
+
+    out = tmp_path_factory.mktemp("demo")
+    args = ["filter", DEMO / "demo.vcf.gz", *BASE, "--ped", DEMO / "demo.ped", "-o", out]
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out, *load(out)
+
+
+def test_keeps_exactly_the_planted_panel_variants(demo_run):
+    _, calls, _ = demo_run
+    expected = truth()
+    assert set(calls) == set(expected)
+    dropped = truth(kept=False)
+    assert not set(calls) & set(dropped)
+    assert {r["reason"] for r in dropped.values()} == {"off_panel", "filter_failed"}
+
+
+@pytest.mark.parametrize("key", sorted(truth()), ids=lambda k: f"{k[0]}-{k[1]}:{k[2]}")
+def test_each_planted_call(demo_run, key):
+    _, calls, _ = demo_run
+    want, got = truth()[key], calls[key]
+    assert got["genotype"] == want["genotype"]
+    assert got["zygosity"] == want["zygosity"]
+    assert got["gene"] == want["gene"]
+    assert got["depth"] and 0 < got["allele_fraction"] <= 1
+
+
+def test_every_json_validates_against_the_schema(demo_run):
+    _, _, docs = demo_run
+    assert set(docs) == set(SAMPLES)
+    for doc in docs.values():
+        jsonschema.Draft202012Validator(SCHEMA).validate(doc)
+
+
+def test_inputs_are_recorded_with_checksums_and_versions(demo_run):
+    _, _, docs = demo_run
+    inputs = {i["role"]: i for i in docs["EIMFS01"]["inputs"]}
+    assert set(inputs) == {"vcf", "gene_models", "reference", "panel", "pedigree"}
+    assert inputs["vcf"]["date"] == "20261122"
+    assert inputs["gene_models"]["version"] == "mmpsi-demo synthetic"
+    assert inputs["panel"]["version"].startswith("mmpsi ")
+    assert all(len(i["sha256"]) == 64 and i["size"] > 0 for i in inputs.values())
+
+
+def test_fields_not_yet_computed_are_null(demo_run):
+    _, calls, _ = demo_run
+    for v in calls.values():
+        for field in ("consequence", "hgvs_c", "hgvs_p", "gnomad_af", "clinvar", "acmg"):
+            assert v[field] is None
+
+
+def test_left_alignment_and_multiallelic_split(demo_run):
+    _, calls, _ = demo_run
+    plcb1 = calls[("EIMFS02", "chr20", 11381, "GAAA", "G")]
+    assert plcb1["original"] == "chr20:11384:AAAA:A" and "normalised" in plcb1["flags"]
+    a1 = calls[("EIMFS04", "chr20", 33268, "G", "A")]
+    a2 = calls[("EIMFS04", "chr20", 33268, "G", "T")]
+    assert a1["genotype"] == a2["genotype"] == "1/2"
+    assert "multiallelic_split" in a1["flags"]
+
+
+def test_hemizygous_boy_and_mosaic_looking_boy(demo_run):
+    _, calls, docs = demo_run
+    assert docs["EIMFS05"]["sex"] == "male"
+    atp7a = next(v for k, v in calls.items() if k[0] == "EIMFS05" and v["gene"] == "ATP7A")
+    assert atp7a["zygosity"] == "hemizygous" and atp7a["genotype"] == "1/1"
+    pcdh19 = next(v for k, v in calls.items() if k[0] == "EIMFS07" and v["gene"] == "PCDH19")
+    assert pcdh19["zygosity"] == "heterozygous" and pcdh19["allele_fraction"] < 0.3
+
+
+def test_gene_notes_carry_verification(demo_run):
+    _, calls, _ = demo_run
+    kcnt1 = calls[("EIMFS01", "chr9", 12383, "C", "T")]
+    treatments = [n for n in kcnt1["notes"] if n["kind"] == "treatment"]
+    assert any("quinidine" in n["therapy"] for n in treatments)
+    for n in kcnt1["notes"]:
+        assert n["sources"], n
+        if n["verification"] != "V":
+            assert not n["established"] and "verified" in n["text"]
+
+
+def test_tsv_matches_json(demo_run):
+    out, calls, _ = demo_run
+    for sample in SAMPLES:
+        with open(out / f"{sample}.variants.tsv") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+        assert list(rows[0].keys()) == TSV_COLUMNS if rows else True
+        keys = {(r["sample"], r["chrom"], int(r["pos"]), r["ref"], r["alt"]) for r in rows}
+        assert keys == {k for k in calls if k[0] == sample}
+
+
+def _run_filter(run, vcf, out, *extra):
+    result = run("filter", vcf, *BASE, "--ped", DEMO / "demo.ped", "-o", out, *extra)
+    assert result.exit_code == 0, result.output
+    return load(out)[0]
+
+
+def _plain_copy(tmp_path, rename=None):
+    text = demo_vcf_text()
+    if rename:
+        text = text.replace("ID=chr", "ID=").replace("\nchr", "\n")
+    path = tmp_path / "plain.vcf"
+    path.write_text(text)
+    return path
+
+
+def test_plain_text_and_plain_gzip_inputs(run, tmp_path, demo_run):
+    _, expected, _ = demo_run
+    plain = _plain_copy(tmp_path)
+    assert set(_run_filter(run, plain, tmp_path / "a")) == set(expected)
+    gz = tmp_path / "plain.vcf.gz"
+    with open(plain, "rb") as fin, gzip.open(gz, "wb") as fout:
+        fout.write(fin.read())
+    assert set(_run_filter(run, gz, tmp_path / "b")) == set(expected)
+    assert not list(tmp_path.glob("*.csi")) and not list(tmp_path.glob("*.tbi"))
+
+
+def test_unindexed_bgzip_gets_a_temporary_index(run, tmp_path, demo_run):
+    _, expected, _ = demo_run
+    copy = tmp_path / "demo.vcf.gz"
+    shutil.copy(DEMO / "demo.vcf.gz", copy)
+    copy.chmod(0o444)
+    tmp_path.chmod(0o555)  # nothing may be written beside the user's file
+    try:
+        assert set(_run_filter(run, copy, tmp_path.parent / "out-ro")) == set(expected)
+    finally:
+        tmp_path.chmod(0o755)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.vcf.gz"]
+
+
+@needs_tool("bcftools")
+def test_bcf_input(run, tmp_path, demo_run):
+    _, expected, _ = demo_run
+    bcf = tmp_path / "demo.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", bcf, DEMO / "demo.vcf.gz"], check=True)
+    assert set(_run_filter(run, bcf, tmp_path / "out")) == set(expected)
+
+
+def test_contig_names_without_chr_prefix(run, tmp_path, demo_run):
+    _, expected, _ = demo_run
+    renamed = _plain_copy(tmp_path, rename=True)
+    got = _run_filter(run, renamed, tmp_path / "out")
+    assert {(s, "chr" + c, p, r, a) for s, c, p, r, a in got} == set(expected)
+
+
+def test_gtf_gene_models_give_the_same_result(run, tmp_path, demo_run):
+    _, expected, _ = demo_run
+    result = run(
+        "filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gtf", "--reference",
+        DEMO / "genome.fa", "--build", "none", "--ped", DEMO / "demo.ped", "-o", tmp_path,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert set(load(tmp_path)[0]) == set(expected)
+
+
+def test_sample_selection(run, tmp_path):
+    got = _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--sample", "EIMFS05")
+    assert {k[0] for k in got} == {"EIMFS05"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "EIMFS05.variants.json",
+        "EIMFS05.variants.tsv",
+    ]
+
+
+def test_include_filtered_keeps_and_marks_failing_records(run, tmp_path):
+    got = _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--include-filtered")
+    dock6 = got[("EIMFS05", "chr19", 17567, "C", "T")]
+    assert dock6["filter"] == "LowQual"
+
+
+def test_no_panel_keeps_off_panel_variants_too(run, tmp_path):
+    got = _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--no-panel")
+    wanted = set(truth()) | {k for k, r in truth(kept=False).items() if r["reason"] == "off_panel"}
+    assert set(got) == wanted
+    assert got[("EIMFS01", "chr9", 12383, "C", "T")]["gene"] == "KCNT1"
+    assert got[("EIMFS04", "chr9", 26596, "A", "G")]["gene"] is None
+
+
+def test_no_panel_needs_no_gene_models(run, tmp_path):
+    result = run("filter", DEMO / "demo.vcf.gz", "--no-panel", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert len(load(tmp_path)[0]) == len(truth()) + 6
+
+
+def test_core_tier_only(run, tmp_path):
+    got = _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--tier", "core")
+    assert set(got) == set(truth())
+    doc = json.loads((tmp_path / "EIMFS01.variants.json").read_text())
+    assert len(doc["panel_genes"]) == 13
+
+
+def test_sample_names_are_sanitised_for_file_names(run, tmp_path):
+    text = demo_vcf_text()
+    text = text.replace("\tEIMFS02\t", "\t../evil name\t").replace(
+        "\tEIMFS03\t", "\t.._evil_name\t"
+    )
+    vcf = tmp_path / "weird.vcf"
+    vcf.write_text(text)
+    out = tmp_path / "out"
+    result = run("filter", vcf, *BASE, "-o", out)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "evil_name.variants.json" in names and "evil_name_2.variants.json" in names
+    assert all("/" not in n and not n.startswith(".") for n in names)
+    assert not (tmp_path / "evil name.variants.json").exists()
+    doc = json.loads((out / "evil_name.variants.json").read_text())
+    assert doc["sample"] == "../evil name"
