@@ -9,7 +9,8 @@ from .conftest import DEMO
 
 def test_generator_reproduces_the_committed_files_byte_for_byte(tmp_path):
     env = {**os.environ, "MMPSI_DEMO_OUT": str(tmp_path)}
-    subprocess.run([sys.executable, DEMO / "make_demo.py"], check=True, env=env, capture_output=True)
+    cmd = [sys.executable, DEMO / "make_demo.py"]
+    subprocess.run(cmd, check=True, env=env, capture_output=True)
     made = sorted(p.name for p in tmp_path.iterdir())
     committed = sorted(p.name for p in DEMO.iterdir() if p.name != "make_demo.py")
     assert made == committed
