@@ -35,3 +35,17 @@ def run():
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return _run
+
+
+_SUMMARY: list[str] = []
+
+
+@pytest.fixture
+def record_csq_concordance():
+    """Let a test put a figure into the run's final summary."""
+    return _SUMMARY.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _SUMMARY:
+        terminalreporter.write_line(line)

@@ -1,0 +1,249 @@
+"""Annotating alleles against every overlapping transcript: consequence, HGVS, NMD.
+
+One :class:`Annotator` holds the gene models and the reference; transcript sequences are built
+on first use and kept, so a panel's worth of variants costs a handful of FASTA reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .consequence import RANK, UPSTREAM_DISTANCE, Effect, MinimalVariant, predict
+from .contigs import ContigMap
+from .genemodels import Gene, GeneModels, Transcript, primary_transcript
+from .hgvs import hgvs_c, hgvs_p
+from .normalize import Reference, left_align
+from .regions import IntervalIndex
+from .transcripts import TranscriptSeq, build, revcomp
+
+CSQ_FIELDS = [
+    "Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Gene", "Feature", "BIOTYPE",
+    "EXON", "INTRON", "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position",
+    "Amino_acids", "Codons", "MANE", "NMD", "PROTEIN_FRACTION_REMOVED", "PRIMARY",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TranscriptAnnotation:
+    """One allele on one transcript, with the fields of a VEP CSQ entry."""
+
+    allele: str
+    consequence: tuple[str, ...]
+    impact: str
+    symbol: str | None
+    hgnc_id: str | None
+    gene_id: str
+    transcript: str  # versioned ID
+    biotype: str | None
+    exon: str | None  # "5/26"
+    intron: str | None
+    hgvs_c: str | None
+    hgvs_p: str | None
+    cdna_position: str | None
+    cds_position: str | None
+    protein_position: str | None
+    amino_acids: str | None
+    codons: str | None
+    mane: str | None
+    nmd: str | None
+    fraction_removed: float | None
+    primary: bool
+    protein_length: int | None = None
+
+    def csq_values(self) -> list[str]:
+        values = [
+            self.allele, "&".join(self.consequence), self.impact, self.symbol, self.hgnc_id,
+            self.gene_id, self.transcript, self.biotype, self.exon, self.intron, self.hgvs_c,
+            self.hgvs_p, self.cdna_position, self.cds_position, self.protein_position,
+            self.amino_acids, self.codons, self.mane, self.nmd,
+            None if self.fraction_removed is None else f"{self.fraction_removed:.4f}",
+            "1" if self.primary else None,
+        ]  # fmt: skip
+        return ["" if x is None else _csq_escape(str(x)) for x in values]
+
+
+def _csq_escape(text: str) -> str:
+    # VCF INFO values cannot hold these; VEP writes the same substitutions.
+    return text.replace(",", "&").replace("|", "&").replace(";", "%3B").replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class _TxSpan:
+    chrom: str
+    start: int
+    end: int
+    tx: Transcript
+    gene: Gene
+
+
+def _span(lo: int | None, hi: int | None) -> str | None:
+    if lo is None:
+        return None
+    return str(lo) if lo == hi or hi is None else f"{lo}-{hi}"
+
+
+class Annotator:
+    """Consequences of alleles on the transcripts of ``models``, against ``reference``."""
+
+    def __init__(
+        self,
+        models: GeneModels,
+        reference: Reference,
+        preferred: dict[str, tuple[str, ...]] | None = None,
+    ):
+        self.models = models
+        self.reference = reference
+        self._contigs = ContigMap({g.chrom for g in models.genes})
+        spans = []
+        self._primary: dict[str, str] = {}
+        preferred = preferred or {}
+        for gene in models.genes:
+            if not gene.transcripts:
+                continue
+            p = primary_transcript(gene, preferred.get(gene.id, ()))
+            if p is not None:
+                self._primary[gene.id] = p.id
+            for tx in gene.transcripts:
+                spans.append(
+                    _TxSpan(
+                        tx.chrom,
+                        max(1, tx.start - UPSTREAM_DISTANCE),
+                        tx.end + UPSTREAM_DISTANCE,
+                        tx,
+                        gene,
+                    )
+                )
+        self._index = IntervalIndex(spans)
+        self._seqs: dict[tuple[str, str], TranscriptSeq] = {}
+
+    def _fetch(self, chrom: str, start0: int, end0: int) -> str | None:
+        return self.reference.fetch(chrom, start0, end0)
+
+    def transcript_seq(self, tx: Transcript) -> TranscriptSeq:
+        key = (tx.chrom, tx.versioned_id)
+        ts = self._seqs.get(key)
+        if ts is None:
+            ts = self._seqs[key] = build(tx, self._fetch)
+        return ts
+
+    def is_primary(self, gene: Gene, tx: Transcript) -> bool:
+        return self._primary.get(gene.id) == tx.id
+
+    def annotate(
+        self, chrom: str, pos: int, ref: str, alt: str, end: int | None = None
+    ) -> list[TranscriptAnnotation]:
+        """Every transcript the allele falls in or near (5 kb), most severe first.
+
+        Indels are left-aligned first, as bcftools csq and VEP expect their input; symbolic
+        <INS> and <DEL> alleles (``end`` from INFO/END) get location terms only.
+        """
+        gm_chrom = self._contigs.get(chrom)
+        if gm_chrom is None or alt in ("*", ".", "<*>", "<NON_REF>"):
+            return []
+        if alt.startswith("<"):
+            v = MinimalVariant.symbolic_allele(gm_chrom, pos, alt, end)
+            if v is None:
+                return []
+        else:
+            if len(ref) != len(alt):
+
+                def fetch(s, e):
+                    return self.reference.fetch(gm_chrom, s, e)
+
+                pos, ref, alt = left_align(pos, ref.upper(), alt.upper(), fetch)
+            v = MinimalVariant.from_vcf(gm_chrom, pos, ref, alt)
+        lo, hi = (v.end, v.start) if v.is_insertion else (v.start, v.end)
+        out = []
+        for span in self._index.overlapping(gm_chrom, lo, hi):
+            ts = self.transcript_seq(span.tx)
+            effect = predict(ts, v, self.reference.fetch)
+            if effect is None:
+                continue
+            out.append(self._annotation(span, ts, v, alt, effect))
+        out.sort(key=lambda a: (not a.primary, _severity_key(a), a.transcript))
+        return out
+
+    def _annotation(self, span, ts, v, alt, effect: Effect) -> TranscriptAnnotation:
+        tx, gene = span.tx, span.gene
+        located = bool(effect.exon or effect.intron) and not v.symbolic
+        c = hgvs_c(ts, v, self.reference.fetch) if located else None
+        p = hgvs_p(ts, effect) if located else None
+        prot_pos = aas = codons = None
+        if effect.cds and ts.coding:
+            first_aa = (effect.cds[0] - 1 - ts.start_phase) // 3 + 1
+            last_aa = (effect.cds[1] - 1 - ts.start_phase) // 3 + 1
+            prot_pos = _span(max(first_aa, 1), last_aa)
+            aas, codons = _aa_and_codons(ts, effect.variant or v, effect)
+        mane = None
+        if tx.is_mane_select:
+            mane = "MANE_Select"
+        elif "MANE_Plus_Clinical" in tx.tags:
+            mane = "MANE_Plus_Clinical"
+        return TranscriptAnnotation(
+            allele=alt,
+            consequence=effect.terms,
+            impact=effect.impact,
+            symbol=gene.symbol,
+            hgnc_id=gene.hgnc_id,
+            gene_id=gene.ensembl_id or gene.id,
+            transcript=tx.versioned_id,
+            biotype=tx.biotype,
+            exon=f"{effect.exon[0]}/{effect.exon[1]}" if effect.exon else None,
+            intron=f"{effect.intron[0]}/{effect.intron[1]}" if effect.intron else None,
+            hgvs_c=c,
+            hgvs_p=p,
+            cdna_position=_span(*effect.cdna) if effect.cdna else None,
+            cds_position=_span(*effect.cds) if effect.cds else None,
+            protein_position=prot_pos,
+            amino_acids=aas,
+            codons=codons,
+            mane=mane,
+            nmd=effect.nmd,
+            fraction_removed=effect.fraction_removed,
+            primary=self.is_primary(gene, tx),
+            protein_length=ts.protein_length if ts.coding else None,
+        )
+
+
+def _severity_key(a: TranscriptAnnotation) -> int:
+    return min((RANK.get(t, 99) for t in a.consequence), default=99)
+
+
+def _aa_and_codons(ts: TranscriptSeq, v: MinimalVariant, effect: Effect):
+    """VEP-style Amino_acids ("R/C") and Codons ("Cgc/Tgc", changed bases upper case)."""
+    pe = effect.protein
+    if pe is None or not effect.cds:
+        return None, None
+    phase = ts.start_phase
+    c_lo, c_hi = effect.cds
+    if v.is_insertion:
+        c_hi = c_lo  # the codon holding the base before the insertion point
+    f = (c_lo - 1 - phase) // 3 * 3 + phase  # 0-based CDS offset of the first codon touched
+    t = (c_hi - 1 - phase) // 3 * 3 + phase + 3
+    cds = ts.cds_seq
+    ref_codons = cds[f:t]
+    delta = len(v.alt) - len(v.ref)
+    alt_t = v.alt if ts.strand == "+" else revcomp(v.alt)
+    rel_lo = c_lo - 1 - f
+    if v.is_insertion:
+        alt_codons = ref_codons[: rel_lo + 1] + alt_t + ref_codons[rel_lo + 1 :]
+        changed = set(range(rel_lo + 1, rel_lo + 1 + len(alt_t)))
+        ref_marked = ref_codons.lower()
+    else:
+        n_ref = len(v.ref)
+        alt_codons = ref_codons[:rel_lo] + alt_t + ref_codons[rel_lo + n_ref :]
+        changed = set(range(rel_lo, rel_lo + len(alt_t)))
+        ref_marked = "".join(
+            b.upper() if rel_lo <= i < rel_lo + n_ref else b.lower()
+            for i, b in enumerate(ref_codons)
+        )
+    alt_marked = "".join(b.upper() if i in changed else b.lower() for i, b in enumerate(alt_codons))
+    codons = f"{ref_marked}/{alt_marked or '-'}"
+    if pe.first is None:
+        aa = pe.ref_protein[f // 3 : t // 3] if delta == 0 else None
+        return aa, codons
+    ref_aa = pe.ref_pep or "-"
+    alt_aa = pe.alt_pep or "-"
+    if pe.frameshift:
+        alt_aa = "X"
+    return f"{ref_aa}/{alt_aa}", codons

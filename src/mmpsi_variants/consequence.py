@@ -1,0 +1,505 @@
+"""What a variant does to one transcript, as Sequence Ontology terms named the way VEP names them.
+
+The variant is taken in its minimal form (shared bases trimmed) on the genome; location terms
+(upstream, UTR, intron, splice sites) come from its genomic span, and coding terms from the
+protein translated from the mutated transcript, so that frameshifts, stop gains inside in-frame
+indels, stop losses and start losses all fall out of one comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .transcripts import TranscriptSeq, revcomp, translate
+
+UPSTREAM_DISTANCE = 5000
+
+# Most severe first, as VEP orders them.
+SEVERITY = [
+    "splice_acceptor_variant",
+    "splice_donor_variant",
+    "stop_gained",
+    "frameshift_variant",
+    "stop_lost",
+    "start_lost",
+    "inframe_insertion",
+    "inframe_deletion",
+    "missense_variant",
+    "protein_altering_variant",
+    "splice_donor_5th_base_variant",
+    "splice_region_variant",
+    "start_retained_variant",
+    "stop_retained_variant",
+    "synonymous_variant",
+    "coding_sequence_variant",
+    "5_prime_UTR_variant",
+    "3_prime_UTR_variant",
+    "non_coding_transcript_exon_variant",
+    "intron_variant",
+    "upstream_gene_variant",
+    "downstream_gene_variant",
+]
+RANK = {term: i for i, term in enumerate(SEVERITY)}
+IMPACT = {
+    **dict.fromkeys(
+        ["splice_acceptor_variant", "splice_donor_variant", "stop_gained", "frameshift_variant",
+         "stop_lost", "start_lost"], "HIGH"),
+    **dict.fromkeys(
+        ["inframe_insertion", "inframe_deletion", "missense_variant", "protein_altering_variant"],
+        "MODERATE"),
+    **dict.fromkeys(
+        ["splice_donor_5th_base_variant", "splice_region_variant", "start_retained_variant",
+         "stop_retained_variant", "synonymous_variant"], "LOW"),
+}  # fmt: skip
+TRUNCATING = {"stop_gained", "frameshift_variant"}
+
+
+@dataclass(frozen=True)
+class MinimalVariant:
+    """A variant with shared bases trimmed: ref occupies start..end (end = start - 1 for an
+    insertion, which then lies between end and start)."""
+
+    chrom: str
+    start: int
+    end: int
+    ref: str
+    alt: str
+
+    @property
+    def is_insertion(self) -> bool:
+        return not self.ref
+
+    @property
+    def symbolic(self) -> bool:
+        """A structural allele (<INS...>, <DEL>) whose sequence is not given."""
+        return self.alt.startswith("<") or self.ref.startswith("<")
+
+    @classmethod
+    def symbolic_allele(cls, chrom: str, pos: int, alt: str, end: int | None):
+        """<INS...> after ``pos``, or <DEL> of pos+1..end, located but not sequence-resolved."""
+        if alt.startswith("<DEL") and end is not None and end > pos:
+            return cls(chrom, pos + 1, end, "<DEL>", "")
+        if alt.startswith("<INS"):
+            return cls(chrom, pos + 1, pos, "", alt)
+        return None
+
+    @classmethod
+    def from_vcf(cls, chrom: str, pos: int, ref: str, alt: str) -> MinimalVariant:
+        ref, alt = ref.upper(), alt.upper()
+        while ref and alt and ref[0] == alt[0]:
+            ref, alt, pos = ref[1:], alt[1:], pos + 1
+        while ref and alt and ref[-1] == alt[-1]:
+            ref, alt = ref[:-1], alt[:-1]
+        return cls(chrom, pos, pos + len(ref) - 1, ref, alt)
+
+
+@dataclass(frozen=True)
+class ProteinEffect:
+    """The protein-level comparison behind the coding terms and HGVS p."""
+
+    ref_protein: str
+    alt_protein: str
+    first: int | None  # 0-based index of the first changed residue, None when unchanged
+    ref_pep: str  # changed residues (after trimming what is shared), reference
+    alt_pep: str
+    frameshift: bool
+    start_changed: bool
+    stop_changed: bool
+    premature_stop: bool  # a stop before the end of the reference protein's frame
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A variant's effect on one transcript."""
+
+    terms: tuple[str, ...]
+    exon: tuple[int, int] | None  # (number, total)
+    intron: tuple[int, int] | None
+    cdna: tuple[int, int] | None  # cDNA start/end of the exonic part
+    cds: tuple[int, int] | None
+    protein: ProteinEffect | None
+    coding_change: bool  # fully inside exons, so the protein could be computed
+    nmd: str | None  # "NMD_predicted" / "NMD_escaping" for truncating variants
+    fraction_removed: float | None
+    variant: MinimalVariant | None = None  # the placement assessed (see predict)
+
+    @property
+    def impact(self) -> str:
+        return IMPACT.get(self.terms[0], "MODIFIER") if self.terms else "MODIFIER"
+
+
+def _sorted_terms(terms: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(terms, key=lambda t: RANK.get(t, len(RANK))))
+
+
+def _intron_bounds(ts: TranscriptSeq):
+    """Per intron, in transcript order: (number, genomic first base, genomic last base), where
+    'first' is the 5' end in transcript orientation."""
+    out = []
+    for i in range(len(ts.exons) - 1):
+        a, b = ts.exons[i], ts.exons[i + 1]
+        if ts.strand == "+":
+            out.append((i + 1, a.g_end + 1, b.g_start - 1))
+        else:
+            out.append((i + 1, a.g_start - 1, b.g_end + 1))
+    return out
+
+
+def _intron_offset_positions(ts: TranscriptSeq, first: int, last: int, k: int) -> int:
+    """Genomic position of intron base +k (k > 0, from the 5' end) or -k (k < 0, from 3')."""
+    step = 1 if ts.strand == "+" else -1
+    return first + step * (k - 1) if k > 0 else last - step * (-k - 1)
+
+
+def _location_terms(ts: TranscriptSeq, v: MinimalVariant) -> tuple[set[str], tuple | None]:
+    """Splice and intron terms from the variant's genomic span."""
+    terms: set[str] = set()
+    intron_hit = None
+    # An insertion hits a site only when both of its flanking bases lie in it.
+    flanks = (v.end, v.start) if v.is_insertion else None
+    span = set(range(v.start, v.end + 1)) if not v.is_insertion else set()
+
+    def hits(site: set[int]) -> bool:
+        if flanks is not None:
+            return flanks[0] in site and flanks[1] in site
+        return bool(span & site)
+
+    def touches(site: set[int]) -> bool:
+        if flanks is not None:
+            return flanks[0] in site or flanks[1] in site
+        return bool(span & site)
+
+    step = 1 if ts.strand == "+" else -1
+    for number, first, last in _intron_bounds(ts):
+        lo, hi = min(first, last), max(first, last)
+        if hi < lo:
+            continue
+        donor = {_intron_offset_positions(ts, first, last, k) for k in (1, 2)}
+        acceptor = {_intron_offset_positions(ts, first, last, k) for k in (-1, -2)}
+        fifth = {_intron_offset_positions(ts, first, last, 5)}
+        region_intron = {_intron_offset_positions(ts, first, last, k) for k in range(3, 9)}
+        region_intron |= {_intron_offset_positions(ts, first, last, -k) for k in range(3, 9)}
+        region_exon = {first - step * k for k in (1, 2, 3)} | {last + step * k for k in (1, 2, 3)}
+        region_intron = {p for p in region_intron if lo <= p <= hi}
+        canonical = donor | acceptor
+        if hits(donor):
+            terms.add("splice_donor_variant")
+        if hits(acceptor):
+            terms.add("splice_acceptor_variant")
+        if hits(fifth) and not hits(donor):
+            terms.add("splice_donor_5th_base_variant")
+        if touches(region_intron | region_exon) and not (hits(donor) or hits(acceptor)):
+            terms.add("splice_region_variant")
+        intronic = set(range(lo, hi + 1))
+        inside = (
+            flanks[0] in intronic and flanks[1] in intronic
+            if flanks is not None
+            else bool(span & intronic)
+        )
+        if inside:
+            intron_hit = (number, ts.n_introns())
+            outside_canonical = (
+                not hits(canonical) if flanks is not None else bool((span & intronic) - canonical)
+            )
+            if outside_canonical:
+                terms.add("intron_variant")
+    return terms, intron_hit
+
+
+def _exonic_part(ts: TranscriptSeq, v: MinimalVariant):
+    """cDNA interval of the exonic part, and whether the whole variant is inside one exon."""
+    if v.is_insertion:
+        c1, c2 = ts.g_to_c(v.end), ts.g_to_c(v.start)
+        if c1 is None or c2 is None or abs(c1 - c2) != 1:
+            return None, False
+        lo = min(c1, c2)
+        return (lo, lo + 1), True
+    cs = [c for g in range(v.start, v.end + 1) if (c := ts.g_to_c(g)) is not None]
+    if not cs:
+        return None, False
+    lo, hi = min(cs), max(cs)
+    return (lo, hi), (len(cs) == v.end - v.start + 1 and hi - lo == v.end - v.start)
+
+
+def _mutate(ts: TranscriptSeq, v: MinimalVariant, cdna: tuple[int, int]) -> str:
+    alt = v.alt if ts.strand == "+" else revcomp(v.alt)
+    if v.is_insertion:
+        return ts.seq[: cdna[0]] + alt + ts.seq[cdna[0] :]
+    return ts.seq[: cdna[0] - 1] + alt + ts.seq[cdna[1] :]
+
+
+def _protein_effect(ts: TranscriptSeq, v: MinimalVariant, cdna: tuple[int, int]) -> ProteinEffect:
+    mutated = _mutate(ts, v, cdna)
+    delta = len(v.alt) - len(v.ref)
+    offset = ts.cds_start - 1 + ts.start_phase
+    # A change at or before the start codon's first base moves everything after it by delta;
+    # the reading frame is anchored on the unchanged sequence downstream.
+    change0 = cdna[0] if v.is_insertion else cdna[0] - 1  # 0-based index where the change begins
+    mut_offset = offset + delta if change0 <= offset else offset
+    coding = mutated[max(0, mut_offset) :]
+    if ts.end_nf:
+        # No annotated stop: read no further than the annotated CDS, or the protein would
+        # run on into sequence the model does not vouch for.
+        coding = mutated[max(0, mut_offset) : ts.cds_end + delta]
+    alt_protein = translate(coding, to_stop=True)
+    ref_protein = ts.protein
+    first = next(
+        (i for i, (a, b) in enumerate(zip(ref_protein, alt_protein, strict=False)) if a != b),
+        None,
+    )
+    if first is None and len(ref_protein) != len(alt_protein):
+        first = min(len(ref_protein), len(alt_protein))
+    expected_len = len(ref_protein) + delta // 3 if delta % 3 == 0 else None
+    # A stop where the reference has none yet: earlier than the frame would put it, or in a
+    # protein whose annotated CDS has no stop at all (3' incomplete).
+    premature = alt_protein.endswith("*") and (
+        not ref_protein.endswith("*") or expected_len is None or len(alt_protein) < expected_len
+    )
+    ref_pep = alt_pep = ""
+    if first is not None:
+        i, j = len(ref_protein), len(alt_protein)
+        if premature and first < len(alt_protein):
+            # Residues replaced up to the new stop.
+            i = min(i, first + (j - first))
+        elif expected_len is not None and j == expected_len:
+            # In frame, downstream intact: trim the shared C-terminal part.
+            while i > first and j > first and ref_protein[i - 1] == alt_protein[j - 1]:
+                i, j = i - 1, j - 1
+        ref_pep, alt_pep = ref_protein[first:i], alt_protein[first:j]
+    real_start = not ts.start_nf and ref_protein[:1] == "M"
+    start_codon = (ts.cds_start + ts.start_phase, ts.cds_start + ts.start_phase + 2)
+    stop_codon = (ts.cds_end - 2, ts.cds_end)
+    if v.is_insertion:
+        # Inserting between two bases of a codon changes it; at its edges it does not.
+        start_changed = real_start and start_codon[0] <= cdna[0] < start_codon[1]
+        stop_changed = not ts.end_nf and stop_codon[0] <= cdna[0] < stop_codon[1]
+    else:
+        lo, hi = cdna
+        start_changed = real_start and lo <= start_codon[1] and hi >= start_codon[0]
+        stop_changed = not ts.end_nf and lo <= stop_codon[1] and hi >= stop_codon[0]
+    return ProteinEffect(
+        ref_protein,
+        alt_protein,
+        first,
+        ref_pep,
+        alt_pep,
+        # At or before the start codon's first base, the frame is anchored on what follows.
+        delta % 3 != 0 and change0 > offset,
+        start_changed,
+        stop_changed,
+        premature,
+    )
+
+
+def _coding_terms(ts: TranscriptSeq, v: MinimalVariant, pe: ProteinEffect) -> set[str]:
+    terms: set[str] = set()
+    delta = len(v.alt) - len(v.ref)
+    if pe.start_changed:
+        if pe.alt_protein[:1] == "M":
+            terms.add("start_retained_variant")
+        else:
+            return {"start_lost"}
+    if pe.stop_changed:
+        ref_stop = len(pe.ref_protein)
+        if (
+            pe.alt_protein.endswith("*")
+            and len(pe.alt_protein) == ref_stop
+            and pe.alt_protein[-1] == "*"
+        ):
+            terms.add("stop_retained_variant")
+        else:
+            terms.add("stop_lost")
+            if pe.frameshift:
+                terms.add("frameshift_variant")
+            return terms
+    if pe.frameshift:
+        terms.add("frameshift_variant")
+        return terms
+    if pe.first is None:
+        if not terms:
+            terms.add("synonymous_variant")
+        return terms
+    new_stop = pe.premature_stop
+    if new_stop:
+        terms.add("stop_gained")
+    if delta > 0:
+        terms.add("inframe_insertion")
+    elif delta < 0:
+        terms.add("inframe_deletion")
+    elif not new_stop:
+        terms.add("missense_variant")
+    if delta and not new_stop and _replaces_residues(pe.ref_pep, pe.alt_pep):
+        # Residues lost and others gained in one in-frame change (P>QKK): VEP names this
+        # protein_altering_variant rather than an insertion or a deletion.
+        terms -= {"inframe_insertion", "inframe_deletion"}
+        terms.add("protein_altering_variant")
+    return terms
+
+
+def _replaces_residues(ref_pep: str, alt_pep: str) -> bool:
+    if not ref_pep or not alt_pep:
+        return False
+    short, long = sorted((ref_pep, alt_pep), key=len)
+    return not (long.startswith(short) or long.endswith(short))
+
+
+def nmd_prediction(
+    ts: TranscriptSeq, pe: ProteinEffect, change_cdna: int, delta: int
+) -> tuple[str | None, float | None]:
+    """NMD for a premature stop, and the fraction of the native protein removed.
+
+    NMD is predicted unless the new stop lies in the last exon or in the last 50 nucleotides
+    of the penultimate exon. Positions are compared on the mutated transcript, whose exon
+    junctions downstream of the change have moved by the indel's length.
+    """
+    ref_len = ts.protein_length
+    removed = (ref_len - pe.first) / ref_len if ref_len and pe.first is not None else None
+    if removed is not None:
+        removed = round(max(0.0, removed), 4)
+    if not pe.alt_protein.endswith("*"):
+        return "NMD_escaping", removed  # no stop reached: a non-stop transcript, not NMD
+    stop_index = len(pe.alt_protein) - 1  # 0-based residue index of the new stop
+    stop_cdna = ts.cds_start + ts.start_phase + 3 * stop_index
+    if len(ts.exons) == 1:
+        return "NMD_escaping", removed
+    last_junction = ts.exons[-2].c_end  # last base before the last exon-exon junction
+    if change_cdna <= last_junction:
+        last_junction += delta
+    if stop_cdna > last_junction - 50:
+        return "NMD_escaping", removed
+    return "NMD_predicted", removed
+
+
+def equivalent_placements(v: MinimalVariant, fetch, limit: int = 200) -> list[MinimalVariant]:
+    """Every placement of an insertion or deletion that gives the same sequence, 5' to 3' on
+    the genome (an indel in a repeat can sit anywhere along it)."""
+    if (v.ref and v.alt) or fetch is None:
+        return [v]
+    chrom, is_del = v.chrom, bool(v.ref)
+
+    def make(start: int, seq: str) -> MinimalVariant:
+        if is_del:
+            return MinimalVariant(chrom, start, start + len(seq) - 1, seq, "")
+        return MinimalVariant(chrom, start, start - 1, "", seq)
+
+    right, cur_start, seq = [], v.start, v.ref or v.alt
+    for _ in range(limit):
+        # The base just 3' of a deletion, or the right flank of an insertion.
+        probe = cur_start + len(seq) - 1 if is_del else cur_start - 1
+        nxt = (fetch(chrom, probe, probe + 1) or "").upper()
+        if nxt != seq[0]:
+            break
+        seq, cur_start = seq[1:] + nxt, cur_start + 1
+        right.append(make(cur_start, seq))
+    left, cur_start, seq = [], v.start, v.ref or v.alt
+    for _ in range(limit):
+        probe = cur_start - 2  # 0-based index of the base just 5' of the indel
+        prv = (fetch(chrom, probe, probe + 1) or "").upper() if probe >= 0 else ""
+        if prv != seq[-1]:
+            break
+        seq, cur_start = prv + seq[:-1], cur_start - 1
+        left.append(make(cur_start, seq))
+    return [*reversed(left), v, *right]
+
+
+def _assessed_placement(ts: TranscriptSeq, v: MinimalVariant, placements) -> MinimalVariant:
+    """Where to assess an indel that could be written at several places.
+
+    Inside an exon, the most 3' placement in the transcript, as HGVS names it, so that the
+    consequence and the c. description agree. An indel at an exon edge that could equally be
+    written wholly inside the exon is assessed there: the exon really gains or loses those
+    bases, and the splice site next to it is intact in the mutated sequence.
+    """
+    inside = [p for p in placements if _exonic_part(ts, p)[1]]
+    if not inside:
+        return v
+    ordered = inside if ts.strand == "+" else inside[::-1]
+    if _exonic_part(ts, v)[1]:
+        exon = ts.exon_at(v.start if v.ref else v.end)
+        same = [p for p in ordered if ts.exon_at(p.start if p.ref else p.end) == exon]
+        return same[-1] if same else v
+    return ordered[-1]
+
+
+def predict(ts: TranscriptSeq, v: MinimalVariant, fetch=None) -> Effect | None:
+    """The effect of ``v`` on ``ts``, or None when it lies beyond the up/downstream window.
+
+    An indel at an exon edge that could equally be written inside the exon (the same mutated
+    sequence) is assessed there: the exon really does gain or lose those bases. ``fetch`` reads
+    the reference to find such placements.
+    """
+    if fetch is not None and not (v.ref and v.alt) and not v.symbolic:
+        placements = equivalent_placements(v, fetch)
+        if len(placements) > 1:
+            v = _assessed_placement(ts, v, placements)
+    tx = ts.tx
+    lo = v.end if v.is_insertion else v.start
+    hi = v.start if v.is_insertion else v.end
+    if hi < tx.start or lo > tx.end:
+        before = hi < tx.start
+        dist = tx.start - hi if before else lo - tx.end
+        if dist > UPSTREAM_DISTANCE:
+            return None
+        upstream = before if ts.strand == "+" else not before
+        term = "upstream_gene_variant" if upstream else "downstream_gene_variant"
+        return Effect((term,), None, None, None, None, None, False, None, None)
+    if v.is_insertion and (v.end < tx.start or v.start > tx.end):
+        # An insertion right at the transcript's edge is outside it.
+        upstream = (v.start <= tx.start) == (ts.strand == "+")
+        term = "upstream_gene_variant" if upstream else "downstream_gene_variant"
+        return Effect((term,), None, None, None, None, None, False, None, None)
+
+    terms, intron = _location_terms(ts, v)
+    cdna, within_exon = _exonic_part(ts, v)
+    exon = None
+    protein = None
+    cds = None
+    nmd = fraction = None
+    if cdna is not None:
+        e = ts.exon_at(v.start if not v.is_insertion else v.end) or ts.exon_at(v.end)
+        if e is None:
+            e = next(x for x in ts.exons if x.c_start <= cdna[0] <= x.c_end)
+        exon = (e.number, len(ts.exons))
+        if not ts.coding:
+            terms.add("non_coding_transcript_exon_variant")
+        else:
+            c_lo, c_hi = cdna if not v.is_insertion else (cdna[0], cdna[0] + 1)
+            in_5utr = c_lo < ts.cds_start if not v.is_insertion else cdna[1] <= ts.cds_start
+            in_3utr = c_hi > ts.cds_end if not v.is_insertion else cdna[0] >= ts.cds_end
+            in_cds = c_hi >= ts.cds_start and c_lo <= ts.cds_end
+            if v.is_insertion:
+                in_cds = ts.cds_start <= cdna[0] and cdna[1] <= ts.cds_end
+            if in_5utr and not (v.is_insertion and in_cds):
+                terms.add("5_prime_UTR_variant")
+            if in_3utr and not (v.is_insertion and in_cds):
+                terms.add("3_prime_UTR_variant")
+            if in_cds:
+                cds = (
+                    max(c_lo, ts.cds_start) - ts.cds_start + 1,
+                    min(c_hi, ts.cds_end) - ts.cds_start + 1,
+                )
+                if within_exon and not v.symbolic:
+                    protein = _protein_effect(ts, v, cdna)
+                    coding = _coding_terms(ts, v, protein)
+                    if coding & {"start_lost"} and in_5utr:
+                        coding.add("5_prime_UTR_variant")
+                    terms |= coding
+                    if coding & TRUNCATING and protein.first is not None:
+                        delta = len(v.alt) - len(v.ref)
+                        nmd, fraction = nmd_prediction(ts, protein, cdna[0], delta)
+                else:
+                    terms.add("coding_sequence_variant")
+    if not terms:
+        terms.add("intron_variant")  # inside the transcript span but in no exon
+    return Effect(
+        _sorted_terms(terms),
+        exon,
+        intron,
+        cdna,
+        cds,
+        protein,
+        within_exon and protein is not None,
+        nmd,
+        fraction,
+        v,
+    )

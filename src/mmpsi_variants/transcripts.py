@@ -1,0 +1,179 @@
+"""A transcript with its sequence: exons in transcript order, cDNA and CDS coordinates.
+
+Built from a :class:`genemodels.Transcript` and the reference. Everything downstream
+(consequences, HGVS) works in transcript orientation through the mappings here:
+genomic position <-> cDNA position <-> CDS position, and exon/intron numbers.
+
+Coordinates: genomic positions are 1-based; cDNA and CDS positions are 1-based along the spliced
+transcript in its own 5'->3' direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .genemodels import Transcript
+
+_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+_BASES = "TCAG"
+_AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+CODON_TABLE = {
+    a + b + c: _AMINO[16 * i + 4 * j + k]
+    for i, a in enumerate(_BASES)
+    for j, b in enumerate(_BASES)
+    for k, c in enumerate(_BASES)
+}
+THREE_LETTER = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "*",
+    "X": "Xaa", "U": "Sec",
+}  # fmt: skip
+
+
+def revcomp(seq: str) -> str:
+    return seq.translate(_COMPLEMENT)[::-1]
+
+
+def translate(seq: str, to_stop: bool = False) -> str:
+    """Translate in frame from the first base; an incomplete last codon is dropped."""
+    out = []
+    for i in range(0, len(seq) - 2, 3):
+        aa = CODON_TABLE.get(seq[i : i + 3].upper(), "X")
+        out.append(aa)
+        if to_stop and aa == "*":
+            break
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Exon:
+    number: int  # 1-based, in transcript order
+    g_start: int
+    g_end: int
+    c_start: int  # cDNA position of the exon's 5' end (transcript orientation)
+    c_end: int
+
+
+@dataclass
+class TranscriptSeq:
+    """A transcript and its spliced sequence, ready for variant effect prediction."""
+
+    tx: Transcript
+    exons: list[Exon]
+    seq: str  # spliced cDNA sequence, 5'->3'
+    cds_start: int | None  # cDNA position of the first CDS base
+    cds_end: int | None  # cDNA position of the last CDS base (stop codon included when present)
+    start_phase: int = 0  # bases before the first complete codon (5' incomplete CDS)
+    start_nf: bool = False  # CDS start not found (incomplete 5' end)
+    end_nf: bool = False  # CDS end not found (no stop codon)
+    protein: str = ""  # reference protein, stop included when present
+    _exon_by_cdna: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def strand(self) -> str:
+        return self.tx.strand
+
+    @property
+    def coding(self) -> bool:
+        return self.cds_start is not None
+
+    @property
+    def cds_seq(self) -> str:
+        return self.seq[self.cds_start - 1 : self.cds_end] if self.coding else ""
+
+    @property
+    def protein_length(self) -> int:
+        """Amino acids, the stop not counted."""
+        return len(self.protein.rstrip("*"))
+
+    # -- coordinate mappings -------------------------------------------------------------------
+
+    def exon_at(self, gpos: int) -> Exon | None:
+        for e in self.exons:
+            if e.g_start <= gpos <= e.g_end:
+                return e
+        return None
+
+    def g_to_c(self, gpos: int) -> int | None:
+        """cDNA position of an exonic genomic position, else None."""
+        e = self.exon_at(gpos)
+        if e is None:
+            return None
+        if self.strand == "+":
+            return e.c_start + (gpos - e.g_start)
+        return e.c_start + (e.g_end - gpos)
+
+    def c_to_g(self, cpos: int) -> int:
+        for e in self.exons:
+            if e.c_start <= cpos <= e.c_end:
+                off = cpos - e.c_start
+                return e.g_start + off if self.strand == "+" else e.g_end - off
+        raise ValueError(f"cDNA position {cpos} outside transcript {self.tx.id}")
+
+    def intron_at(self, gpos: int) -> tuple[int, int, int] | None:
+        """(intron number, cDNA position of the exon base 5' of it, of the base 3' of it)."""
+        ordered = self.exons
+        for i in range(len(ordered) - 1):
+            a, b = ordered[i], ordered[i + 1]
+            lo, hi = (a.g_end, b.g_start) if self.strand == "+" else (b.g_end, a.g_start)
+            if lo < gpos < hi:
+                return i + 1, a.c_end, b.c_start
+        return None
+
+    def intron_offset(self, gpos: int) -> tuple[int, int] | None:
+        """(anchor cDNA position, signed offset) for an intronic position, HGVS style.
+
+        The anchor is the nearer exon base; a position equally far from both belongs to the
+        upstream one (``+``), as HGVS asks.
+        """
+        hit = self.intron_at(gpos)
+        if hit is None:
+            return None
+        _, c5, c3 = hit
+        g5, g3 = self.c_to_g(c5), self.c_to_g(c3)
+        d5, d3 = abs(gpos - g5), abs(g3 - gpos)
+        return (c5, d5) if d5 <= d3 else (c3, -d3)
+
+    def n_introns(self) -> int:
+        return len(self.exons) - 1
+
+
+def build(tx: Transcript, fetch) -> TranscriptSeq:
+    """Assemble a transcript's sequence; ``fetch(chrom, start0, end0)`` reads the reference.
+
+    GTF files leave the stop codon out of the CDS; when the three bases after the CDS make a
+    stop, they are taken in, so that both styles give the same model.
+    """
+    ordered = sorted(tx.exons, reverse=(tx.strand == "-"))
+    exons, pieces, c = [], [], 1
+    for n, (s, e) in enumerate(ordered, 1):
+        bases = fetch(tx.chrom, s - 1, e) or ""
+        if len(bases) != e - s + 1:
+            bases = bases.ljust(e - s + 1, "N")
+        pieces.append(bases if tx.strand == "+" else revcomp(bases))
+        exons.append(Exon(n, s, e, c, c + (e - s)))
+        c += e - s + 1
+    ts = TranscriptSeq(tx, exons, "".join(pieces).upper(), None, None)
+    if not tx.cds:
+        return ts
+    cds_sorted = sorted(tx.cds)
+    first = cds_sorted[0] if tx.strand == "+" else cds_sorted[-1]
+    g_first = first[0] if tx.strand == "+" else first[1]
+    g_last = cds_sorted[-1][1] if tx.strand == "+" else cds_sorted[0][0]
+    c_first, c_last = ts.g_to_c(g_first), ts.g_to_c(g_last)
+    if c_first is None or c_last is None:
+        return ts  # CDS outside the exons: treated as non-coding rather than guessed
+    ts.cds_start, ts.cds_end = c_first, c_last
+    ts.start_phase = first[2]
+    ts.start_nf = ts.start_phase != 0 or "cds_start_NF" in tx.tags
+    cds = ts.seq[c_first - 1 + ts.start_phase : c_last]
+    if len(cds) % 3 == 0 and translate(cds[-3:]) != "*":
+        following = ts.seq[c_last : c_last + 3]
+        if len(following) == 3 and translate(following) == "*":
+            ts.cds_end = c_last + 3
+    cds = ts.seq[ts.cds_start - 1 + ts.start_phase : ts.cds_end]
+    ts.protein = translate(cds, to_stop=True)
+    ts.end_nf = not ts.protein.endswith("*") or "cds_end_NF" in tx.tags
+    return ts
