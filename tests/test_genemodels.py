@@ -100,7 +100,7 @@ def test_malformed_lines_are_named(tmp_path, text, match, line):
 
 
 def test_transcript_with_undefined_gene(tmp_path):
-    with pytest.raises(GeneModelError, match="Parent 'G1'"):
+    with pytest.raises(GeneModelError, match="Parent 'gene:G1'"):
         load_gene_models(_gff(tmp_path, GFF_HEAD + MRNA))
 
 

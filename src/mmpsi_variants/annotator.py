@@ -138,7 +138,7 @@ class Annotator:
         <INS> and <DEL> alleles (``end`` from INFO/END) get location terms only.
         """
         gm_chrom = self._contigs.get(chrom)
-        if gm_chrom is None or alt in ("*", ".", "<*>", "<NON_REF>"):
+        if gm_chrom is None or alt in ("*", ".", "<*>", "<NON_REF>") or ref.upper() == alt.upper():
             return []
         if alt.startswith("<"):
             v = MinimalVariant.symbolic_allele(gm_chrom, pos, alt, end)

@@ -261,7 +261,7 @@ def _freeze_transcript(tb: _TxBuilder) -> Transcript:
     return Transcript(
         id=tb.id,
         version=tb.version,
-        gene_id=tb.gene_key,
+        gene_id=_strip_prefix(tb.gene_key),
         name=tb.name,
         chrom=tb.chrom,
         start=start,
@@ -331,8 +331,7 @@ def load_gene_models(
             return True  # nothing to attach to (for example a region line)
         attached = False
         for parent in parents.split(","):
-            key = _strip_prefix(parent) if fmt == "gff3" else parent
-            tb = tx.get(key)
+            tb = tx.get(parent)
             if tb is None:
                 continue
             attached = True
@@ -397,8 +396,12 @@ def load_gene_models(
                 _gtf_line(path, lineno, cols, attrs, genes, tx, tx_gene)
                 continue
             if _is_gene_line(ftype, attrs):
-                key = _strip_prefix(attrs.get("ID", f"line{lineno}"))
-                genes[key] = _GeneBuilder(key, attrs, chrom, start, end, strand, lineno)
+                # Files are indexed by their raw IDs (gene:X and transcript:X may share X);
+                # the prefix-free ID is what users see.
+                raw = attrs.get("ID", f"line{lineno}")
+                genes[raw] = _GeneBuilder(
+                    _strip_prefix(raw), attrs, chrom, start, end, strand, lineno
+                )
                 continue
             if ftype in EXON_TYPES or ftype in CDS_TYPES:
                 if not add_child(lineno, ftype, cols, attrs):
@@ -409,11 +412,10 @@ def load_gene_models(
             if parent and ident:
                 # Anything that has a gene as parent and an ID is a transcript (mRNA,
                 # transcript, lnc_RNA, miRNA ...).
-                ident = _strip_prefix(ident)
                 tid, version = _split_version(
-                    attrs.get("transcript_id", ident), attrs.get("version")
+                    attrs.get("transcript_id", _strip_prefix(ident)), attrs.get("version")
                 )
-                gene_key = _strip_prefix(parent.split(",")[0])
+                gene_key = parent.split(",")[0]
                 tags = {_normalise_tag(t) for t in attrs.get("tag", "").split(",") if t}
                 tx[ident] = _TxBuilder(
                     id=tid,
