@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .annotator import Annotator
 from .calls import UNKNOWN_SEX, FormatFields, sample_call
 from .contigs import ContigMap, detect_build, get_build
 from .errors import ContigError, InputFileError
@@ -130,8 +131,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         panel = load_panel(opts.panel).select_tiers(opts.tiers)
         models = load_panel_models(opts.genes, panel)
     elif opts.genes:
-        # Spans are enough to name the gene; exon structure is not kept in memory.
-        models = load_gene_models(opts.genes, want=lambda g: False)
+        # Without a reference nothing is annotated, and spans are enough to name the gene.
+        models = load_gene_models(opts.genes, want=None if opts.reference else lambda g: False)
     regions = panel_regions(panel, models, opts.padding) if panel else []
 
     vcf_contigs = ContigMap(vf.header.contigs)
@@ -195,6 +196,13 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     notes_by_gene = {r.panel_gene.hgnc_id: gene_notes(panel, r.panel_gene) for r in regions}
     format_ids = vf.header.format_ids
 
+    annotator = None
+    if models is not None and reference is not None:
+        preferred = {r.gene.id: r.panel_gene.preferred_transcripts for r in regions}
+        annotator = Annotator(models, reference, preferred)
+    elif models is not None:
+        warn("no --reference given: consequences and HGVS names are not computed (left null)")
+
     per_sample: dict[str, list[dict]] = {s: [] for s in samples}
     counts: Counter[str] = Counter()
     first_mismatch = None
@@ -223,6 +231,7 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
             hit = min(hits, key=lambda h: _distance(h, allele.pos)) if hits else None
             if ff is None:
                 ff = FormatFields(record, format_ids)
+            annotation = None  # computed once per allele, on first use
             for i, sample in zip(sample_idx, samples, strict=True):
                 call = sample_call(
                     ff,
@@ -237,9 +246,11 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                 if call is None:
                     continue
                 counts["calls_kept"] += 1
-                per_sample[sample].append(
-                    _variant_entry(allele, call, hit, filt, record, notes_by_gene)
-                )
+                if annotation is None:
+                    annotation = annotation_fields(annotator, allele, hit, record.end)
+                entry = _variant_entry(allele, call, hit, filt, record, notes_by_gene)
+                entry.update(annotation)
+                per_sample[sample].append(entry)
     if counts["ref_mismatch"]:
         warn(
             f"{counts['ref_mismatch']} record(s) have a REF allele that does not match the "
@@ -311,6 +322,58 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     if reference is not None:
         reference.close()
     return FilterResult(written, samples, dict(counts), warn.messages)
+
+
+ANNOTATION_FIELDS = (
+    "transcript", "consequence", "impact", "hgvs_c", "hgvs_p", "exon", "intron",
+    "protein_position", "amino_acids", "nmd", "protein_fraction_removed", "protein_length",
+)  # fmt: skip
+
+
+def annotation_fields(annotator: Annotator | None, allele, hit, end: int | None) -> dict:
+    """The primary transcript's annotation of an allele, and every transcript's in short.
+
+    The primary transcript is the one of the gene the variant was assigned to: MANE Select,
+    else the panel's named transcript, else the longest CDS. Nothing is computed (the fields
+    stay null) without gene models and a reference, or when REF does not match the reference.
+    """
+    empty = dict.fromkeys(ANNOTATION_FIELDS) | {"transcripts": None}
+    if annotator is None or allele.ref_mismatch:
+        return empty
+    anns = annotator.annotate(allele.chrom, allele.pos, allele.ref, allele.alt, end)
+    if not anns:
+        return empty | {"consequence": ["intergenic_variant"], "transcripts": []}
+    gene = getattr(hit, "gene", hit)
+    own = [a for a in anns if gene is not None and a.symbol == gene.symbol] or anns
+    primary = next((a for a in own if a.primary), own[0])
+    return {
+        "transcript": primary.transcript,
+        "consequence": list(primary.consequence),
+        "impact": primary.impact,
+        "hgvs_c": primary.hgvs_c,
+        "hgvs_p": primary.hgvs_p,
+        "exon": primary.exon,
+        "intron": primary.intron,
+        "protein_position": primary.protein_position,
+        "amino_acids": primary.amino_acids,
+        "nmd": primary.nmd,
+        "protein_fraction_removed": primary.fraction_removed,
+        "protein_length": primary.protein_length,
+        "transcripts": [
+            {
+                "transcript": a.transcript,
+                "gene": a.symbol,
+                "biotype": a.biotype,
+                "consequence": list(a.consequence),
+                "impact": a.impact,
+                "hgvs_c": a.hgvs_c,
+                "hgvs_p": a.hgvs_p,
+                "mane": a.mane,
+                "primary": a is primary,
+            }
+            for a in anns
+        ],
+    }
 
 
 def _distance(item, pos: int) -> int:
