@@ -114,7 +114,7 @@ def test_consequence_and_hgvs_of_every_planted_variant(demo_run):
     _, calls, _ = demo_run
     design = _truth_variants()
     seen = set()
-    for (sample, chrom, pos, ref, alt), v in calls.items():
+    for (_, chrom, pos, ref, alt), v in calls.items():
         want = design[(chrom, pos, ref, alt)]
         seen.add(want["id"])
         assert v["transcript"] == want["transcript"]

@@ -64,7 +64,14 @@ class TranscriptAnnotation:
 
 def _csq_escape(text: str) -> str:
     # VCF INFO values cannot hold these; VEP writes the same substitutions.
-    return text.replace(",", "&").replace("|", "&").replace(";", "%3B").replace(" ", "_")
+    return (
+        text.replace("%", "%25")
+        .replace(",", "&")
+        .replace("|", "&")
+        .replace(";", "%3B")
+        .replace("=", "%3D")
+        .replace(" ", "_")
+    )
 
 
 @dataclass(frozen=True)

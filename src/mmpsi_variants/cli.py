@@ -7,7 +7,6 @@ A thin layer: each command parses options, calls the library, and turns a user's
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
@@ -26,17 +25,17 @@ class _Group(click.Group):
             ctx.exit(EXIT_USER_ERROR)
 
 
-class _Formatter(logging.Formatter):
-    def format(self, record):
-        return f"mmpsi-variants: {record.levelname.lower()}: {record.getMessage()}"
+class _ClickHandler(logging.Handler):
+    """Log lines as 'mmpsi-variants: warning: ...' on whatever stderr is current."""
+
+    def emit(self, record):
+        click.echo(f"mmpsi-variants: {record.levelname.lower()}: {record.getMessage()}", err=True)
 
 
 def _setup_logging(quiet: bool) -> None:
     logger = logging.getLogger("mmpsi_variants")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_Formatter())
-        logger.addHandler(handler)
+    if not any(isinstance(h, _ClickHandler) for h in logger.handlers):
+        logger.addHandler(_ClickHandler())
     logger.setLevel(logging.ERROR if quiet else logging.INFO)
     logger.propagate = False
 
@@ -165,6 +164,55 @@ def filter_cmd(
         result.counts.get("calls_kept", 0),
         result.counts.get("records", 0),
         outdir,
+    )
+
+
+@cli.command("annotate")
+@click.argument("vcf", type=click.Path(dir_okay=False))
+@click.option(
+    "--genes",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Gene models (GFF3 or GTF; Ensembl, GENCODE or RefSeq/MANE style).",
+)
+@click.option(
+    "--reference",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Reference FASTA the VCF was called against.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output VCF; bgzipped and indexed when it ends in .gz.",
+)
+def annotate_cmd(vcf, genes, reference, output):
+    """Annotate every record with consequences and HGVS, as INFO/MMPSI_CSQ.
+
+    One entry per transcript and allele, in VEP's CSQ layout (the header's Format: line names
+    the fields), readable with `bcftools +split-vep -a MMPSI_CSQ`.
+
+    Example:
+
+      mmpsi-variants annotate calls.vcf.gz --genes genes.gff3 --reference ref.fa -o out.vcf.gz
+    """
+    from .annotate_vcf import annotate_vcf
+
+    result = annotate_vcf(vcf, genes, reference, output, __version__)
+    log = logging.getLogger("mmpsi_variants")
+    if result.ref_mismatches:
+        log.warning(
+            "%d record(s) have a REF that does not match the reference; they are written "
+            "without annotation",
+            result.ref_mismatches,
+        )
+    log.info(
+        "%d of %d record(s) annotated; written to %s",
+        result.annotated,
+        result.records,
+        result.output,
     )
 
 

@@ -1,0 +1,113 @@
+"""`mmpsi-variants annotate`: a VCF with INFO/MMPSI_CSQ in VEP's layout."""
+
+import subprocess
+
+import pysam
+import pytest
+
+from mmpsi_variants.annotate_vcf import vep_allele
+from mmpsi_variants.annotator import CSQ_FIELDS
+
+from .conftest import DEMO, demo_vcf_text, needs_tool
+
+VEP_MINIMUM = [
+    "Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Gene", "Feature", "BIOTYPE",
+    "EXON", "INTRON", "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position",
+    "Amino_acids", "Codons", "MANE", "NMD",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def annotated(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from mmpsi_variants.cli import cli
+
+    out = tmp_path_factory.mktemp("ann") / "demo.ann.vcf.gz"
+    args = ["annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
+            "--reference", DEMO / "genome.fa", "-o", out]  # fmt: skip
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_header_has_vep_style_format_line(annotated):
+    header = str(pysam.VariantFile(str(annotated)).header)
+    line = next(ln for ln in header.splitlines() if "ID=MMPSI_CSQ" in ln)
+    fields = line.split("Format: ")[1].rstrip('">').split("|")
+    assert fields[: len(VEP_MINIMUM)] == VEP_MINIMUM
+    assert fields == CSQ_FIELDS
+
+
+def test_every_record_is_kept_and_genic_ones_annotated(annotated):
+    records = list(pysam.VariantFile(str(annotated)))
+    assert len(records) == sum(
+        1 for ln in demo_vcf_text().splitlines() if ln and not ln.startswith("#")
+    )
+    by_pos = {(r.chrom, r.pos): r for r in records}
+    kcnt1 = by_pos[("chr9", 12383)].info["MMPSI_CSQ"]
+    entries = [dict(zip(CSQ_FIELDS, e.split("|"), strict=True)) for e in kcnt1]
+    mane = next(e for e in entries if e["MANE"] == "MANE_Select")
+    assert mane["Consequence"] == "missense_variant"
+    assert mane["HGVSc"] == "ENST00000371757.7:c.1420C>T"
+    assert mane["HGVSp"] == "p.(Arg474Cys)"
+    assert mane["HGNC_ID"] == "HGNC:18865" and mane["PRIMARY"] == "1"
+    assert "MMPSI_CSQ" not in by_pos[("chr1", 20584)].info  # off-panel, intergenic
+
+
+def test_multiallelic_record_has_an_entry_per_allele(annotated):
+    rec = next(r for r in pysam.VariantFile(str(annotated)) if r.pos == 33268)
+    alleles = {e.split("|")[0] for e in rec.info["MMPSI_CSQ"]}
+    assert alleles == {"A", "T"}
+
+
+@needs_tool("bcftools")
+def test_bcftools_split_vep_reads_it(annotated):
+    out = subprocess.run(
+        ["bcftools", "+split-vep", "-a", "MMPSI_CSQ", "-d", "-f",
+         "%CHROM\t%POS\t%SYMBOL\t%Consequence\t%HGVSc\t%HGVSp\t%MANE\t%NMD\n", str(annotated)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rows = [line.split("\t") for line in out.splitlines()]
+    atp7a = next(r for r in rows if r[2] == "ATP7A" and r[6] == "MANE_Select")
+    assert atp7a[3:] == [
+        "stop_gained", "ENST00000341514.11:c.2530C>T", "p.(Arg844*)", "MANE_Select",
+        "NMD_predicted",
+    ]  # fmt: skip
+    syn = next(r for r in rows if r[1] == "15862" and r[6] == "MANE_Select")
+    assert syn[5] == "p.(Thr812%3D)"  # '=' is percent-encoded in INFO, as VEP does
+
+
+@pytest.mark.parametrize(
+    "ref, alt, expected",
+    [
+        ("C", "T", "T"),
+        ("CA", "C", "-"),
+        ("C", "CTT", "TT"),
+        ("CG", "TA", "TA"),
+        ("C", "<DEL>", "<DEL>"),
+    ],
+)
+def test_vep_allele_convention(ref, alt, expected):
+    assert vep_allele(ref, alt) == expected
+
+
+def test_ref_mismatch_is_counted_not_annotated(run, tmp_path):
+    text = demo_vcf_text().replace("chr9\t12383\t.\tC\tT", "chr9\t12383\t.\tG\tT")
+    vcf = tmp_path / "mismatch.vcf"
+    vcf.write_text(text)
+    out = tmp_path / "out.vcf"
+    result = run("annotate", vcf, "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "-o", out)  # fmt: skip
+    assert result.exit_code == 0
+    assert "1 record(s) have a REF that does not match" in result.stderr
+    rec = next(r for r in pysam.VariantFile(str(out)) if r.pos == 12383)
+    assert "MMPSI_CSQ" not in rec.info
+
+
+def test_not_a_vcf_is_a_one_line_error(run, tmp_path):
+    out = tmp_path / "o.vcf.gz"
+    result = run("annotate", DEMO / "genes.gff3", "--genes", DEMO / "genes.gff3",
+                 "--reference", DEMO / "genome.fa", "-o", out)  # fmt: skip
+    assert result.exit_code == 2 and "not a VCF" in result.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())
