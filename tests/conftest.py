@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"
 DATA = Path(__file__).resolve().parent / "data"
 REAL = DATA / "realdata"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Tests never read or write the user's gene-model cache."""
+    old = os.environ.get("MMPSI_CACHE_DIR")
+    os.environ["MMPSI_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["MMPSI_CACHE_DIR"]
+    else:
+        os.environ["MMPSI_CACHE_DIR"] = old
 
 
 def demo_vcf_text() -> str:

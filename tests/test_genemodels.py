@@ -164,3 +164,25 @@ def test_primary_transcript_falls_back_to_longest_cds(tmp_path):
     (g,) = load_gene_models(_gff(tmp_path, text)).genes
     assert primary_transcript(g).id == "T2"
     assert primary_transcript(g, preferred=["T1.2"]).id == "T1"
+
+
+def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
+    import os
+
+    from mmpsi_variants import genemodels
+
+    monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", str(tmp_path / "cache"))
+    gff = _gff(tmp_path, GFF_HEAD + GENE + MRNA + EXON + CDS)
+    first = load_gene_models(gff)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    calls = []
+    real = genemodels._parse
+    monkeypatch.setattr(genemodels, "_parse", lambda *a: calls.append(a) or real(*a))
+    second = load_gene_models(gff)
+    assert calls == [] and second.genes == first.genes
+    gff.write_text(GFF_HEAD + GENE + MRNA + EXON + CDS.replace("\t150\t", "\t151\t"))
+    third = load_gene_models(gff)  # edited file: parsed again
+    assert len(calls) == 1 and third.genes[0].transcripts[0].cds[0][0] == 151
+    monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", "off")
+    load_gene_models(gff)
+    assert len(calls) == 2

@@ -10,7 +10,11 @@ Coordinates are 1-based and inclusive, as in the files.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -293,19 +297,68 @@ def detect_format(path: Path) -> str:
     raise GeneModelError("no features found; expected a GFF3 or GTF file", path=str(path))
 
 
+# Bump when the parsed form changes, so that old cache files are not read.
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    """Where parsed gene models are kept: $MMPSI_CACHE_DIR, else ~/.cache/mmpsi-variants.
+
+    MMPSI_CACHE_DIR=off turns the cache off.
+    """
+    env = os.environ.get("MMPSI_CACHE_DIR")
+    if env and env.lower() in ("off", "none", "0"):
+        return None
+    return Path(env) if env else Path.home() / ".cache" / "mmpsi-variants" / "genemodels"
+
+
 def load_gene_models(
     path: str | Path,
     want: Callable[[Gene], bool] | None = None,
+    want_key: str | None = None,
 ) -> GeneModels:
-    """Read a GFF3 or GTF file.
+    """Read a GFF3 or GTF file, from the cache when the same file was read before.
 
     ``want`` receives each gene (without transcripts) and decides whether its transcripts are
     kept; genes not wanted are still listed, so that look-ups by identifier work, but their
-    exons are not held in memory. Malformed lines raise :class:`GeneModelError` naming the line.
+    exons are not held in memory. ``want_key`` names that choice for the cache (a ``want``
+    without a key is not cached). The cache is keyed by the file's SHA-256, so an edited file
+    is parsed again. Malformed lines raise :class:`GeneModelError` naming the line.
     """
     path = Path(path)
     if not path.exists():
         raise InputFileError("file not found; expected gene models in GFF3 or GTF", path=str(path))
+    cache = cache_dir() if (want is None or want_key) else None
+    cached = None
+    if cache is not None:
+        from .provenance import sha256sum
+
+        key = hashlib.sha256(
+            f"{CACHE_FORMAT}:{sha256sum(path)}:{want_key or 'all'}".encode()
+        ).hexdigest()
+        cached = cache / f"{key}.pickle"
+        if cached.exists():
+            try:
+                with open(cached, "rb") as fh:
+                    models = pickle.load(fh)
+                models.path = str(path)
+                return models
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass  # a damaged cache file is simply rebuilt
+    models = _parse(path, want)
+    if cached is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(models, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a read-only home is no reason to fail
+    return models
+
+
+def _parse(path: Path, want: Callable[[Gene], bool] | None) -> GeneModels:
     fmt = detect_format(path)
     parse_attrs = _parse_gff3_attributes if fmt == "gff3" else _parse_gtf_attributes
 

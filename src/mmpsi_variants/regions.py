@@ -47,7 +47,12 @@ def _wanted(panel: Panel):
 
 def load_panel_models(path: str | Path, panel: Panel) -> GeneModels:
     """Read gene models, keeping transcript structure only for genes the panel may need."""
-    return load_gene_models(path, want=_wanted(panel))
+    key = "panel:" + ",".join(
+        sorted(
+            f"{g.hgnc_id}/{g.ensembl_gene_id}/{g.symbol}/{'/'.join(g.aliases)}" for g in panel.genes
+        )
+    )
+    return load_gene_models(path, want=_wanted(panel), want_key=key)
 
 
 def panel_regions(
