@@ -81,6 +81,8 @@ def test_absent_and_not_covered(revel):
     # KCNT1 c.1421G>A (the ClinVar PM5 anchor) has no REVEL row; DOCK6 is on chr19, absent
     assert revel.lookup("chr9", 12384, "G", "A").status == "absent"
     assert revel.lookup("chr19", 17567, "C", "T").status == "not_covered"
+    assert revel.lookup("chr19", 17999, "C", "T").status == "not_covered"
+    assert sum("chr19" in w for w in revel.warnings) == 1
     assert not_looked_up("REVEL").status == "not_looked_up"
     with pytest.raises(ValueError):
         ScoreResult("maybe")

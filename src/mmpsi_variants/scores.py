@@ -130,7 +130,7 @@ class ScoreTable:
         self.layout = layout
         self.name = name or layout.score
         self.reference = reference
-        self.warnings = WarnOnce(warn)
+        self._warn = WarnOnce(warn)
         header, skip = self._read_header()
         self.columns = header
         self.col = {role: self._column(header, getattr(layout, role)) for role in _ROLES}
@@ -201,6 +201,10 @@ class ScoreTable:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def warnings(self) -> list[str]:
+        return self._warn.messages
+
     def describe(self) -> dict:
         return {"version": self.name, "date": None}
 
@@ -211,7 +215,7 @@ class ScoreTable:
         name = self.contigs.get(chrom)
         if name is None:
             have = ", ".join(self.contigs.target_names[:8]) or "none"
-            self.warnings(
+            self._warn(
                 f"contig:{chrom}",
                 f"{self.path}: no rows on contig {chrom} (the table has: {have}); {self.name} "
                 "look-ups there are reported as not covered",
