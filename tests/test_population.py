@@ -119,7 +119,7 @@ def test_missing_contig_is_warned_about_once(tmp_path):
             assert src.lookup("chr5", pos, "C", "T").status == "not_covered"
         assert src.lookup("chrY", 5, "A", "G").status == "not_covered"
     assert len(seen) == 2
-    assert "chr5" in seen[0] and "not covered" in seen[0]
+    assert "no records on contig chr5" in seen[0] and "gnomAD" in seen[0]
 
 
 def test_reads_only_through_the_index(demo_gnomad):
@@ -138,7 +138,7 @@ def test_not_looked_up_is_its_own_status():
 
 def test_coverage_bed_turns_uncovered_positions_into_not_covered(tmp_path):
     bed = tmp_path / "cov.bed"
-    bed.write_text("chr9\t12000\t13000\nchr2\t23000\t23500\n")
+    bed.write_text("chr9\t12000\t13000\nchr2\t23000\t23500\nchr5\t16000\t17000\n")
     with GnomadSource(
         DEMO / "gnomad.demo.vcf.gz", Reference(str(DEMO / "genome.fa")), coverage=bed
     ) as src:
@@ -147,6 +147,9 @@ def test_coverage_bed_turns_uncovered_positions_into_not_covered(tmp_path):
         assert src.lookup("chr2", 23191, "G", "A").status == "found"
         # a record outside the coverage regions still counts: the file has the allele
         assert src.lookup("chr9", 15862, "G", "A").status == "found"
+        # the BED says chr5 is covered although the file has no records there
+        assert src.lookup("chr5", 16273, "C", "G").status == "absent"
+        assert src.lookup("chr5", 20236, "C", "T").status == "not_covered"
 
 
 # ------------------------------------------------------------------------------ real gnomAD v2.1

@@ -3,10 +3,11 @@
 The answers are kept apart, because the ACMG rules treat them differently:
 
 - ``found``: the file has the allele (after splitting and normalising both sides);
-- ``absent``: the file has records on this contig but not this allele;
-- ``not_covered``: the file has no records on the contig, or the position lies outside the
-  coverage regions given with ``coverage=`` (for example gnomAD's exome calling intervals) and
-  the file has no record of the allele;
+- ``absent``: the file covers the position but has no record of this allele;
+- ``not_covered``: the file has no record of the allele and does not cover the position: it has
+  no records on the contig, or, when a coverage BED is given with ``coverage=`` (for example
+  gnomAD's exome calling intervals), the position lies outside it. With a coverage BED, the BED
+  alone decides what is covered;
 - ``not_looked_up``: no gnomAD file was given (see :data:`NOT_LOOKED_UP`).
 
 Which INFO key gives which figure depends on the release; the keys actually used are reported
@@ -255,8 +256,12 @@ class GnomadSource:
         name, _query, hits = self.vcf.matching(chrom, pos, ref, alt)
         version = self.source_version
         if not hits:
-            outside = self.coverage is not None and not self.coverage.covers(chrom, pos)
-            status = "not_covered" if name is None or outside else "absent"
+            # A coverage BED, when given, decides; else a contig without records is not covered.
+            if self.coverage is not None:
+                covered = self.coverage.covers(chrom, pos)
+            else:
+                covered = name is not None
+            status = "absent" if covered else "not_covered"
             return PopulationResult(status, source_version=version)
         # Two records for one allele (a file that was not split and also lists it alone):
         # the one seen by more samples speaks for the site.

@@ -338,8 +338,8 @@ class IndexedVcf:
             have = ", ".join(self.contigs.target_names[:8]) or "none"
             self.warnings(
                 f"contig:{chrom}",
-                f"{self.path}: no records on contig {chrom} (the file has: {have}); "
-                f"{self.kind} look-ups there are reported as not covered",
+                f"{self.path}: no records on contig {chrom} (the file has: {have}); no "
+                f"{self.kind} record can match there",
             )
         elif name != chrom and self.warnings.first("names"):
             log.info("%s: contig names translated (%s -> %s)", self.path, chrom, name)
