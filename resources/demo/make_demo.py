@@ -5,8 +5,8 @@ Run from the repository root:
 
     python resources/demo/make_demo.py
 
-It rewrites every data file in resources/demo/ (genome, gene models, PED, demo VCF, gnomAD- and
-ClinVar-style resources, truth tables and README.md). The output is byte-identical on every run:
+It rewrites every data file in resources/demo/ (genome, gene models, PED, demo VCF, gnomAD-,
+ClinVar-, REVEL- and SpliceAI-style resources, truth tables and README.md). The output is byte-identical on every run:
 all randomness comes from random.Random instances seeded with fixed strings, and no dates or
 paths from the running machine are written.
 
@@ -1291,6 +1291,109 @@ def write_clinvar(A, genes, contigs, tmpdir) -> list[dict]:
     return recs
 
 
+# In-silico scores for the planted missense alleles (invented values). v01 is high on purpose
+# (the KCNT1 de novo: PP3 territory), v16 low (benign-looking); the multi-allelic SLC12A5 codon
+# has a row for each of the three possible ALTs, as the real REVEL file has.
+REVEL_SCORES = {
+    "v01_KCNT1_denovo_missense": 0.85,
+    "v02_SCN2A_missense": 0.62,
+    "v04b_ALDH7A1_missense": 0.71,
+    "v05_PNPO_hom_missense": 0.94,
+    "v07_PCDH19_missense": 0.45,
+    "v12a_SLC12A5_multiallelic_alt1": 0.52,
+    "v12b_SLC12A5_multiallelic_alt2": 0.58,
+    "v16_WWOX_missing_gt": 0.12,
+}
+REVEL_EXTRA_ALT = ("v12a_SLC12A5_multiallelic_alt1", "C", 0.49)  # third ALT at the same base
+
+
+def coding_snv_change(a: Allele, genes, alt_t: str | None = None) -> tuple[str, str]:
+    """(ref aa, alt aa), one-letter, of a planted coding SNV, from its c. position."""
+    hgvs = a.hgvs_c.split(":c.")[1]
+    c, ref_t, design_alt = int(hgvs[:-3]), hgvs[-3], hgvs[-1]
+    cds = genes[a.gene].mane.cds()
+    k = (c - 1) // 3
+    codon = cds[3 * k : 3 * k + 3]
+    assert codon[(c - 1) % 3] == ref_t
+    new = codon[: (c - 1) % 3] + (alt_t or design_alt) + codon[(c - 1) % 3 + 1 :]
+    return CODON_TABLE[codon], CODON_TABLE[new]
+
+
+def write_revel(A, genes, tmpdir) -> list[tuple]:
+    """REVEL-style table: the release file's columns, tab-separated, contigs without 'chr'."""
+    rows = []
+    for vid, score in REVEL_SCORES.items():
+        a = A[vid]
+        aref, aalt = coding_snv_change(a, genes)
+        rows.append((a.chrom, a.pos, a.ref, a.alt, aref, aalt, score, a.tx.split(".")[0], vid))
+    vid, alt, score = REVEL_EXTRA_ALT
+    a = A[vid]
+    alt_t = alt if genes[a.gene].strand == "+" else revcomp(alt)
+    aref, aalt = coding_snv_change(a, genes, alt_t)
+    rows.append((a.chrom, a.pos, a.ref, alt, aref, aalt, score, a.tx.split(".")[0],
+                 "third possible ALT at the v12 site (no demo carrier)"))  # fmt: skip
+    rows.sort(key=lambda r: (sort_key(r[0], r[1]), r[3]))
+    head = "#chr\thg19_pos\tgrch38_pos\tref\talt\taaref\taaalt\tREVEL\tEnsembl_transcriptid"
+    body = [f"{c.removeprefix('chr')}\t{p}\t{p}\t{r}\t{x}\t{ar}\t{aa}\t{s:.3f}\t{t}"
+            for c, p, r, x, ar, aa, s, t, _ in rows]  # fmt: skip
+    plain = os.path.join(tmpdir, "revel.demo.tsv")
+    write(plain, "\n".join([head, *body]) + "\n")
+    dest = os.path.join(OUT, "revel.demo.tsv.gz")
+    pysam.tabix_compress(plain, dest, force=True)
+    pysam.tabix_index(dest, seq_col=0, start_col=2, end_col=2, meta_char="#", force=True)
+    return rows
+
+
+# SpliceAI-style deltas (invented): a strong donor loss at the ALDH7A1 canonical donor, low
+# values elsewhere (synonymous, deep intronic and missense alleles), and a multi-allelic record
+# whose two ALTs differ, so that a reader must pick the entry of the right allele.
+SPLICEAI = [
+    # (allele ids, {id: (DS_AG, DS_AL, DS_DG, DS_DL, DP_AG, DP_AL, DP_DG, DP_DL)}, role)
+    (["v01_KCNT1_denovo_missense"], {"v01_KCNT1_denovo_missense": (0.00, 0.01, 0.00, 0.00, 14, -3, 27, 40)},
+     "missense, no predicted splice effect"),
+    (["v02_SCN2A_missense"], {"v02_SCN2A_missense": (0.01, 0.00, 0.00, 0.02, -8, 22, 5, -31)},
+     "missense, no predicted splice effect (PS1 needs this)"),
+    (["v04a_ALDH7A1_splice_donor"], {"v04a_ALDH7A1_splice_donor": (0.00, 0.00, 0.03, 0.97, -12, 31, -2, 1)},
+     "canonical donor +1: strong donor loss"),
+    (["v09_SCN2A_common_synonymous"], {"v09_SCN2A_common_synonymous": (0.00, 0.00, 0.01, 0.00, 3, -40, 18, 9)},
+     "synonymous, no predicted splice effect"),
+    (["v10_KCNT1_rare_synonymous"], {"v10_KCNT1_rare_synonymous": (0.02, 0.00, 0.01, 0.00, -6, 11, 2, -19)},
+     "synonymous, no predicted splice effect"),
+    (["v11_SCN1A_deep_intronic"], {"v11_SCN1A_deep_intronic": (0.03, 0.00, 0.04, 0.00, 7, -25, -1, 36)},
+     "deep intronic, no predicted splice effect"),
+    (["v12a_SLC12A5_multiallelic_alt1", "v12b_SLC12A5_multiallelic_alt2"],
+     {"v12a_SLC12A5_multiallelic_alt1": (0.01, 0.00, 0.02, 0.00, 9, -14, 1, 30),
+      "v12b_SLC12A5_multiallelic_alt2": (0.00, 0.00, 0.24, 0.00, -2, 17, 1, -33)},
+     "multi-allelic: only the second ALT has a delta above 0.2"),
+]  # fmt: skip
+
+
+def write_spliceai(A, contigs, tmpdir) -> list[tuple]:
+    head = [
+        "##fileformat=VCFv4.2",
+        "##source=synthetic SpliceAI-style demo scores, not SpliceAI predictions",
+        "##reference=genome.fa (synthetic mmpsi-demo genome)",
+        *contig_header(contigs),
+        '##INFO=<ID=SpliceAI,Number=.,Type=String,Description="SpliceAI-style annotation (synthetic demo values): delta scores (DS) and delta positions (DP) for acceptor gain (AG), acceptor loss (AL), donor gain (DG) and donor loss (DL). Format: ALLELE|SYMBOL|DS_AG|DS_AL|DS_DG|DS_DL|DP_AG|DP_AL|DP_DG|DP_DL">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+    ]  # fmt: skip
+    recs = []
+    for ids, values, role in SPLICEAI:
+        al = [A[i] for i in ids]
+        a = al[0]
+        entries = []
+        for b in al:
+            ds, dp = values[b.id][:4], values[b.id][4:]
+            entries.append("|".join([b.alt, b.gene, *(f"{x:.2f}" for x in ds), *map(str, dp)]))
+        recs.append((a.chrom, a.pos, a.ref, ",".join(b.alt for b in al), ",".join(entries), role))
+    recs.sort(key=lambda r: sort_key(r[0], r[1]))
+    body = [f"{c}\t{p}\t.\t{r}\t{x}\t.\t.\tSpliceAI={i}" for c, p, r, x, i, _ in recs]
+    bgzip_and_index(
+        "\n".join(head + body) + "\n", os.path.join(OUT, "spliceai.demo.vcf.gz"), tmpdir
+    )
+    return recs
+
+
 def zygosity(gt: str, sample: str, chrom: str) -> str:
     a, b = gt.split("/")
     if a == b:
@@ -1336,7 +1439,7 @@ def md_table(header, rows) -> str:
     return "\n".join(out)
 
 
-def write_readme(genes, contigs, A, records, gnomad, clinvar) -> None:
+def write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai) -> None:
     core = {s["symbol"] for s in CORE}
     gene_rows = []
     for g in gene_order(genes):
@@ -1362,12 +1465,17 @@ def write_readme(genes, contigs, A, records, gnomad, clinvar) -> None:
     gn_rows = [[f"{c}:{p} {r}>{x}", i.replace(";", "; "), note] for c, p, r, x, i, note in gnomad]
     cv_rows = [[f"{r['chrom']}:{r['pos']} {r['ref']}>{r['alt']}", r["gene"], r["hgvs_c"].split(":")[1], r["hgvs_p"],
                 r["sig"], r["rev"], r["role"]] for r in clinvar]  # fmt: skip
+    rv_rows = [[f"{c.removeprefix('chr')}:{p} {r}>{x}", f"{ar}>{aa}", f"{sc:.3f}", t, role]
+               for c, p, r, x, ar, aa, sc, t, role in revel]  # fmt: skip
+    sp_rows = [[f"{c}:{p} {r}>{x}", i.replace("|", "\\|").replace(",", ", "), role]
+               for c, p, r, x, i, role in spliceai]  # fmt: skip
     sizes = {n: len(s) for n, s in contigs.items()}
     text = f"""# MMPSI demo data set (SYNTHETIC)
 
 > **Everything in this folder is synthetic.** The genome is random bases, not human sequence.
-> The gnomAD-style file is not real population data and the ClinVar-style file holds no real
-> ClinVar records. Do not use any of it for clinical or research interpretation.
+> The gnomAD-style file is not real population data, the ClinVar-style file holds no real
+> ClinVar records, and the REVEL- and SpliceAI-style scores are invented. Do not use any of it
+> for clinical or research interpretation.
 
 This folder is generated by `make_demo.py`. Do not edit the data files or this README by hand;
 change the generator and rerun it:
@@ -1386,7 +1494,8 @@ A small, self-contained input for the `mmpsi-variants` pipeline and its tests: a
 six unrelated affected children, with one planted variant (or a planted negative control) for each
 situation the pipeline must handle: de novo, compound heterozygous, homozygous, hemizygous, low
 allele fraction, multi-allelic, un-normalised indels, filtered and off-panel records, missing
-genotypes, and PS1/PM5/PM3/BA1 anchors in the resource files.
+genotypes, PS1/PM5/PM3/BA1 anchors in the resource files, and in-silico scores (PP3/BP4,
+splicing).
 
 ## Files
 
@@ -1400,6 +1509,8 @@ genotypes, and PS1/PM5/PM3/BA1 anchors in the resource files.
 | `demo.vcf.gz`, `.tbi` | the demo call set: {len(records)} records, {len(NAMES)} samples, FORMAT GT:AD:DP:GQ |
 | `gnomad.demo.vcf.gz`, `.tbi` | gnomAD v4-style sites VCF ({len(gnomad)} records) |
 | `clinvar.demo.vcf.gz`, `.tbi` | ClinVar-style VCF ({len(clinvar)} records) |
+| `revel.demo.tsv.gz`, `.tbi` | REVEL-style score table ({len(revel)} rows) |
+| `spliceai.demo.vcf.gz`, `.tbi` | SpliceAI-style VCF ({len(spliceai)} records) |
 | `truth_calls.tsv` | one row per (sample, planted allele): what the panel filter must output |
 | `truth_variants.tsv` | one row per planted normalised allele, with design consequence and HGVS |
 
@@ -1478,6 +1589,25 @@ contig name instead of an NC_ accession. GENEINFO uses the real NCBI Gene IDs of
 
 {md_table(["record", "gene", "HGVS c.", "HGVS p.", "CLNSIG", "CLNREVSTAT", "role"], cv_rows)}
 
+## REVEL-style scores (`revel.demo.tsv.gz`)
+
+The columns of the REVEL release file (`chr`, `hg19_pos`, `grch38_pos`, `ref`, `alt`, `aaref`,
+`aaalt`, `REVEL`, `Ensembl_transcriptid`), tab-separated with `#` before the header line, bgzipped
+and indexed on `grch38_pos` (`tabix -s 1 -b 3 -e 3`), contigs named without `chr` as in the real
+file. Both position columns hold the synthetic genome's position. **Invented scores**: the KCNT1
+de novo missense is high on purpose, the WWOX missense low; the multi-allelic SLC12A5 base has one
+row per possible ALT.
+
+{md_table(["row", "aa change", "REVEL", "transcript", "role"], rv_rows)}
+
+## SpliceAI-style scores (`spliceai.demo.vcf.gz`)
+
+SpliceAI's VCF layout (`INFO/SpliceAI=ALLELE|SYMBOL|DS_AG|DS_AL|DS_DG|DS_DL|DP_AG|DP_AL|DP_DG|DP_DL`,
+one entry per allele and gene) with **invented values**: a strong donor loss at the ALDH7A1
+canonical donor, low deltas elsewhere, and one multi-allelic record whose two ALTs differ.
+
+{md_table(["record", "SpliceAI", "role"], sp_rows)}
+
 ## Checks
 
 ```
@@ -1506,8 +1636,10 @@ def main() -> None:
         write_demo_vcf(records, contigs, tmpdir)
         gnomad = write_gnomad(A, genes, contigs, tmpdir)
         clinvar = write_clinvar(A, genes, contigs, tmpdir)
+        revel = write_revel(A, genes, tmpdir)
+        spliceai = write_spliceai(A, contigs, tmpdir)
         write_truth(A, records)
-        write_readme(genes, contigs, A, records, gnomad, clinvar)
+        write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai)
     finally:
         shutil.rmtree(tmpdir)
     print(f"wrote {len(records)} demo records, {len(A)} planted alleles to {OUT}")
