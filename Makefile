@@ -31,7 +31,9 @@ tools:
 demo: setup
 	$(BIN)/mmpsi-variants filter $(DEMO)/demo.vcf.gz \
 		--genes $(DEMO)/genes.gff3 --reference $(DEMO)/genome.fa \
-		--ped $(DEMO)/demo.ped --build none --outdir $(OUT)
+		--ped $(DEMO)/demo.ped --build none --outdir $(OUT) \
+		--gnomad $(DEMO)/gnomad.demo.vcf.gz --clinvar $(DEMO)/clinvar.demo.vcf.gz \
+		--scores revel=$(DEMO)/revel.demo.tsv.gz --scores spliceai=$(DEMO)/spliceai.demo.vcf.gz
 	@echo "Demo results are in $(OUT)/ (one <sample>.variants.json and .tsv per sample)"
 
 lint: setup

@@ -294,3 +294,67 @@ def test_sample_names_are_sanitised_for_file_names(run, tmp_path):
     assert not (tmp_path / "evil name.variants.json").exists()
     doc = json.loads((out / "evil_name.variants.json").read_text())
     assert doc["sample"] == "../evil name"
+
+
+@pytest.fixture(scope="module")
+def with_resources(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from mmpsi_variants.cli import cli
+
+    out = tmp_path_factory.mktemp("res")
+    args = [
+        "filter", DEMO / "demo.vcf.gz", *BASE, "--ped", DEMO / "demo.ped", "-o", out,
+        "--gnomad", DEMO / "gnomad.demo.vcf.gz", "--clinvar", DEMO / "clinvar.demo.vcf.gz",
+        "--scores", DEMO / "revel.demo.tsv.gz", "--scores",
+        f"spliceai={DEMO / 'spliceai.demo.vcf.gz'}",
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return load(out)
+
+
+@pytest.mark.parametrize(
+    "key, population, af, clinvar",
+    [
+        (("EIMFS01", "chr9", 12383, "C", "T"), "absent", None, "absent"),  # the de novo
+        (("EIMFS01", "chr2", 23191, "G", "A"), "found", 0.31, "found"),  # common, Benign
+        (("EIMFS02", "chr20", 11381, "GAAA", "G"), "found", 1.3683e-06, "absent"),  # left-aligned
+        (("EIMFS02", "chr20", 33268, "G", "A"), "found", 3.4206e-06, "absent"),  # multi-allelic
+        (("EIMFS04", "chr20", 33268, "G", "T"), "absent", None, "absent"),  # its other ALT
+        (("EIMFS04", "chr17", 9176, "C", "T"), "absent", None, "absent"),  # other ALT at site
+        (("EIMFS05", "chrX", 12277, "C", "T"), "absent", None, "absent"),
+    ],
+)
+def test_population_and_clinvar_lookups(with_resources, key, population, af, clinvar):
+    calls, _ = with_resources
+    v = calls[key]
+    assert v["population"]["status"] == population
+    assert v["gnomad_af"] == (pytest.approx(af) if af else None)
+    assert v["clinvar_status"] == clinvar
+
+
+def test_ps1_and_pm5_anchors_by_protein_change(with_resources):
+    calls, _ = with_resources
+    kcnt1 = calls[("EIMFS01", "chr9", 12383, "C", "T")]["clinvar_protein"]
+    assert kcnt1["same_amino_acid_change"] == []
+    (pm5,) = kcnt1["other_missense_same_residue"]  # ClinVar p.Arg474His, Pathogenic
+    assert pm5["significance_class"] == "pathogenic" and pm5["protein"]["hgvs_p"].endswith(
+        "(Arg474His)"
+    )
+    scn2a = calls[("EIMFS02", "chr2", 27152, "T", "A")]["clinvar_protein"]
+    (ps1,) = scn2a["same_amino_acid_change"]  # same Asp1545Glu through GAT>GAG
+    assert ps1["stars"] == 3
+
+
+def test_scores_and_provenance_of_resources(with_resources):
+    calls, docs = with_resources
+    kcnt1 = calls[("EIMFS01", "chr9", 12383, "C", "T")]
+    assert kcnt1["scores"]["revel"] == pytest.approx(0.85)
+    assert kcnt1["scores"]["status"]["cadd"] == "not_looked_up"
+    donor = calls[("EIMFS01", "chr5", 20236, "C", "T")]
+    assert donor["scores"]["spliceai"] == pytest.approx(0.97)
+    roles = [i["role"] for i in docs["EIMFS01"]["inputs"]]
+    assert roles.count("scores") == 2 and "gnomad" in roles and "clinvar" in roles
+    clinvar = next(i for i in docs["EIMFS01"]["inputs"] if i["role"] == "clinvar")
+    assert clinvar["date"]

@@ -1184,6 +1184,16 @@ def write_gnomad(A, genes, contigs, tmpdir) -> list[tuple]:
     ref = contigs[g.chrom][pos - 1]
     recs.append((g.chrom, pos, ref, {"A": "G", "G": "A", "C": "T", "T": "C"}[ref],
                  info(58, 1460990, 0, 27, 0, 9.9e-05, "eas", 6.1e-05, 3.0e-05), "unrelated DOCK6 coding"))  # fmt: skip
+    # unrelated intronic records in ALDH7A1 (chr5) and ATP7A (chrX), so that the file covers
+    # those contigs and the planted variants there read as absent, not as not covered
+    for sym, ac, an in (("ALDH7A1", 21, 1461002), ("ATP7A", 4, 1121480)):
+        g = genes[sym]
+        ex = g.mane.exons
+        pos = g.t_to_g((ex[0][1] + ex[1][0]) // 2)
+        ref = contigs[g.chrom][pos - 1]
+        recs.append((g.chrom, pos, ref, {"A": "G", "G": "A", "C": "T", "T": "C"}[ref],
+                     info(ac, an, 0, ac // 2, 0, 3.1e-05, "nfe", 1.2e-05, 9.0e-06),
+                     f"unrelated {sym} intronic"))  # fmt: skip
     recs.sort(key=lambda r: sort_key(r[0], r[1]))
     body = [f"{c}\t{p}\t.\t{r}\t{x}\t.\tPASS\t{i}" for c, p, r, x, i, _ in recs]
     bgzip_and_index("\n".join(head + body) + "\n", os.path.join(OUT, "gnomad.demo.vcf.gz"), tmpdir)

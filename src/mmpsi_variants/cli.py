@@ -116,6 +116,20 @@ def cli(quiet: bool) -> None:
     type=click.Path(file_okay=False),
     help="Directory for <sample>.variants.json and <sample>.variants.tsv.",
 )
+@click.option(
+    "--gnomad",
+    type=click.Path(dir_okay=False),
+    help="gnomAD sites VCF (v2, v3 or v4 field names), tabix-indexed.",
+)
+@click.option("--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed.")
+@click.option(
+    "--scores",
+    "scores",
+    multiple=True,
+    metavar="[NAME=]PATH",
+    help="In-silico scores: revel= or cadd= (tabix TSV), spliceai= (VCF); a bare path is "
+    "REVEL. Repeatable.",
+)
 def filter_cmd(
     vcf,
     genes,
@@ -129,6 +143,9 @@ def filter_cmd(
     build,
     include_filtered,
     outdir,
+    gnomad,
+    clinvar,
+    scores,
 ):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
@@ -139,6 +156,7 @@ def filter_cmd(
       mmpsi-variants filter family.vcf.gz --genes genes.gff3 --reference ref.fa \
           --ped family.ped -o out/
     """
+    from .evidence import parse_score_options
     from .filtering import FilterOptions, run_filter
 
     result = run_filter(
@@ -155,6 +173,9 @@ def filter_cmd(
             build=build,
             include_filtered=include_filtered,
             outdir=outdir,
+            gnomad=gnomad,
+            clinvar=clinvar,
+            scores=parse_score_options(scores),
         )
     )
     log = logging.getLogger("mmpsi_variants")

@@ -7,6 +7,7 @@ Read -> restrict to panel regions through the index -> split and normalise -> pe
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from . import __version__
 from .annotator import Annotator
 from .calls import UNKNOWN_SEX, FormatFields, sample_call
 from .contigs import ContigMap, detect_build, get_build
+from .evidence import Resources
 from .errors import ContigError, InputFileError
 from .genemodels import GeneModels, load_gene_models
 from .normalize import Reference, split_record
@@ -55,6 +57,9 @@ class FilterOptions:
     build: str = "auto"
     include_filtered: bool = False
     outdir: str = "."
+    gnomad: str | None = None
+    clinvar: str | None = None
+    scores: dict = field(default_factory=dict)  # name -> path (revel, cadd, spliceai)
 
 
 @dataclass
@@ -65,15 +70,35 @@ class FilterResult:
     warnings: list[str] = field(default_factory=list)
 
 
+_NO_RECORDS = re.compile(r"^(?P<file>.+?): no records on contig (?P<contig>\S+) \(")
+
+
 class _Warnings:
-    """Warn once per kind, and keep the text for the JSON."""
+    """Warn once per kind, and keep the text for the JSON.
+
+    A resource that lacks several of the panel's contigs says so once, listing them, rather
+    than once per contig.
+    """
 
     def __init__(self):
         self.messages: list[str] = []
+        self._missing_contigs: dict[str, list[str]] = {}
 
     def __call__(self, message: str) -> None:
+        m = _NO_RECORDS.match(message)
+        if m:
+            self._missing_contigs.setdefault(m["file"], []).append(m["contig"])
+            return
         self.messages.append(message)
         log.warning(message)
+
+    def flush(self) -> None:
+        for path, contigs in self._missing_contigs.items():
+            self(
+                f"{path}: no records on contig(s) {', '.join(contigs)}; nothing can match there "
+                "(treated as not covered)"
+            )
+        self._missing_contigs.clear()
 
 
 def _fetch_panel_records(vf: VariantFile, regions, vcf_contigs: ContigMap):
@@ -203,6 +228,11 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     elif models is not None:
         warn("no --reference given: consequences and HGVS names are not computed (left null)")
 
+    resources = Resources.open(opts.gnomad, opts.clinvar, opts.scores, reference, warn)
+    if resources.clinvar is not None:
+        panel_spans = [(c, s, e) for c, ivs in merge_intervals(regions).items() for s, e in ivs]
+        resources.index_clinvar_proteins(panel_spans, annotator)
+
     per_sample: dict[str, list[dict]] = {s: [] for s in samples}
     counts: Counter[str] = Counter()
     first_mismatch = None
@@ -248,6 +278,9 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                 counts["calls_kept"] += 1
                 if annotation is None:
                     annotation = annotation_fields(annotator, allele, hit, record.end)
+                    annotation |= resources.lookup(
+                        allele.chrom, allele.pos, allele.ref, allele.alt, annotation
+                    )
                 entry = _variant_entry(allele, call, hit, filt, record, notes_by_gene)
                 entry.update(annotation)
                 per_sample[sample].append(entry)
@@ -274,6 +307,10 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         inputs.append(describe_input("panel", panel.path, f"{panel.id} {panel.version}"))
     if opts.ped:
         inputs.append(describe_input("pedigree", opts.ped))
+    for role, path, version, date in resources.inputs():
+        inputs.append(describe_input(role, path, version, date))
+    resources.close()
+    warn.flush()
 
     settings = {
         "panel": None if opts.no_panel else panel.id,
