@@ -17,8 +17,8 @@ from . import __version__
 from .annotator import Annotator
 from .calls import UNKNOWN_SEX, FormatFields, sample_call
 from .contigs import ContigMap, detect_build, get_build
-from .evidence import Resources
 from .errors import ContigError, InputFileError
+from .evidence import Resources
 from .genemodels import GeneModels, load_gene_models
 from .normalize import Reference, split_record
 from .notes import gene_notes
