@@ -130,6 +130,13 @@ def cli(quiet: bool) -> None:
     help="In-silico scores: revel= or cadd= (tabix TSV), spliceai= (VCF); a bare path is "
     "REVEL. Repeatable.",
 )
+@click.option(
+    "--use-existing-annotation",
+    is_flag=True,
+    help="Use the VCF's own VEP CSQ, snpEff ANN or bcftools BCSQ instead of recomputing; "
+    "then neither --reference nor --genes is needed (panel genes are found by the "
+    "annotation's gene names, reading every record).",
+)
 def filter_cmd(
     vcf,
     genes,
@@ -146,6 +153,7 @@ def filter_cmd(
     gnomad,
     clinvar,
     scores,
+    use_existing_annotation,
 ):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
@@ -176,6 +184,7 @@ def filter_cmd(
             gnomad=gnomad,
             clinvar=clinvar,
             scores=parse_score_options(scores),
+            use_existing_annotation=use_existing_annotation,
         )
     )
     log = logging.getLogger("mmpsi_variants")

@@ -190,6 +190,7 @@ class TranscriptConsequence:
     dna_change: str | None = None  # bcftools
     downstream_of_stop: bool = False  # bcftools '*' prefix
     joint_at: int | None = None  # bcftools '@POS': the consequence is written at that record
+    nmd: str | None = None  # VEP's NMD plugin (and our MMPSI_CSQ)
     fields: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # every field as written
 
     def get(self, name: str, default: str | None = None) -> str | None:

@@ -12,6 +12,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import __version__
 from .annotator import Annotator
@@ -19,6 +20,7 @@ from .calls import UNKNOWN_SEX, FormatFields, sample_call
 from .contigs import ContigMap, detect_build, get_build
 from .errors import ContigError, InputFileError
 from .evidence import Resources
+from .existing_annotation import ExistingAnnotation, primary_entry
 from .genemodels import GeneModels, load_gene_models
 from .normalize import Reference, split_record
 from .notes import gene_notes
@@ -60,6 +62,7 @@ class FilterOptions:
     gnomad: str | None = None
     clinvar: str | None = None
     scores: dict = field(default_factory=dict)  # name -> path (revel, cadd, spliceai)
+    use_existing_annotation: bool = False
 
 
 @dataclass
@@ -127,14 +130,18 @@ def _overlaps_previous(jobs, name, start, record) -> bool:
 
 def run_filter(opts: FilterOptions) -> FilterResult:
     warn = _Warnings()
-    if not opts.no_panel and not opts.genes:
+    if not opts.no_panel and not opts.genes and not opts.use_existing_annotation:
         raise InputFileError(
             "--genes is required to find the panel genes; pass gene models (GFF3/GTF), "
-            "or use --no-panel to keep every variant",
+            "use --use-existing-annotation on a VEP/snpEff/bcftools-annotated VCF, or use "
+            "--no-panel to keep every variant",
             path=opts.vcf,
         )
+    # Without gene models the panel genes are found by the names in the existing annotation,
+    # which means reading every record.
+    indexed = not opts.no_panel and bool(opts.genes)
     with tempfile.TemporaryDirectory(prefix="mmpsi-filter-") as work:
-        vf = VariantFile(opts.vcf, Path(work), indexed=not opts.no_panel)
+        vf = VariantFile(opts.vcf, Path(work), indexed=indexed)
         try:
             return _run(opts, vf, warn)
         finally:
@@ -152,13 +159,23 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
 
     panel: Panel | None = None
     models: GeneModels | None = None
+    existing = None
+    if opts.use_existing_annotation:
+        existing = ExistingAnnotation(vf.raw_header, path=opts.vcf)
+        if not existing:
+            raise InputFileError(
+                "the VCF carries no VEP CSQ, snpEff ANN or bcftools BCSQ annotation; drop "
+                "--use-existing-annotation, or annotate it first",
+                path=opts.vcf,
+            )
     if not opts.no_panel:
         panel = load_panel(opts.panel).select_tiers(opts.tiers)
+    if panel is not None and opts.genes:
         models = load_panel_models(opts.genes, panel)
     elif opts.genes:
         # Without a reference nothing is annotated, and spans are enough to name the gene.
         models = load_gene_models(opts.genes, want=None if opts.reference else lambda g: False)
-    regions = panel_regions(panel, models, opts.padding) if panel else []
+    regions = panel_regions(panel, models, opts.padding) if panel and models else []
 
     vcf_contigs = ContigMap(vf.header.contigs)
     if regions:
@@ -218,11 +235,13 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     gm_contigs = ContigMap(
         {r.chrom for r in regions} if regions else (models.contigs if models else [])
     )
-    notes_by_gene = {r.panel_gene.hgnc_id: gene_notes(panel, r.panel_gene) for r in regions}
+    notes_by_gene = {g.hgnc_id: gene_notes(panel, g) for g in panel.genes} if panel else {}
     format_ids = vf.header.format_ids
 
     annotator = None
-    if models is not None and reference is not None:
+    if existing is not None:
+        pass  # the VCF's own annotation is used as it is
+    elif models is not None and reference is not None:
         preferred = {r.gene.id: r.panel_gene.preferred_transcripts for r in regions}
         annotator = Annotator(models, reference, preferred)
     elif models is not None:
@@ -237,8 +256,19 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     counts: Counter[str] = Counter()
     first_mismatch = None
     records = _fetch_panel_records(vf, regions, vcf_contigs) if regions else vf.fetch_all()
+    bcsq_at: dict[tuple[str, int], str] = {}
+
+    def lookup_bcsq(pos: int, _chrom=None):
+        return bcsq_at.get((current[0], pos))
+
+    current = [None]
     for record in records:
         counts["records"] += 1
+        current[0] = record.CHROM
+        if existing is not None and "BCSQ" in existing.keys:
+            value = record.INFO.get("BCSQ")
+            if value is not None:
+                bcsq_at[(record.CHROM, record.POS)] = value
         filt = record.FILTER
         passed = filt is None or filt == "PASS"
         if not passed and not opts.include_filtered:
@@ -252,13 +282,27 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
             first_mismatch = first_mismatch or alleles[0].original
         ff = None
         for allele in alleles:
-            gm_chrom = gm_contigs.get(allele.chrom) or allele.chrom
-            end = allele.pos + max(len(allele.ref), 1) - 1
-            hits = gene_index.overlapping(gm_chrom, allele.pos, end)
-            if regions and not hits:
-                counts["dropped_outside_panel"] += 1
-                continue
-            hit = min(hits, key=lambda h: _distance(h, allele.pos)) if hits else None
+            entries = None
+            if existing is not None:
+                entries = existing.for_allele(
+                    record.INFO, record.POS, record.REF, record.ALT, allele.allele_index,
+                    lookup_bcsq, record.CHROM,
+                )  # fmt: skip
+            if panel is not None and not regions:
+                # No gene models: the panel gene comes from the annotation's gene names.
+                pg = panel_gene_of(panel, entries or [])
+                if pg is None:
+                    counts["dropped_outside_panel"] += 1
+                    continue
+                hit = AnnotatedHit(pg)
+            else:
+                gm_chrom = gm_contigs.get(allele.chrom) or allele.chrom
+                end = allele.pos + max(len(allele.ref), 1) - 1
+                hits = gene_index.overlapping(gm_chrom, allele.pos, end)
+                if regions and not hits:
+                    counts["dropped_outside_panel"] += 1
+                    continue
+                hit = min(hits, key=lambda h: _distance(h, allele.pos)) if hits else None
             if ff is None:
                 ff = FormatFields(record, format_ids)
             annotation = None  # computed once per allele, on first use
@@ -276,6 +320,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                 if call is None:
                     continue
                 counts["calls_kept"] += 1
+                if annotation is None and entries is not None:
+                    annotation = existing_annotation_fields(entries, hit, existing)
                 if annotation is None:
                     annotation = annotation_fields(annotator, allele, hit, record.end)
                     annotation |= resources.lookup(
@@ -283,6 +329,10 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                     )
                 entry = _variant_entry(allele, call, hit, filt, record, notes_by_gene)
                 entry.update(annotation)
+                named = entry.pop("annotated_gene", None)
+                if entry["gene"] is None and named:
+                    # No gene models: name the gene as the VCF's own annotation does.
+                    entry["gene"], entry["hgnc_id"] = named
                 per_sample[sample].append(entry)
     if counts["ref_mismatch"]:
         warn(
@@ -318,6 +368,7 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         "padding": opts.padding if panel else None,
         "build": build.name,
         "include_filtered": opts.include_filtered,
+        "use_existing_annotation": opts.use_existing_annotation,
         "normalised_against_reference": reference is not None,
     }
     panel_genes = [
@@ -374,12 +425,16 @@ def annotation_fields(annotator: Annotator | None, allele, hit, end: int | None)
     else the panel's named transcript, else the longest CDS. Nothing is computed (the fields
     stay null) without gene models and a reference, or when REF does not match the reference.
     """
-    empty = dict.fromkeys(ANNOTATION_FIELDS) | {"transcripts": None}
+    empty = dict.fromkeys(ANNOTATION_FIELDS) | {"transcripts": None, "annotation_source": None}
     if annotator is None or allele.ref_mismatch:
         return empty
     anns = annotator.annotate(allele.chrom, allele.pos, allele.ref, allele.alt, end)
     if not anns:
-        return empty | {"consequence": ["intergenic_variant"], "transcripts": []}
+        return empty | {
+            "consequence": ["intergenic_variant"],
+            "transcripts": [],
+            "annotation_source": "mmpsi-variants",
+        }
     gene = getattr(hit, "gene", hit)
     own = [a for a in anns if gene is not None and a.symbol == gene.symbol] or anns
     primary = next((a for a in own if a.primary), own[0])
@@ -396,6 +451,7 @@ def annotation_fields(annotator: Annotator | None, allele, hit, end: int | None)
         "nmd": primary.nmd,
         "protein_fraction_removed": primary.fraction_removed,
         "protein_length": primary.protein_length,
+        "annotation_source": "mmpsi-variants",
         "transcripts": [
             {
                 "transcript": a.transcript,
@@ -409,6 +465,83 @@ def annotation_fields(annotator: Annotator | None, allele, hit, end: int | None)
                 "primary": a is primary,
             }
             for a in anns
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class AnnotatedHit:
+    """A panel gene named by the VCF's own annotation (no gene models given)."""
+
+    panel_gene: object
+    gene: object = None
+
+
+def panel_gene_of(panel: Panel, entries) -> object | None:
+    """The panel gene an annotated allele falls in, by HGNC ID, Ensembl gene ID or symbol."""
+    for e in entries:
+        if e.joint_at is not None or set(e.consequence) <= {
+            "upstream_gene_variant", "downstream_gene_variant", "intergenic_variant"
+        }:  # fmt: skip
+            continue
+        for key in (e.hgnc_id, e.symbol):
+            pg = panel.gene(key) if key else None
+            if pg is not None:
+                return pg
+        gene_id = (e.gene or "").split(".")[0]
+        pg = next((g for g in panel.genes if gene_id and g.ensembl_gene_id == gene_id), None)
+        if pg is not None:
+            return pg
+    return None
+
+
+def _hgvs_p_form(hgvsp: str | None) -> str | None:
+    """VEP writes 'ENSP...:p.Ser398Gly' (percent-encoded); the JSON uses 'p.(Ser398Gly)'."""
+    if not hgvsp:
+        return None
+    text = unquote(hgvsp).split(":", 1)[-1]
+    if text.startswith("p.") and not text.startswith("p.(") and text not in ("p.?", "p.="):
+        text = f"p.({text[2:]})"
+    return text
+
+
+def existing_annotation_fields(entries, hit, existing) -> dict:
+    """The JSON annotation fields from a VCF's own CSQ/ANN/BCSQ entries."""
+    pg = getattr(hit, "panel_gene", None)
+    genes = [pg.symbol, *pg.aliases, pg.ensembl_gene_id or ""] if pg else None
+    preferred = pg.preferred_transcripts if pg else ()
+    primary = primary_entry(entries, preferred=preferred, gene=genes)
+    if primary is None:
+        return dict.fromkeys(ANNOTATION_FIELDS) | {"transcripts": [], "annotation_source": None}
+    return {
+        "transcript": primary.feature,
+        "consequence": list(primary.consequence),
+        "impact": primary.impact,
+        "hgvs_c": unquote(primary.hgvsc) if primary.hgvsc else None,
+        "hgvs_p": _hgvs_p_form(primary.hgvsp),
+        "exon": primary.exon,
+        "intron": primary.intron,
+        "protein_position": primary.protein_position,
+        "amino_acids": primary.amino_acids,
+        "nmd": primary.nmd,
+        "protein_fraction_removed": None,
+        "protein_length": None,
+        "annotation_source": f"{primary.tool}:{primary.key}",
+        "annotated_gene": (primary.symbol, primary.hgnc_id),
+        "transcripts": [
+            {
+                "transcript": e.feature,
+                "gene": e.symbol,
+                "biotype": e.biotype,
+                "consequence": list(e.consequence),
+                "impact": e.impact,
+                "hgvs_c": unquote(e.hgvsc) if e.hgvsc else None,
+                "hgvs_p": _hgvs_p_form(e.hgvsp),
+                "mane": "MANE_Select" if e.is_mane_select else None,
+                "primary": e is primary,
+            }
+            for e in entries
+            if e.joint_at is None
         ],
     }
 

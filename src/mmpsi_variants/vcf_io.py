@@ -231,7 +231,7 @@ class VariantFile:
         if not opened:
             detail = _htslib_message(err["text"]) or "could not parse the header"
             raise VcfError(f"{detail}; expected a valid VCF header", path=str(self.path))
-        raw = self._vcf.raw_header
+        raw = self.raw_header = self._vcf.raw_header
         meta = parse_header(raw)
         contigs = dict(zip(self._vcf.seqnames, _lengths(self._vcf), strict=False))
         self.header = HeaderInfo(
