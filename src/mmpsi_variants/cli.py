@@ -246,6 +246,36 @@ def annotate_cmd(vcf, genes, reference, output):
     )
 
 
+@cli.command("classify")
+@click.argument("codes", nargs=-1, required=True)
+@click.option(
+    "--system",
+    type=click.Choice(["points", "richards2015"]),
+    default="points",
+    show_default=True,
+    help="Combining rules: the Tavtigian 2020 points, or Richards 2015 Table 5.",
+)
+def classify_cmd(codes, system):
+    """An ACMG/AMP calculator: the class of a set of criteria.
+
+    Strengths other than the default are written as suffixes (PM2_Supporting, PVS1_Strong,
+    PP3_Moderate). Prints the class, the points and the system; when the other system gives
+    another class, a second line says so.
+
+    Example:
+
+      mmpsi-variants classify PVS1 PM2_Supporting PS2_Moderate
+    """
+    from .acmg import classify
+
+    result = classify(codes, system)
+    click.echo(f"{result.classification}\t{result.points} points\t{result.system}")
+    other = classify(codes, "richards2015" if system == "points" else "points")
+    if other.classification != result.classification:
+        why = "" if other.system == "points" else f"; {other.reason}"
+        click.echo(f"{other.system}: {other.classification} ({other.points} points{why})")
+
+
 @cli.command("panel")
 @click.option(
     "--panel",
