@@ -117,6 +117,13 @@ def cli(quiet: bool) -> None:
     type=click.Path(file_okay=False),
     help="Directory for <sample>.variants.json and <sample>.variants.tsv.",
 )
+@click.option(
+    "--settings",
+    "settings",
+    type=click.Path(dir_okay=False),
+    help="YAML merged over the package defaults (thresholds for de novo, mosaicism, "
+    "parentage, ...).",
+)
 def filter_cmd(
     vcf,
     genes,
@@ -130,6 +137,7 @@ def filter_cmd(
     build,
     include_filtered,
     outdir,
+    settings,
 ):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
@@ -156,6 +164,7 @@ def filter_cmd(
             build=build,
             include_filtered=include_filtered,
             outdir=outdir,
+            settings=settings,
         )
     )
     log = logging.getLogger("mmpsi_variants")

@@ -17,11 +17,18 @@ from .calls import UNKNOWN_SEX, FormatFields, sample_call
 from .contigs import ContigMap, detect_build, get_build
 from .errors import ContigError, InputFileError
 from .genemodels import GeneModels, load_gene_models
+from .inheritance import (
+    EvidenceCollector,
+    InheritanceSettings,
+    analyse_sample,
+    build_families,
+    gene_modes_from_panel,
+)
 from .normalize import Reference, split_record
 from .notes import gene_notes
 from .outputs import AtomicOutputs, tsv_text, unique_filenames
 from .panel import Panel, load_panel
-from .pedigree import read_ped
+from .pedigree import check_against_vcf, read_ped
 from .provenance import describe_input
 from .regions import (
     DEFAULT_PADDING,
@@ -30,7 +37,9 @@ from .regions import (
     merge_intervals,
     panel_regions,
 )
-from .vcf_io import VariantFile
+from .sample_checks import run_sample_checks
+from .settings import load_settings
+from .vcf_io import VariantFile, existing_index
 
 log = logging.getLogger("mmpsi_variants")
 
@@ -54,6 +63,7 @@ class FilterOptions:
     build: str = "auto"
     include_filtered: bool = False
     outdir: str = "."
+    settings: str | None = None
 
 
 @dataclass
@@ -123,6 +133,7 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         )
     sample_idx = vf.sample_indices(list(opts.samples))
     samples = [vf.samples[i] for i in sample_idx]
+    inheritance_settings = InheritanceSettings.from_settings(load_settings(opts.settings))
 
     panel: Panel | None = None
     models: GeneModels | None = None
@@ -166,6 +177,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     ped = read_ped(opts.ped) if opts.ped else None
     sexes = {s: (ped.sex_of(s) if ped else UNKNOWN_SEX) for s in samples}
     if ped:
+        for message in [*ped.warnings, *check_against_vcf(ped, vf.samples)]:
+            warn(message)
         absent = [s for s in samples if s not in ped.individuals]
         if absent:
             warn(
@@ -194,6 +207,10 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     )
     notes_by_gene = {r.panel_gene.hgnc_id: gene_notes(panel, r.panel_gene) for r in regions}
     format_ids = vf.header.format_ids
+    if "GT" not in format_ids:
+        warn("the VCF has no FORMAT/GT: no sample carries a called genotype")
+    families = build_families(ped, list(vf.samples), samples)
+    evidence = EvidenceCollector(families, build)
 
     per_sample: dict[str, list[dict]] = {s: [] for s in samples}
     counts: Counter[str] = Counter()
@@ -240,10 +257,38 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                 per_sample[sample].append(
                     _variant_entry(allele, call, hit, filt, record, notes_by_gene)
                 )
+                evidence.add(sample, ff, allele, call)
     if counts["ref_mismatch"]:
         warn(
             f"{counts['ref_mismatch']} record(s) have a REF allele that does not match the "
             f"reference (first: {first_mismatch}); they are flagged 'ref_mismatch' and not shifted"
+        )
+
+    checks = None
+    if ped:
+        checks = run_sample_checks(
+            vf.data,
+            vf.index or existing_index(vf.data, vf.kind),
+            vf.samples,
+            ped,
+            build,
+            inheritance_settings.parentage,
+            inheritance_settings.sex_check,
+            format_ids,
+        )
+        for message in checks.warnings:
+            warn(message)
+    # Modes come from the panel file even with --no-panel, so panel genes get their fit.
+    modes = gene_modes_from_panel(panel or load_panel(opts.panel))
+    for sample in samples:
+        analyse_sample(
+            families[sample],
+            per_sample[sample],
+            evidence.sites[sample],
+            modes,
+            inheritance_settings,
+            checks.parentage.get(sample) if checks else None,
+            models is not None,
         )
 
     inputs = [describe_input("vcf", opts.vcf, vf.header.source, vf.header.file_date)]
@@ -263,6 +308,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         inputs.append(describe_input("panel", panel.path, f"{panel.id} {panel.version}"))
     if opts.ped:
         inputs.append(describe_input("pedigree", opts.ped))
+    if opts.settings:
+        inputs.append(describe_input("settings", opts.settings))
 
     settings = {
         "panel": None if opts.no_panel else panel.id,
@@ -271,6 +318,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         "build": build.name,
         "include_filtered": opts.include_filtered,
         "normalised_against_reference": reference is not None,
+        "settings_file": opts.settings,
+        "inheritance": inheritance_settings.raw,
     }
     panel_genes = [
         {
@@ -303,6 +352,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                     "variants": len(variants),
                 },
                 "warnings": warn.messages,
+                "sex_check": checks.sex[sample].to_json() if checks else None,
+                "parentage": _parentage_json(checks, sample),
                 "variants": variants,
             }
             out.add_json(f"{stems[sample]}.variants.json", doc)
@@ -311,6 +362,15 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     if reference is not None:
         reference.close()
     return FilterResult(written, samples, dict(counts), warn.messages)
+
+
+def _parentage_json(checks, sample: str) -> dict | None:
+    if checks is None:
+        return None
+    result = checks.parentage.get(sample)
+    if result is None:
+        return {"status": "no_parents_in_ped", "father": None, "mother": None, "pairs": []}
+    return result.to_json()
 
 
 def _distance(item, pos: int) -> int:
@@ -358,6 +418,10 @@ def _variant_entry(allele, call, hit, filt, record, notes_by_gene) -> dict:
         "gnomad_af": None,
         "clinvar": None,
         "inheritance": None,
+        "inheritance_fit": None,
+        "origin": None,
+        "de_novo": None,
+        "compound_het": None,
         "acmg": None,
         "notes": notes_by_gene.get(pg.hgnc_id, []) if pg else [],
     }
