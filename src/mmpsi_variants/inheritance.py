@@ -347,7 +347,10 @@ def _child_check(call: SampleCall, mosaic: str | None, t: ChildThresholds) -> li
     """Problems with the child's call as a de novo; an empty list means it passes."""
     problems = []
     if call.depth is None or call.allele_fraction is None:
-        return ["the VCF gives no read depth (DP/AD) for the child's call"]
+        return [
+            "the VCF gives no usable read depth for the child's call (DP, or AD with one "
+            "count per allele)"
+        ]
     if call.depth < t.min_depth:
         problems.append(f"child depth {call.depth} < {t.min_depth}")
     af = call.allele_fraction
@@ -377,7 +380,7 @@ def _child_check(call: SampleCall, mosaic: str | None, t: ChildThresholds) -> li
 def _parent_check(call: SampleCall, role: str, t: ParentThresholds) -> list[str]:
     role = f"{role} {call.sample}"
     if call.depth is None:
-        return [f"{role}: the VCF gives no read depth"]
+        return [f"{role}: the VCF gives no usable read depth"]
     problems = []
     if call.depth < t.min_depth:
         problems.append(f"{role}: depth {call.depth} < {t.min_depth}")
@@ -520,7 +523,12 @@ def _inherited(site, roles, carriers, calls, error, tags, notes, missing) -> Ori
     if error:
         tags.append(MENDELIAN_ERROR)
         lacking = [r for r in roles if r not in carriers and calls[r] is not None]
-        if child.alt_copies >= 2 and lacking:
+        if roles == ("mother",) and site.region == CHR_X and len(set(child.alleles)) > 1:
+            reason += (
+                "; a heterozygous call in a male outside the PAR, where he has one X: "
+                "mosaicism, XXY or a calling artefact"
+            )
+        elif child.alt_copies >= 2 and lacking:
             reason += (
                 f"; homozygous but the {lacking[0]} ({calls[lacking[0]].sample}, "
                 f"{calls[lacking[0]].genotype}) does not carry it: a deletion on the other "

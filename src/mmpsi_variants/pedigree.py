@@ -158,7 +158,8 @@ def _check_parent_sexes(individuals: dict[str, Individual], path: str) -> None:
             if pid is None:
                 continue
             parent = individuals[pid]
-            if parent.sex == wrong:
+            # An implicit parent's sex comes from its first role; a clash is a role conflict.
+            if parent.sex == wrong and not parent.implicit:
                 expected = MALE if role == "father" else FEMALE
                 raise PedigreeError(
                     f"{pid} is the {role} of {ind.id} but is {wrong} "
