@@ -291,3 +291,26 @@ def test_real_gatk_physical_phasing_puts_a_pair_in_cis(run, tmp_path):
          "phase": "cis", "phased_by": "read_backed"}
     ]  # fmt: skip
     assert pair[618260]["inheritance"] == []
+
+
+def test_one_parent_alone_cannot_phase_a_pair(run, tmp_path):
+    """The father carries both ALDH7A1 variants and the mother is not sequenced: the child may
+    have one from each parent or both from the father, so the phase stays unknown (with the
+    mother sequenced and 0/0 at both, the pair would be in cis)."""
+    ped = "F\tEIMFS01\tEIMFS01_FA\tNOT_SEQUENCED\t2\t2\nF\tEIMFS01_FA\t0\t0\t1\t1\n"
+    edits = {("chr5", 16273): {"EIMFS01_FA": "0/1:20,18:38:99"}}
+    vcf, duo = edited_demo(tmp_path, edits, ped_text=ped)
+    docs, _ = run_filter(run, tmp_path, vcf, duo)
+    partner = call_at(docs, "EIMFS01", "chr5", 16273)["compound_het"]["partners"][0]
+    assert partner["phase"] == "unknown"
+    edits[("chr5", 16273)]["EIMFS01_MO"] = "0/0:40,0:40:99"
+    vcf, ped = edited_demo(tmp_path, edits)
+    docs, _ = run_filter(run, tmp_path, vcf, ped)
+    aldh = call_at(docs, "EIMFS01", "chr5", 16273)
+    assert aldh["compound_het"]["partners"][0] == {
+        "variant": "chr5:20236:C:T", "phase": "cis", "phased_by": "parents"
+    }  # fmt: skip
+    assert aldh["inheritance"] == ["inherited_paternal"]
+    assert (
+        aldh["inheritance_fit"]["fit"] == "partly" and "in cis" in aldh["inheritance_fit"]["reason"]
+    )

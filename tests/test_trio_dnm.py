@@ -207,3 +207,16 @@ def test_low_gq_de_novo_is_kept(runs):
     assert v["genotype_quality"] == 14
     assert v["de_novo"]["status"] == "de_novo"
     assert "possible_mosaic" in v["inheritance"]
+
+
+def test_vcf_without_gt_is_read_and_said_so(run, tmp_path):
+    """The raw trio-dnm.4.vcf has PL but no GT: no calls, a warning, no traceback."""
+    ped = tmp_path / "t.ped"
+    ped.write_text(
+        "f\tproband\tfather\tmother\t2\t2\nf\tfather\t0\t0\t1\t1\nf\tmother\t0\t0\t2\t1\n"
+    )
+    result = run("filter", DNM / "trio-dnm.4.vcf", "--no-panel", "--ped", ped, "-o", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "o" / "proband.variants.json").read_text())
+    assert doc["variants"] == [] and any("no FORMAT/GT" in w for w in doc["warnings"])
+    assert doc["parentage"]["pairs"][0]["status"] == "not_assessed"

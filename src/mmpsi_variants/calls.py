@@ -56,6 +56,15 @@ def _float_or_none(value) -> float | None:
     return None if np.isnan(v) or v < 0 else v
 
 
+def _sample_count(record, format_ids) -> int:
+    for key in sorted(format_ids):
+        try:
+            return len(record.format(key))
+        except (KeyError, ValueError, TypeError):
+            continue
+    return 0
+
+
 class FormatFields:
     """The FORMAT arrays of one record, read once and shared by all its alleles."""
 
@@ -66,7 +75,7 @@ class FormatFields:
         else:
             # A VCF without GT (e.g. bcftools mpileup output before calling) has no calls;
             # cyvcf2 raises on .genotypes there.
-            self.genotypes = [[-1, -1, False]] * len(record.gt_types)
+            self.genotypes = [[-1, -1, False]] * _sample_count(record, format_ids)
         self.ad = self._get(record, "AD", format_ids)
         self.dp = self._get(record, "DP", format_ids)
         self.gq = self._get(record, "GQ", format_ids)

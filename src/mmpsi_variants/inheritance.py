@@ -505,8 +505,9 @@ def classify_origin(
 def _inherited(site, roles, carriers, calls, error, tags, notes, missing) -> Origin:
     child = site.child
     names = {r: calls[r].sample for r in carriers}
-    paternal = carriers == ["father"]
-    maternal = carriers == ["mother"]
+    # Only a called non-carrier other parent pins the allele to one side (for phasing).
+    paternal = carriers == ["father"] and not missing
+    maternal = carriers == ["mother"] and not missing
     if "father" in carriers and "mother" in carriers:
         both_needed = child.alt_copies >= 2
         tags += [INHERITED_PATERNAL, INHERITED_MATERNAL] if both_needed else [INHERITED]
@@ -595,7 +596,7 @@ def _de_novo(site, fam, st, parentage, child_mosaic, roles, calls, sex) -> Origi
         "parents": [
             _evidence_json(calls[r], r, parent_problems.get(r))
             for r in ("father", "mother")
-            if calls[r] is not None or rels_present(fam, r)
+            if calls[r] is not None or getattr(fam, r) is not None
         ],
     }
     if child_mosaic:
@@ -611,10 +612,6 @@ def _de_novo(site, fam, st, parentage, child_mosaic, roles, calls, sex) -> Origi
         f"possibly de novo: not carried by {who}, but " + "; ".join(flat),
         detail,
     )
-
-
-def rels_present(fam: SampleFamily, role: str) -> bool:
-    return getattr(fam, role) is not None
 
 
 # --- phasing and compound heterozygosity ------------------------------------------------------
