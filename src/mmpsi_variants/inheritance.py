@@ -33,7 +33,6 @@ from .calls import FEMALE, MALE, UNKNOWN_SEX, FormatFields, SampleCall, genotype
 from .contigs import Build
 from .pedigree import Pedigree
 from .sample_checks import (
-    AUTOSOME,
     CHR_X,
     CHR_Y,
     MITO,
@@ -389,12 +388,7 @@ def _parent_check(call: SampleCall, role: str, t: ParentThresholds) -> list[str]
         problems.append(f"{role}: allele fraction {af:.3f} > {t.max_allele_fraction}")
     gq = call.genotype_quality
     if gq is not None and gq < t.min_genotype_quality:
-        rescued = (
-            t.rescue_enabled
-            and call.depth >= t.rescue_min_depth
-            and (call.alt_depth or 0) == 0
-            and call.alt_depth is not None
-        )
+        rescued = t.rescue_enabled and call.depth >= t.rescue_min_depth and call.alt_depth == 0
         if not rescued:
             problems.append(f"{role}: GQ {_fmt(gq)} < {_fmt(t.min_genotype_quality)}")
     return problems
@@ -930,16 +924,3 @@ def gene_modes_from_panel(panel) -> dict[str, GeneMode]:
         out[g.hgnc_id] = gm
         out[g.symbol] = gm
     return out
-
-
-__all__ = [
-    "AUTOSOME",
-    "CHR_X",
-    "EvidenceCollector",
-    "InheritanceSettings",
-    "analyse_sample",
-    "build_families",
-    "classify_origin",
-    "gene_modes_from_panel",
-    "mosaic_evidence",
-]
