@@ -1086,7 +1086,83 @@ def right_shift_del(seq: str, pos: int, ref: str, alt: str) -> tuple[int, str, s
     return anchor, seq[anchor - 1 : anchor + len(deleted)], seq[anchor - 1]
 
 
-def write_demo_vcf(records, contigs, tmpdir) -> None:
+# Background genotypes for the sample-level checks (parentage, sex). A parentage check needs
+# hundreds of sites where a child and a parent can disagree, and a sex check dozens of chrX
+# calls; the 21 planted records give neither. These SNVs lie off-panel (at least 1,500 bp from
+# any gene), so the panel filter never reports them; their IDs start with "bg_". The trio's
+# genotypes follow Mendel (the child draws one allele from each parent; on chrX the father's
+# only allele and one of the mother's), the other samples are unrelated, males are hemizygous on
+# chrX (written 0/0 or 1/1, as GATK does without a ploidy map), and every het has a balanced
+# allele fraction (0.42-0.58), so nothing here looks de novo, mosaic or mis-sexed.
+BG_AUTOSOMAL_STEP = 110  # bp between background SNVs on chr1 (about 300 sites)
+BG_X_STEP = 90  # on chrX (about 120 sites)
+BG_GENE_GAP = 1500  # bp kept clear of every gene span, beyond the 1,000-bp default padding
+
+
+def background_windows(genes, contigs, background) -> list[tuple[str, int, int, int]]:
+    """(contig, first, last, step) windows for the background SNVs, clear of genes and planted sites."""
+    spans = sorted(gene_span(g) for g in genes.values() if g.chrom == "chrX")
+    x_len = len(contigs["chrX"])
+    x_edges = (
+        [500] + [p for a, b in spans for p in (a - BG_GENE_GAP, b + BG_GENE_GAP)] + [x_len - 500]
+    )
+    windows = [("chr1", gene_span(genes["KCNT2"])[1] + BG_GENE_GAP, len(contigs["chr1"]) - 500,
+                BG_AUTOSOMAL_STEP)]  # fmt: skip
+    windows += [("chrX", x_edges[i], x_edges[i + 1], BG_X_STEP) for i in range(0, len(x_edges), 2)]
+    return windows
+
+
+def background_genotypes(genes, contigs, background, planted) -> list[tuple[str, int, str]]:
+    """(chrom, pos, VCF line) of the background SNVs, sorted within each contig."""
+    rng = random.Random(f"{SEED}|family-background")
+    taken = {(c, p) for c, p in planted}
+    trio = ("EIMFS01", "EIMFS01_FA", "EIMFS01_MO")
+    out = []
+    n = 0
+    for chrom, first, last, step in background_windows(genes, contigs, background):
+        for pos in range(first, last, step):
+            if any(c == chrom and abs(p - pos) < 50 for c, p in taken):
+                continue
+            ref = contigs[chrom][pos - 1]
+            alt = rng.choice([b for b in "ACGT" if b != ref])
+            p = rng.uniform(0.1, 0.5)
+
+            def draw():
+                return 1 if rng.random() < p else 0
+
+            haps = {}
+            for s in NAMES:
+                if s == trio[0]:
+                    continue
+                haploid = chrom == "chrX" and SEX[s] == 1
+                haps[s] = (draw(),) if haploid else (draw(), draw())
+            fa, mo = haps["EIMFS01_FA"], haps["EIMFS01_MO"]
+            haps[trio[0]] = (rng.choice(fa), rng.choice(mo))
+            if not any(a for h in haps.values() for a in h):
+                continue
+            cols, total = [], 0
+            for s in NAMES:
+                h = haps[s]
+                depth = rng.randint(25, 45)
+                if len(h) == 1:
+                    h = h * 2
+                if h[0] != h[1]:
+                    alt_reads = round(depth * rng.uniform(0.42, 0.58))
+                    gt, ad = "0/1", (depth - alt_reads, alt_reads)
+                elif h[0] == 1:
+                    gt, ad = "1/1", (0, depth)
+                else:
+                    gt, ad = "0/0", (depth, 0)
+                total += depth
+                cols.append(f"{gt}:{ad[0]},{ad[1]}:{depth}:{min(99, 3 * depth)}")
+            n += 1
+            qual = f"{rng.uniform(300, 1500):.2f}"
+            out.append((chrom, pos, f"{chrom}\t{pos}\tbg_{chrom}_{n:04d}\t{ref}\t{alt}\t{qual}\tPASS\t"
+                                    f"DP={total}\tGT:AD:DP:GQ\t" + "\t".join(cols)))  # fmt: skip
+    return out
+
+
+def write_demo_vcf(records, contigs, tmpdir, background_lines=()) -> None:
     rng = random.Random(f"{SEED}|depths")
     head = [
         "##fileformat=VCFv4.2",
@@ -1119,8 +1195,12 @@ def write_demo_vcf(records, contigs, tmpdir) -> None:
             total += dp
             cols.append(f"{gt}:{','.join(map(str, ad))}:{dp}:{gq}")
         qual = f"{rng.uniform(300, 1500):.2f}" if filt == "PASS" else f"{rng.uniform(10, 29):.2f}"
-        body.append(f"{chrom}\t{pos}\t.\t{ref}\t{','.join(alts)}\t{qual}\t{filt}\tDP={total}\tGT:AD:DP:GQ\t"
-                    + "\t".join(cols))  # fmt: skip
+        body.append((chrom, pos, f"{chrom}\t{pos}\t.\t{ref}\t{','.join(alts)}\t{qual}\t{filt}\tDP={total}\t"
+                                 "GT:AD:DP:GQ\t" + "\t".join(cols)))  # fmt: skip
+    body = [
+        line
+        for _c, _p, line in sorted([*body, *background_lines], key=lambda r: sort_key(r[0], r[1]))
+    ]
     bgzip_and_index("\n".join(head + body) + "\n", os.path.join(OUT, "demo.vcf.gz"), tmpdir)
 
 
@@ -1449,7 +1529,7 @@ def md_table(header, rows) -> str:
     return "\n".join(out)
 
 
-def write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai) -> None:
+def write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai, bg_lines=()) -> None:
     core = {s["symbol"] for s in CORE}
     gene_rows = []
     for g in gene_order(genes):
@@ -1516,7 +1596,7 @@ splicing).
 | `genes.gff3` | gene models, Ensembl GFF3 style (readable by `bcftools csq`) |
 | `genes.gtf` | the same models, Ensembl GTF style (CDS without the stop codon; start_codon/stop_codon lines) |
 | `demo.ped` | pedigree, 6 columns, tab-separated, no header |
-| `demo.vcf.gz`, `.tbi` | the demo call set: {len(records)} records, {len(NAMES)} samples, FORMAT GT:AD:DP:GQ |
+| `demo.vcf.gz`, `.tbi` | the demo call set: {len(records)} planted records and {len(bg_lines)} off-panel background SNVs (IDs `bg_...`), {len(NAMES)} samples, FORMAT GT:AD:DP:GQ |
 | `gnomad.demo.vcf.gz`, `.tbi` | gnomAD v4-style sites VCF ({len(gnomad)} records) |
 | `clinvar.demo.vcf.gz`, `.tbi` | ClinVar-style VCF ({len(clinvar)} records) |
 | `revel.demo.tsv.gz`, `.tbi` | REVEL-style score table ({len(revel)} rows) |
@@ -1555,7 +1635,8 @@ which skips one in-frame exon (exon 29).
 
 ## Planted variants
 
-`demo.vcf.gz` holds only planted records (no 0/0-everywhere sites). Non-carriers are `0/0` with
+`demo.vcf.gz` holds the planted records below and the background SNVs described in the next
+section (no 0/0-everywhere sites). In planted records, non-carriers are `0/0` with
 AD `DP,0` (DP 22-45, GQ = min(99, 3 x DP)). "As written" is the record in demo.vcf.gz; "normalised"
 is the form after `bcftools norm -f genome.fa -m -any` (multi-allelic split, left-aligned), which is
 what `truth_calls.tsv` and `truth_variants.tsv` use. Consequence, HGVS c. (on the MANE transcript)
@@ -1580,6 +1661,19 @@ Notes:
   Empty `gene`, `transcript`, `hgvs_c`, `hgvs_p` and `reason` cells mean "not applicable".
 - `genotype` is the GT string as written in demo.vcf.gz (for the multi-allelic record, `1/2` appears
   on both of EIMFS04's rows).
+
+## Background genotypes (IDs `bg_...`)
+
+The sample-level checks of `filter --ped` need genome-wide genotypes: parentage compares a child
+and a parent at hundreds of sites, and the sex check counts chrX heterozygosity. So demo.vcf.gz
+also holds {len(bg_lines)} background SNVs ({sum(1 for c, _p, _l in bg_lines if c == "chr1")} on chr1 after KCNT2,
+{sum(1 for c, _p, _l in bg_lines if c == "chrX")} on chrX between and beside ATP7A and PCDH19), each at least {BG_GENE_GAP:,} bp
+from any gene, so the panel filter never reports them (with `--no-panel` they are reported; drop
+IDs starting with `bg_` to see only the planted variants). Allele frequencies are drawn from
+0.1-0.5. The trio follows Mendel: EIMFS01 takes one allele from each parent (on chrX her father's
+only allele and one of her mother's); the six other children are unrelated. Males are hemizygous on
+chrX, written `0/0` or `1/1`. Every heterozygous call has a balanced allele fraction (0.42-0.58) and
+depth 25-45, so no background site looks de novo, mosaic or mis-sexed.
 
 ## gnomAD-style resource (`gnomad.demo.vcf.gz`)
 
@@ -1637,22 +1731,25 @@ def main() -> None:
     genes, contigs, background = build_genome()
     A = plant(genes, contigs, background)
     records = vcf_records(A, contigs)
+    bg_lines = background_genotypes(genes, contigs, background, [(r[0], r[1]) for r in records])
     tmpdir = tempfile.mkdtemp(prefix="mmpsi-demo-")
     try:
         write_fasta(contigs)
         write_gff3(genes, contigs)
         write_gtf(genes)
         write_ped()
-        write_demo_vcf(records, contigs, tmpdir)
+        write_demo_vcf(records, contigs, tmpdir, bg_lines)
         gnomad = write_gnomad(A, genes, contigs, tmpdir)
         clinvar = write_clinvar(A, genes, contigs, tmpdir)
         revel = write_revel(A, genes, tmpdir)
         spliceai = write_spliceai(A, contigs, tmpdir)
         write_truth(A, records)
-        write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai)
+        write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai, bg_lines)
     finally:
         shutil.rmtree(tmpdir)
-    print(f"wrote {len(records)} demo records, {len(A)} planted alleles to {OUT}")
+    print(
+        f"wrote {len(records)} planted and {len(bg_lines)} background demo records, {len(A)} planted alleles to {OUT}"
+    )
 
 
 if __name__ == "__main__":

@@ -137,6 +137,13 @@ def cli(quiet: bool) -> None:
     "then neither --reference nor --genes is needed (panel genes are found by the "
     "annotation's gene names, reading every record).",
 )
+@click.option(
+    "--settings",
+    "settings",
+    type=click.Path(dir_okay=False),
+    help="YAML merged over the package defaults (thresholds for de novo, mosaicism, "
+    "parentage, ...).",
+)
 def filter_cmd(
     vcf,
     genes,
@@ -154,6 +161,7 @@ def filter_cmd(
     clinvar,
     scores,
     use_existing_annotation,
+    settings,
 ):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
@@ -185,6 +193,7 @@ def filter_cmd(
             clinvar=clinvar,
             scores=parse_score_options(scores),
             use_existing_annotation=use_existing_annotation,
+            settings=settings,
         )
     )
     log = logging.getLogger("mmpsi_variants")

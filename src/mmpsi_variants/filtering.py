@@ -22,11 +22,18 @@ from .errors import ContigError, InputFileError
 from .evidence import Resources
 from .existing_annotation import ExistingAnnotation, primary_entry
 from .genemodels import GeneModels, load_gene_models
+from .inheritance import (
+    EvidenceCollector,
+    InheritanceSettings,
+    analyse_sample,
+    build_families,
+    gene_modes_from_panel,
+)
 from .normalize import Reference, split_record
 from .notes import gene_notes
 from .outputs import AtomicOutputs, tsv_text, unique_filenames
 from .panel import Panel, load_panel
-from .pedigree import read_ped
+from .pedigree import check_against_vcf, read_ped
 from .provenance import describe_input
 from .regions import (
     DEFAULT_PADDING,
@@ -35,7 +42,9 @@ from .regions import (
     merge_intervals,
     panel_regions,
 )
-from .vcf_io import VariantFile
+from .sample_checks import run_sample_checks
+from .settings import load_settings
+from .vcf_io import VariantFile, existing_index
 
 log = logging.getLogger("mmpsi_variants")
 
@@ -63,6 +72,7 @@ class FilterOptions:
     clinvar: str | None = None
     scores: dict = field(default_factory=dict)  # name -> path (revel, cadd, spliceai)
     use_existing_annotation: bool = False
+    settings: str | None = None
 
 
 @dataclass
@@ -156,6 +166,7 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         )
     sample_idx = vf.sample_indices(list(opts.samples))
     samples = [vf.samples[i] for i in sample_idx]
+    inheritance_settings = InheritanceSettings.from_settings(load_settings(opts.settings))
 
     panel: Panel | None = None
     models: GeneModels | None = None
@@ -209,6 +220,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     ped = read_ped(opts.ped) if opts.ped else None
     sexes = {s: (ped.sex_of(s) if ped else UNKNOWN_SEX) for s in samples}
     if ped:
+        for message in [*ped.warnings, *check_against_vcf(ped, vf.samples)]:
+            warn(message)
         absent = [s for s in samples if s not in ped.individuals]
         if absent:
             warn(
@@ -237,6 +250,10 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     )
     notes_by_gene = {g.hgnc_id: gene_notes(panel, g) for g in panel.genes} if panel else {}
     format_ids = vf.header.format_ids
+    if "GT" not in format_ids:
+        warn("the VCF has no FORMAT/GT: no sample carries a called genotype")
+    families = build_families(ped, list(vf.samples), samples)
+    evidence = EvidenceCollector(families, build)
 
     annotator = None
     if existing is not None:
@@ -334,10 +351,38 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                     # No gene models: name the gene as the VCF's own annotation does.
                     entry["gene"], entry["hgnc_id"] = named
                 per_sample[sample].append(entry)
+                evidence.add(sample, ff, allele, call)
     if counts["ref_mismatch"]:
         warn(
             f"{counts['ref_mismatch']} record(s) have a REF allele that does not match the "
             f"reference (first: {first_mismatch}); they are flagged 'ref_mismatch' and not shifted"
+        )
+
+    checks = None
+    if ped:
+        checks = run_sample_checks(
+            vf.data,
+            vf.index or existing_index(vf.data, vf.kind),
+            vf.samples,
+            ped,
+            build,
+            inheritance_settings.parentage,
+            inheritance_settings.sex_check,
+            format_ids,
+        )
+        for message in checks.warnings:
+            warn(message)
+    # Modes come from the panel file even with --no-panel, so panel genes get their fit.
+    modes = gene_modes_from_panel(panel or load_panel(opts.panel))
+    for sample in samples:
+        analyse_sample(
+            families[sample],
+            per_sample[sample],
+            evidence.sites[sample],
+            modes,
+            inheritance_settings,
+            checks.parentage.get(sample) if checks else None,
+            models is not None,
         )
 
     inputs = [describe_input("vcf", opts.vcf, vf.header.source, vf.header.file_date)]
@@ -360,6 +405,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
     for role, path, version, date in resources.inputs():
         inputs.append(describe_input(role, path, version, date))
     resources.close()
+    if opts.settings:
+        inputs.append(describe_input("settings", opts.settings))
     warn.flush()
 
     settings = {
@@ -370,6 +417,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         "include_filtered": opts.include_filtered,
         "use_existing_annotation": opts.use_existing_annotation,
         "normalised_against_reference": reference is not None,
+        "settings_file": opts.settings,
+        "inheritance": inheritance_settings.raw,
     }
     panel_genes = [
         {
@@ -402,6 +451,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
                     "variants": len(variants),
                 },
                 "warnings": warn.messages,
+                "sex_check": checks.sex[sample].to_json() if checks else None,
+                "parentage": _parentage_json(checks, sample),
                 "variants": variants,
             }
             out.add_json(f"{stems[sample]}.variants.json", doc)
@@ -546,6 +597,15 @@ def existing_annotation_fields(entries, hit, existing) -> dict:
     }
 
 
+def _parentage_json(checks, sample: str) -> dict | None:
+    if checks is None:
+        return None
+    result = checks.parentage.get(sample)
+    if result is None:
+        return {"status": "no_parents_in_ped", "father": None, "mother": None, "pairs": []}
+    return result.to_json()
+
+
 def _distance(item, pos: int) -> int:
     # Inside the gene proper beats inside the padding only.
     gene = getattr(item, "gene", item)
@@ -591,6 +651,10 @@ def _variant_entry(allele, call, hit, filt, record, notes_by_gene) -> dict:
         "gnomad_af": None,
         "clinvar": None,
         "inheritance": None,
+        "inheritance_fit": None,
+        "origin": None,
+        "de_novo": None,
+        "compound_het": None,
         "acmg": None,
         "notes": notes_by_gene.get(pg.hgnc_id, []) if pg else [],
     }

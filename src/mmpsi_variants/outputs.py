@@ -35,6 +35,7 @@ TSV_COLUMNS = [
     "gnomad_af",
     "clinvar",
     "inheritance",
+    "inheritance_fit",
     "acmg_classification",
     "acmg_points",
     "treatment_notes",
@@ -77,6 +78,10 @@ def _cell(value) -> str:
     return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
+def _fit_cell(fit: dict | None) -> str | None:
+    return f"{fit['fit']}: {fit['reason']}" if fit else None
+
+
 def tsv_text(sample: str, variants: list[dict]) -> str:
     lines = ["\t".join(TSV_COLUMNS)]
     for v in variants:
@@ -88,6 +93,7 @@ def tsv_text(sample: str, variants: list[dict]) -> str:
             "filter": v.get("filter"),
             "clinvar": clinvar.get("significance") if isinstance(clinvar, dict) else clinvar,
             "inheritance": ",".join(v["inheritance"]) if v.get("inheritance") else None,
+            "inheritance_fit": _fit_cell(v.get("inheritance_fit")),
             "acmg_classification": acmg.get("classification"),
             "acmg_points": acmg.get("points"),
             "treatment_notes": notes_summary(v.get("notes") or []),

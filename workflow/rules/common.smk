@@ -15,5 +15,9 @@ def panel_option():
     return f"--panel {config['panel']}" if config.get("panel") else ""
 
 
+def settings_option():
+    return f"--settings {config['settings']}" if config.get("settings") else ""
+
+
 def tier_options():
     return " ".join(f"--tier {t}" for t in config["filter"]["tiers"])

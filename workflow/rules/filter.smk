@@ -20,7 +20,9 @@ rule filter_variants:
         padding=config["filter"]["padding"],
         panel=panel_option(),
         tiers=tier_options(),
+        settings=settings_option(),
     shell:
         "mmpsi-variants filter {input.vcf} --genes {input.genes} --reference {input.fasta}"
         " --ped {input.ped} --build {params.build} --padding {params.padding}"
-        " {params.panel} {params.tiers} --outdir {params.outdir} > {log} 2>&1"
+        " {params.panel} {params.tiers} {params.settings} --outdir {params.outdir}"
+        " > {log} 2>&1"

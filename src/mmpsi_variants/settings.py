@@ -1,0 +1,97 @@
+"""Settings: the package defaults (``data/settings.yaml``) with a user's YAML merged over them.
+
+Each part of the pipeline owns one top-level section (``inheritance`` today) and turns it into
+its own frozen dataclasses; this module only reads, merges and validates, so adding a section is
+a change to the YAML and the schema, not to this code.
+
+>>> s = load_settings()
+>>> s.section("inheritance")["de_novo"]["child"]["min_genotype_quality"]
+20
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import ConfigError, InputFileError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Merged and validated settings. ``path`` is the user's file, None for the defaults."""
+
+    path: str | None
+    data: dict
+
+    def section(self, name: str) -> dict:
+        """A copy of one top-level section, safe to keep or change."""
+        return copy.deepcopy(self.data.get(name, {}))
+
+
+def default_settings_path() -> Path:
+    return Path(str(resources.files(__package__).joinpath("data/settings.yaml")))
+
+
+@cache
+def settings_schema() -> dict:
+    text = resources.files(__package__).joinpath("schemas/settings.schema.json").read_text()
+    return json.loads(text)
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.exists():
+        raise InputFileError("file not found; expected a settings YAML", path=str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{problem}; expected valid YAML", path=str(path), where=where) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of sections at the top level", path=str(path))
+    return data
+
+
+def merge(base: dict, override: dict) -> dict:
+    """``override`` over ``base``: mappings merge key by key, anything else replaces."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """The defaults, with the YAML at ``path`` merged over them, validated.
+
+    A key the schema does not know, or a value of the wrong type or range, raises
+    :class:`ConfigError` naming the file and the key path (``inheritance/mosaic/min_depth``).
+    """
+    data = _read_yaml(default_settings_path())
+    source = default_settings_path()
+    if path is not None:
+        source = Path(path)
+        data = merge(data, _read_yaml(source))
+    validator = jsonschema.Draft202012Validator(settings_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        location = "/".join(str(p) for p in err.absolute_path) or "top level"
+        message = err.message
+        if err.validator == "additionalProperties":
+            message = f"{err.message}; expected only the keys of data/settings.yaml"
+        raise ConfigError(message, path=str(source), where=location)
+    return Settings(str(path) if path is not None else None, data)
