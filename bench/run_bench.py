@@ -33,12 +33,23 @@ from mmpsi_variants.panel import load_panel
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 BIN = Path(sys.executable).parent
-CONTIGS = [f"chr{i}" for i in range(1, 23)] + ["chrX"]
-CONTIG_LENGTH = 10_000_000
-GENE_SPAN = 1_700  # with 1 kb padding each side, ~2,000 panel records at this density
+# Contigs with the lengths of GRCh38's chromosomes, so that records and genes are as dense
+# as in a real genome (the sequence itself is random).
+CONTIG_LENGTHS = {
+    "chr1": 248_956_422, "chr2": 242_193_529, "chr3": 198_295_559, "chr4": 190_214_555,
+    "chr5": 181_538_259, "chr6": 170_805_979, "chr7": 159_345_973, "chr8": 145_138_636,
+    "chr9": 138_394_717, "chr10": 133_797_422, "chr11": 135_086_622, "chr12": 133_275_309,
+    "chr13": 114_364_328, "chr14": 107_043_718, "chr15": 101_991_189, "chr16": 90_338_345,
+    "chr17": 83_257_441, "chr18": 80_373_285, "chr19": 58_617_616, "chr20": 64_444_167,
+    "chr21": 46_709_983, "chr22": 50_818_468, "chrX": 156_040_895,
+}  # fmt: skip
+CONTIGS = list(CONTIG_LENGTHS)
+GENOME = sum(CONTIG_LENGTHS.values())
+PANEL_GENE_SPAN = 48_000  # at WGS density (1 record / ~620 bp) ~2,000 records in 25 genes
 DECOY_GENES = 2_000
+DECOY_SPAN = 20_000
 SEED = 20261122
-FORMAT_VERSION = "4"  # bump to regenerate the inputs
+FORMAT_VERSION = "5"  # bump to regenerate the inputs
 
 
 def _bases(rng: random.Random, n: int) -> bytes:
@@ -46,37 +57,30 @@ def _bases(rng: random.Random, n: int) -> bytes:
     return rng.randbytes(n).translate(table)
 
 
-def make_reference(path: Path, rng: random.Random) -> dict[str, bytes]:
-    seqs = {}
-    with open(path, "wb") as fh:
-        for name in CONTIGS:
-            seq = _bases(rng, CONTIG_LENGTH)
-            seqs[name] = seq
-            fh.write(f">{name} synthetic benchmark contig\n".encode())
-            fh.write(b"\n".join(seq[i : i + 60] for i in range(0, len(seq), 60)) + b"\n")
-    pysam.faidx(str(path))
-    return seqs
+def _place(rng: random.Random, spans: list[tuple[str, int, int]], taken, length: int):
+    """A random non-overlapping span of ``length`` on a contig picked by its size."""
+    while True:
+        chrom = rng.choices(CONTIGS, weights=list(CONTIG_LENGTHS.values()))[0]
+        start = rng.randrange(100_000, CONTIG_LENGTHS[chrom] - length - 100_000)
+        end = start + length - 1
+        if all(e + 10_000 < start or end + 10_000 < s for s, e in taken.setdefault(chrom, [])):
+            taken[chrom].append((start, end))
+            spans.append((chrom, start, end))
+            return chrom, start, end
 
 
 def make_genes(path: Path, rng: random.Random) -> list[tuple[str, int, int]]:
-    """Panel genes and decoys with 4-exon transcripts whose CDS is a whole number of codons."""
+    """Panel genes and decoys, each one 4-exon transcript whose CDS is whole codons."""
     panel = load_panel()
-    spans = []
+    spans: list = []
+    taken: dict = {}
     lines = ["##gff-version 3", "#!genome-build mmpsi-bench synthetic"]
-    genes = [(g.symbol, g.hgnc_id) for g in panel.genes]
-    genes += [(f"DECOY{i}", f"HGNC:{900000 + i}") for i in range(DECOY_GENES)]
-    taken: dict[str, list[int]] = {c: [] for c in CONTIGS}
-    for n, (symbol, hgnc) in enumerate(genes):
-        chrom = CONTIGS[n % len(CONTIGS)]
-        while True:
-            start = rng.randrange(10_000, CONTIG_LENGTH - 20_000)
-            if all(abs(start - s) > 10_000 for s in taken[chrom]):
-                break
-        taken[chrom].append(start)
-        end = start + GENE_SPAN - 1
+    genes = [(g.symbol, g.hgnc_id, PANEL_GENE_SPAN) for g in panel.genes]
+    genes += [(f"DECOY{i}", f"HGNC:{900000 + i}", DECOY_SPAN) for i in range(DECOY_GENES)]
+    for n, (symbol, hgnc, span) in enumerate(genes):
+        chrom, start, end = _place(rng, spans, taken, span)
         strand = rng.choice("+-")
         gid, tid = f"ENSGBENCH{n:06d}", f"ENSTBENCH{n:06d}"
-        spans.append((chrom, start, end))
         lines.append(
             f"{chrom}\tbench\tgene\t{start}\t{end}\t.\t{strand}\t.\tID=gene:{gid};Name={symbol};"
             f"biotype=protein_coding;description=synthetic [Source:HGNC Symbol%3BAcc:{hgnc}];"
@@ -87,109 +91,119 @@ def make_genes(path: Path, rng: random.Random) -> list[tuple[str, int, int]]:
             f"Parent=gene:{gid};biotype=protein_coding;tag=basic,MANE_Select;"
             f"transcript_id={tid};version=1"
         )
-        exons = [(start, start + 299), (start + 500, start + 799), (start + 1000, start + 1299),
-                 (start + 1400, end)]  # fmt: skip
-        cds_len = 0
-        pieces = exons if strand == "+" else exons[::-1]
-        for s, e in exons:
-            lines.append(f"{chrom}\tbench\texon\t{s}\t{e}\t.\t{strand}\t.\tParent=transcript:{tid}")
-        # CDS from inside the first exon to inside the last, phases in transcript order.
-        cds = []
-        for i, (s, e) in enumerate(pieces):
-            if strand == "+":
-                s = s + 50 if i == 0 else s
-                e = e - 50 if i == len(pieces) - 1 else e
-            else:
-                e = e - 50 if i == 0 else e
-                s = s + 50 if i == len(pieces) - 1 else s
-            cds.append((s, e))
-        total = sum(e - s + 1 for s, e in cds)
-        trim_end = total % 3  # make the CDS a whole number of codons
-        if strand == "+":
-            cds[-1] = (cds[-1][0], cds[-1][1] - trim_end)
-        else:
-            cds[-1] = (cds[-1][0] + trim_end, cds[-1][1])
-        for s, e in cds:
-            phase = (3 - cds_len % 3) % 3
+        q = span // 4
+        exons = [(start, start + 299), (start + q, start + q + 299),
+                 (start + 2 * q, start + 2 * q + 299), (end - 299, end)]  # fmt: skip
+        for s_, e_ in exons:
             lines.append(
-                f"{chrom}\tbench\tCDS\t{s}\t{e}\t.\t{strand}\t{phase}\t"
+                f"{chrom}\tbench\texon\t{s_}\t{e_}\t.\t{strand}\t.\tParent=transcript:{tid}"
+            )
+        pieces = exons if strand == "+" else exons[::-1]
+        cds = []
+        for i, (s_, e_) in enumerate(pieces):
+            if strand == "+":
+                s_ = s_ + 50 if i == 0 else s_
+                e_ = e_ - 50 if i == len(pieces) - 1 else e_
+            else:
+                e_ = e_ - 50 if i == 0 else e_
+                s_ = s_ + 50 if i == len(pieces) - 1 else s_
+            cds.append((s_, e_))
+        trim = sum(e_ - s_ + 1 for s_, e_ in cds) % 3
+        cds[-1] = (
+            (cds[-1][0], cds[-1][1] - trim) if strand == "+" else (cds[-1][0] + trim, cds[-1][1])
+        )
+        done = 0
+        for s_, e_ in cds:
+            lines.append(
+                f"{chrom}\tbench\tCDS\t{s_}\t{e_}\t.\t{strand}\t{(3 - done % 3) % 3}\t"
                 f"ID=CDS:{tid}P;Parent=transcript:{tid}"
             )
-            cds_len += e - s + 1
+            done += e_ - s_ + 1
         lines.append("###")
     path.write_text("\n".join(lines) + "\n")
     return spans
 
 
-def make_vcf(path: Path, seqs: dict[str, bytes], n_records: int, rng: random.Random) -> None:
-    """Single-sample VCF, evenly spread records, 10% short indels, REF from the reference."""
-    per_contig = n_records // len(CONTIGS)
-    step = CONTIG_LENGTH // (per_contig + 1)
-    header = [
-        "##fileformat=VCFv4.2",
-        "##fileDate=20261122",
-        "##source=mmpsi-variants bench generator (synthetic)",
-        *[f"##contig=<ID={c},length={CONTIG_LENGTH}>" for c in CONTIGS],
-        '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">',
-        *[
-            f'##INFO=<ID={k},Number={n},Type={t},Description="{k} as written by GATK">'
-            for k, n, t in [
-                ("AC", "A", "Integer"),
-                ("AF", "A", "Float"),
-                ("AN", "1", "Integer"),
-                ("BaseQRankSum", "1", "Float"),
-                ("ExcessHet", "1", "Float"),
-                ("FS", "1", "Float"),
-                ("MLEAC", "A", "Integer"),
-                ("MLEAF", "A", "Float"),
-                ("MQ", "1", "Float"),
-                ("MQRankSum", "1", "Float"),
-                ("QD", "1", "Float"),
-                ("ReadPosRankSum", "1", "Float"),
-                ("SOR", "1", "Float"),
-            ]
-        ],
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
-        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
-        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
-        '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Phred-scaled likelihoods">',
-        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tBENCH01",
-    ]
-    other = {"A": "G", "C": "T", "G": "A", "T": "C"}
-    with pysam.BGZFile(str(path), "wb") as out:
-        out.write(("\n".join(header) + "\n").encode())
-        for chrom in CONTIGS[: len(CONTIGS)]:
-            seq = seqs[chrom]
+VCF_HEADER = [
+    "##fileformat=VCFv4.2",
+    "##fileDate=20261122",
+    "##source=mmpsi-variants bench generator (synthetic)",
+    *[f"##contig=<ID={c},length={n}>" for c, n in CONTIG_LENGTHS.items()],
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">',
+    *[
+        f'##INFO=<ID={k},Number={n},Type={t},Description="{k} as written by GATK">'
+        for k, n, t in [
+            ("AC", "A", "Integer"),
+            ("AF", "A", "Float"),
+            ("AN", "1", "Integer"),
+            ("BaseQRankSum", "1", "Float"),
+            ("ExcessHet", "1", "Float"),
+            ("FS", "1", "Float"),
+            ("MLEAC", "A", "Integer"),
+            ("MLEAF", "A", "Float"),
+            ("MQ", "1", "Float"),
+            ("MQRankSum", "1", "Float"),
+            ("QD", "1", "Float"),
+            ("ReadPosRankSum", "1", "Float"),
+            ("SOR", "1", "Float"),
+        ]
+    ],  # fmt: skip
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+    '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+    '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Phred-scaled likelihoods">',
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tBENCH01",
+]
+_OTHER = {"A": "G", "C": "T", "G": "A", "T": "C"}
+
+
+def _records(chrom: str, seq: bytes, n: int, rng: random.Random):
+    """``n`` records evenly spread over a contig, 10% short indels, REF from the sequence."""
+    step = len(seq) // (n + 1)
+    buf = []
+    for k in range(n):
+        pos = (k + 1) * step + rng.randrange(step // 2)
+        base = chr(seq[pos - 1])
+        r = rng.random()
+        if r < 0.05:
+            ref, alt = seq[pos - 1 : pos + 2].decode(), base
+        elif r < 0.10:
+            ref, alt = base, base + chr(seq[pos + 5])
+        else:
+            ref, alt = base, _OTHER[base]
+        het = r % 0.01 < 0.007
+        gt, ad, pl, ac = ("0/1", "15,14", "120,0,135", 1) if het else ("1/1", "0,29", "900,87,0", 2)
+        # Fields as GATK HaplotypeCaller writes them, so that lines have a real size.
+        info = (
+            f"AC={ac};AF={ac / 2:.2f};AN=2;BaseQRankSum=0.524;DP=29;ExcessHet=3.0103;"
+            f"FS=1.871;MLEAC={ac};MLEAF={ac / 2:.2f};MQ=60.00;MQRankSum=0.000;QD=21.47;"
+            "ReadPosRankSum=-0.312;SOR=0.693"
+        )
+        buf.append(
+            f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t622.64\tPASS\t{info}\t"
+            f"GT:AD:DP:GQ:PL\t{gt}:{ad}:29:99:{pl}\n"
+        )
+        if len(buf) >= 50_000:
+            yield "".join(buf)
             buf = []
-            for k in range(per_contig):
-                pos = (k + 1) * step + rng.randrange(step // 2)
-                base = chr(seq[pos - 1])
-                r = rng.random()
-                if r < 0.05:
-                    ref, alt = seq[pos - 1 : pos + 2].decode(), base
-                elif r < 0.10:
-                    ref, alt = base, base + chr(seq[pos + 5])
-                else:
-                    ref, alt = base, other[base]
-                het = r % 0.01 < 0.007
-                gt, ad, pl, ac = (
-                    ("0/1", "15,14", "120,0,135", 1) if het else ("1/1", "0,29", "900,87,0", 2)
-                )
-                # Fields as GATK HaplotypeCaller writes them, so that lines have a real size.
-                info = (
-                    f"AC={ac};AF={ac / 2:.2f};AN=2;BaseQRankSum=0.524;DP=29;ExcessHet=3.0103;"
-                    f"FS=1.871;MLEAC={ac};MLEAF={ac / 2:.2f};MQ=60.00;MQRankSum=0.000;QD=21.47;"
-                    "ReadPosRankSum=-0.312;SOR=0.693"
-                )
-                buf.append(
-                    f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t622.64\tPASS\t{info}\t"
-                    f"GT:AD:DP:GQ:PL\t{gt}:{ad}:29:99:{pl}\n"
-                )
-                if len(buf) >= 50_000:
-                    out.write("".join(buf).encode())
-                    buf = []
-            out.write("".join(buf).encode())
+    yield "".join(buf)
+
+
+def make_reference_and_vcf(ref: Path, vcf: Path, n_records: int, rng: random.Random) -> None:
+    """One contig at a time, so that memory holds one chromosome, never the genome."""
+    with open(ref, "wb") as fa, pysam.BGZFile(str(vcf), "wb") as out:
+        out.write(("\n".join(VCF_HEADER) + "\n").encode())
+        for chrom, length in CONTIG_LENGTHS.items():
+            seq = _bases(rng, length)
+            fa.write(f">{chrom} synthetic benchmark contig\n".encode())
+            for i in range(0, length, 60 * 100_000):
+                block = seq[i : i + 60 * 100_000]
+                fa.write(b"\n".join(block[j : j + 60] for j in range(0, len(block), 60)) + b"\n")
+            for chunk in _records(chrom, seq, round(n_records * length / GENOME), rng):
+                out.write(chunk.encode())
+            del seq
+    pysam.faidx(str(ref))
 
 
 def prepare(n_records: int) -> dict[str, Path]:
@@ -209,9 +223,8 @@ def prepare(n_records: int) -> dict[str, Path]:
     rng = random.Random(SEED)
     t = time.perf_counter()
     print(f"generating inputs under {WORK} (once) ...", flush=True)
-    seqs = make_reference(files["ref"], rng)
     make_genes(files["genes"], rng)
-    make_vcf(files["big"], seqs, n_records, rng)
+    make_reference_and_vcf(files["ref"], files["big"], n_records, rng)
     pysam.tabix_index(str(files["big"]), preset="vcf", force=True)
     os.link(files["big"], files["noidx"])  # same bytes, no index beside it
     _run([BIN / "mmpsi-variants", "panel", "--bed", "--genes", files["genes"], "-o", files["bed"]])
@@ -309,63 +322,69 @@ ANNOTATE_RECORDS = 100_000
 
 
 def make_big_gff(path: Path, rng: random.Random) -> int:
-    """Genes with three 8-exon transcripts each, packed along every contig; returns lines."""
+    """Genes with three 8-exon transcripts each, as dense along the genome as real genes are
+    (one per ~50 kb, introns 0.5-4 kb, so about a third of the genome is genic); returns the
+    number of lines."""
     lines = ["##gff-version 3", "#!genome-build mmpsi-bench synthetic (real-size)"]
-    per_contig = BIG_GFF_GENES // len(CONTIGS)
-    step = (CONTIG_LENGTH - 20_000) // per_contig
     n = 0
-    for chrom in CONTIGS:
-        for k in range(per_contig):
-            gstart = 10_000 + k * step
-            strand = "+" if rng.random() < 0.5 else "-"
-            gid = f"ENSGBIG{n:08d}"
-            spans = []
-            tx_lines = []
-            for t in range(3):
-                exons, pos = [], gstart + t * 17
-                for _ in range(8):
-                    length = rng.randrange(90, 210)
-                    exons.append((pos, pos + length - 1))
-                    pos += length + rng.randrange(120, 300)
-                spans.append((exons[0][0], exons[-1][1]))
-                tid = f"ENSTBIG{n:08d}{t}"
-                tags = ";tag=basic,MANE_Select" if t == 0 else ";tag=basic"
-                tx_lines.append(
-                    f"{chrom}\tbench\tmRNA\t{exons[0][0]}\t{exons[-1][1]}\t.\t{strand}\t.\t"
-                    f"ID=transcript:{tid};Parent=gene:{gid};biotype=protein_coding{tags};"
-                    f"transcript_id={tid};version=1"
-                )
-                order = exons if strand == "+" else exons[::-1]
-                coding = order[1:-1]  # first and last exons are UTR
-                cds_len = sum(e - s + 1 for s, e in coding)
-                trim = cds_len % 3
-                if strand == "+":
-                    coding[-1] = (coding[-1][0], coding[-1][1] - trim)
-                else:
-                    coding[-1] = (coding[-1][0] + trim, coding[-1][1])
-                for s, e in exons:
-                    tx_lines.append(f"{chrom}\tbench\texon\t{s}\t{e}\t.\t{strand}\t.\t"
-                                    f"Parent=transcript:{tid}")  # fmt: skip
-                done = 0
-                for s, e in coding:
-                    phase = (3 - done % 3) % 3
-                    tx_lines.append(f"{chrom}\tbench\tCDS\t{s}\t{e}\t.\t{strand}\t{phase}\t"
-                                    f"ID=CDS:{tid};Parent=transcript:{tid}")  # fmt: skip
-                    done += e - s + 1
-                for utr, (s, e) in (("five_prime_UTR", order[0]), ("three_prime_UTR", order[-1])):
-                    tx_lines.append(f"{chrom}\tbench\t{utr}\t{s}\t{e}\t.\t{strand}\t.\t"
-                                    f"Parent=transcript:{tid}")  # fmt: skip
-            lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
-            lines.append(
-                f"{chrom}\tbench\tgene\t{lo}\t{hi}\t.\t{strand}\t.\tID=gene:{gid};Name=BIG{n};"
-                f"biotype=protein_coding;gene_id={gid};version=1"
-            )
-            lines.extend(tx_lines)
-            lines.append("###")
-            n += 1
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")
-    return len(lines)
+        for chrom, length in CONTIG_LENGTHS.items():
+            per_contig = round(BIG_GFF_GENES * length / GENOME)
+            step = (length - 200_000) // per_contig
+            block = []
+            for k in range(per_contig):
+                gstart = 100_000 + k * step + rng.randrange(step // 4)
+                strand = "+" if rng.random() < 0.5 else "-"
+                gid = f"ENSGBIG{n:08d}"
+                spans, tx_lines = [], []
+                for t in range(3):
+                    exons, pos = [], gstart + t * 17
+                    for _ in range(8):
+                        size = rng.randrange(90, 210)
+                        exons.append((pos, pos + size - 1))
+                        pos += size + rng.randrange(500, 4000)
+                    spans.append((exons[0][0], exons[-1][1]))
+                    tid = f"ENSTBIG{n:08d}{t}"
+                    tags = ";tag=basic,MANE_Select" if t == 0 else ";tag=basic"
+                    tx_lines.append(
+                        f"{chrom}\tbench\tmRNA\t{exons[0][0]}\t{exons[-1][1]}\t.\t{strand}\t.\t"
+                        f"ID=transcript:{tid};Parent=gene:{gid};biotype=protein_coding{tags};"
+                        f"transcript_id={tid};version=1"
+                    )
+                    order = exons if strand == "+" else exons[::-1]
+                    coding = order[1:-1]  # first and last exons are UTR
+                    trim = sum(e - s + 1 for s, e in coding) % 3
+                    if strand == "+":
+                        coding[-1] = (coding[-1][0], coding[-1][1] - trim)
+                    else:
+                        coding[-1] = (coding[-1][0] + trim, coding[-1][1])
+                    for s, e in exons:
+                        tx_lines.append(f"{chrom}\tbench\texon\t{s}\t{e}\t.\t{strand}\t.\t"
+                                        f"Parent=transcript:{tid}")  # fmt: skip
+                    done = 0
+                    for s, e in coding:
+                        phase = (3 - done % 3) % 3
+                        tx_lines.append(f"{chrom}\tbench\tCDS\t{s}\t{e}\t.\t{strand}\t{phase}\t"
+                                        f"ID=CDS:{tid};Parent=transcript:{tid}")  # fmt: skip
+                        done += e - s + 1
+                    for utr, (s, e) in (
+                        ("five_prime_UTR", order[0]),
+                        ("three_prime_UTR", order[-1]),
+                    ):
+                        tx_lines.append(f"{chrom}\tbench\t{utr}\t{s}\t{e}\t.\t{strand}\t.\t"
+                                        f"Parent=transcript:{tid}")  # fmt: skip
+                lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+                block.append(
+                    f"{chrom}\tbench\tgene\t{lo}\t{hi}\t.\t{strand}\t.\tID=gene:{gid};"
+                    f"Name=BIG{n};biotype=protein_coding;gene_id={gid};version=1"
+                )
+                block.extend(tx_lines)
+                block.append("###")
+                n += 1
+            fh.write("\n".join(block) + "\n")
+    with open(path) as fh:
+        return sum(1 for _ in fh)
 
 
 def prepare_annotate(f: dict[str, Path]) -> dict[str, Path]:

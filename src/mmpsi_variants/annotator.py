@@ -62,8 +62,13 @@ class TranscriptAnnotation:
         return ["" if x is None else _csq_escape(str(x)) for x in values]
 
 
+_CSQ_SPECIAL = frozenset(",|;= %")
+
+
 def _csq_escape(text: str) -> str:
     # VCF INFO values cannot hold these; VEP writes the same substitutions.
+    if _CSQ_SPECIAL.isdisjoint(text):
+        return text
     return (
         text.replace("%", "%25")
         .replace(",", "&")
@@ -162,13 +167,51 @@ class Annotator:
         lo, hi = (v.end, v.start) if v.is_insertion else (v.start, v.end)
         out = []
         for span in self._index.overlapping(gm_chrom, lo, hi):
-            ts = self.transcript_seq(span.tx)
+            tx = span.tx
+            if (
+                hi < tx.start
+                or lo > tx.end
+                or (v.is_insertion and (hi == tx.start or lo == tx.end))
+            ):
+                # Up- or downstream: no sequence needed, which is most of a dense genome's work.
+                before = hi <= tx.start
+                upstream = before == (tx.strand == "+")
+                term = "upstream_gene_variant" if upstream else "downstream_gene_variant"
+                out.append(self._flank_annotation(span, alt, term))
+                continue
+            ts = self.transcript_seq(tx)
             effect = predict(ts, v, self.reference.fetch)
             if effect is None:
                 continue
             out.append(self._annotation(span, ts, v, alt, effect))
         out.sort(key=lambda a: (not a.primary, _severity_key(a), a.transcript))
         return out
+
+    def _flank_annotation(self, span, alt: str, term: str) -> TranscriptAnnotation:
+        tx, gene = span.tx, span.gene
+        return TranscriptAnnotation(
+            allele=alt,
+            consequence=(term,),
+            impact="MODIFIER",
+            symbol=gene.symbol,
+            hgnc_id=gene.hgnc_id,
+            gene_id=gene.ensembl_id or gene.id,
+            transcript=tx.versioned_id,
+            biotype=tx.biotype,
+            exon=None,
+            intron=None,
+            hgvs_c=None,
+            hgvs_p=None,
+            cdna_position=None,
+            cds_position=None,
+            protein_position=None,
+            amino_acids=None,
+            codons=None,
+            mane=_mane(tx),
+            nmd=None,
+            fraction_removed=None,
+            primary=self.is_primary(gene, tx),
+        )
 
     def _annotation(self, span, ts, v, alt, effect: Effect) -> TranscriptAnnotation:
         tx, gene = span.tx, span.gene
@@ -181,11 +224,7 @@ class Annotator:
             last_aa = (effect.cds[1] - 1 - ts.start_phase) // 3 + 1
             prot_pos = _span(max(first_aa, 1), last_aa)
             aas, codons = _aa_and_codons(ts, effect.variant or v, effect)
-        mane = None
-        if tx.is_mane_select:
-            mane = "MANE_Select"
-        elif "MANE_Plus_Clinical" in tx.tags:
-            mane = "MANE_Plus_Clinical"
+        mane = _mane(tx)
         return TranscriptAnnotation(
             allele=alt,
             consequence=effect.terms,
@@ -210,6 +249,14 @@ class Annotator:
             primary=self.is_primary(gene, tx),
             protein_length=ts.protein_length if ts.coding else None,
         )
+
+
+def _mane(tx: Transcript) -> str | None:
+    if tx.is_mane_select:
+        return "MANE_Select"
+    if "MANE_Plus_Clinical" in tx.tags:
+        return "MANE_Plus_Clinical"
+    return None
 
 
 def _severity_key(a: TranscriptAnnotation) -> int:

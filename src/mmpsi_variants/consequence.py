@@ -151,57 +151,87 @@ def _intron_offset_positions(ts: TranscriptSeq, first: int, last: int, k: int) -
     return first + step * (k - 1) if k > 0 else last - step * (-k - 1)
 
 
+@dataclass(frozen=True)
+class _IntronSites:
+    """Genomic positions of one intron's splice sites, worked out once per transcript."""
+
+    number: int
+    lo: int
+    hi: int
+    donor: frozenset
+    acceptor: frozenset
+    fifth: frozenset
+    region: frozenset  # exonic 1-3 and intronic 3-8 bases from each end
+
+    @property
+    def canonical(self) -> frozenset:
+        return self.donor | self.acceptor
+
+
+def _sites(ts: TranscriptSeq, number: int, first: int, last: int) -> _IntronSites:
+    """Splice-site positions of one intron (``first``/``last`` in transcript orientation)."""
+    step = 1 if ts.strand == "+" else -1
+    lo, hi = min(first, last), max(first, last)
+
+    def at(k):
+        return _intron_offset_positions(ts, first, last, k)
+
+    region = {p for k in range(3, 9) for p in (at(k), at(-k)) if lo <= p <= hi}
+    region |= {first - step * k for k in (1, 2, 3)} | {last + step * k for k in (1, 2, 3)}
+    return _IntronSites(
+        number,
+        lo,
+        hi,
+        frozenset({at(1), at(2)}),
+        frozenset({at(-1), at(-2)}),
+        frozenset({at(5)}),
+        frozenset(region),
+    )
+
+
 def _location_terms(ts: TranscriptSeq, v: MinimalVariant) -> tuple[set[str], tuple | None]:
     """Splice and intron terms from the variant's genomic span."""
     terms: set[str] = set()
     intron_hit = None
+    insertion = v.is_insertion
     # An insertion hits a site only when both of its flanking bases lie in it.
-    flanks = (v.end, v.start) if v.is_insertion else None
-    span = set(range(v.start, v.end + 1)) if not v.is_insertion else set()
+    vlo, vhi = (v.end, v.start) if insertion else (v.start, v.end)
 
-    def hits(site: set[int]) -> bool:
-        if flanks is not None:
-            return flanks[0] in site and flanks[1] in site
-        return bool(span & site)
+    def hits(site) -> bool:
+        if insertion:
+            return vlo in site and vhi in site
+        return any(vlo <= p <= vhi for p in site)
 
-    def touches(site: set[int]) -> bool:
-        if flanks is not None:
-            return flanks[0] in site or flanks[1] in site
-        return bool(span & site)
+    def touches(site) -> bool:
+        if insertion:
+            return vlo in site or vhi in site
+        return any(vlo <= p <= vhi for p in site)
 
-    step = 1 if ts.strand == "+" else -1
     for number, first, last in _intron_bounds(ts):
-        lo, hi = min(first, last), max(first, last)
-        if hi < lo:
-            continue
-        donor = {_intron_offset_positions(ts, first, last, k) for k in (1, 2)}
-        acceptor = {_intron_offset_positions(ts, first, last, k) for k in (-1, -2)}
-        fifth = {_intron_offset_positions(ts, first, last, 5)}
-        region_intron = {_intron_offset_positions(ts, first, last, k) for k in range(3, 9)}
-        region_intron |= {_intron_offset_positions(ts, first, last, -k) for k in range(3, 9)}
-        region_exon = {first - step * k for k in (1, 2, 3)} | {last + step * k for k in (1, 2, 3)}
-        region_intron = {p for p in region_intron if lo <= p <= hi}
-        canonical = donor | acceptor
-        if hits(donor):
+        if vhi < min(first, last) - 3 or vlo > max(first, last) + 3:
+            continue  # nowhere near this intron or its splice region
+        if (first <= last) != (ts.strand == "+") and first != last:
+            continue  # an empty intron (touching exons)
+        site = _sites(ts, number, first, last)
+        donor, acceptor = hits(site.donor), hits(site.acceptor)
+        if donor:
             terms.add("splice_donor_variant")
-        if hits(acceptor):
+        if acceptor:
             terms.add("splice_acceptor_variant")
-        if hits(fifth) and not hits(donor):
+        if not donor and hits(site.fifth):
             terms.add("splice_donor_5th_base_variant")
-        if touches(region_intron | region_exon) and not (hits(donor) or hits(acceptor)):
+        if not (donor or acceptor) and touches(site.region):
             terms.add("splice_region_variant")
-        intronic = set(range(lo, hi + 1))
-        inside = (
-            flanks[0] in intronic and flanks[1] in intronic
-            if flanks is not None
-            else bool(span & intronic)
-        )
+        if insertion:
+            inside = site.lo <= vlo and vhi <= site.hi
+            beyond_canonical = inside and not hits(site.canonical)
+        else:
+            a, b = max(vlo, site.lo), min(vhi, site.hi)
+            inside = a <= b
+            beyond_canonical = inside and (b - a + 1) > sum(a <= p <= b for p in site.canonical)
         if inside:
-            intron_hit = (number, ts.n_introns())
-            outside_canonical = (
-                not hits(canonical) if flanks is not None else bool((span & intronic) - canonical)
-            )
-            if outside_canonical:
+            intron_hit = (site.number, ts.n_introns())
+            if beyond_canonical:
                 terms.add("intron_variant")
     return terms, intron_hit
 
@@ -236,13 +266,29 @@ def _protein_effect(ts: TranscriptSeq, v: MinimalVariant, cdna: tuple[int, int])
     # the reading frame is anchored on the unchanged sequence downstream.
     change0 = cdna[0] if v.is_insertion else cdna[0] - 1  # 0-based index where the change begins
     mut_offset = offset + delta if change0 <= offset else offset
-    coding = mutated[max(0, mut_offset) :]
-    if ts.end_nf:
-        # No annotated stop: read no further than the annotated CDS, or the protein would
-        # run on into sequence the model does not vouch for.
-        coding = mutated[max(0, mut_offset) : ts.cds_end + delta]
-    alt_protein = translate(coding, to_stop=True)
     ref_protein = ts.protein
+    alt_protein = None
+    codon0 = (change0 - offset) // 3 if change0 > offset else 0  # first codon the change touches
+    if mut_offset == offset and delta % 3 == 0 and not ts.end_nf:
+        # In frame and inside the CDS: only the codons the change spans can differ, unless a
+        # stop appears among them or the stop codon itself is hit.
+        change_end = change0 + len(v.alt)  # 0-based end (exclusive) in the mutated sequence
+        codon1 = (change_end - offset + 2) // 3
+        ref_after = codon1 - delta // 3
+        if ref_after < len(ref_protein):
+            middle = translate(mutated[offset + 3 * codon0 : offset + 3 * codon1])
+            if "*" in middle:
+                middle = middle[: middle.index("*") + 1]
+                alt_protein = ref_protein[:codon0] + middle
+            else:
+                alt_protein = ref_protein[:codon0] + middle + ref_protein[ref_after:]
+    if alt_protein is None:
+        start = max(0, mut_offset) + 3 * codon0 if mut_offset == offset else max(0, mut_offset)
+        stop = ts.cds_end + delta if ts.end_nf else None
+        # Without an annotated stop, read no further than the annotated CDS: the model does
+        # not vouch for what follows.
+        prefix = ref_protein[:codon0] if mut_offset == offset else ""
+        alt_protein = prefix + translate(mutated[start:stop], to_stop=True)
     first = next(
         (i for i, (a, b) in enumerate(zip(ref_protein, alt_protein, strict=False)) if a != b),
         None,

@@ -43,15 +43,19 @@ class ContigMap:
 
     def __init__(self, target_names: Iterable[str]):
         self.target_names = list(target_names)
+        self._names = set(self.target_names)
         self._by_key: dict[str, str] = {}
         for name in self.target_names:
             self._by_key.setdefault(canonical(name), name)
+        self._memo: dict[str, str | None] = {}
 
     def get(self, name: str) -> str | None:
         """The target's name for ``name``, or None when the target has no such contig."""
-        if name in self._by_key.values():
+        if name in self._names:
             return name
-        return self._by_key.get(canonical(name))
+        if name not in self._memo:
+            self._memo[name] = self._by_key.get(canonical(name))
+        return self._memo[name]
 
     def require_overlap(self, names: Iterable[str], *, what: str, path: str, target: str) -> None:
         """Raise when none of ``names`` exists in the target."""

@@ -10,6 +10,7 @@ transcript in its own 5'->3' direction.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from .genemodels import Transcript
@@ -67,9 +68,26 @@ class TranscriptSeq:
     cds_end: int | None  # cDNA position of the last CDS base (stop codon included when present)
     start_phase: int = 0  # bases before the first complete codon (5' incomplete CDS)
     start_nf: bool = False  # CDS start not found (incomplete 5' end)
-    end_nf: bool = False  # CDS end not found (no stop codon)
-    protein: str = ""  # reference protein, stop included when present
-    _exon_by_cdna: list[int] = field(default_factory=list, repr=False)
+    _protein: str | None = field(default=None, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
+    _by_start: list[Exon] | None = field(default=None, repr=False)
+
+    @property
+    def protein(self) -> str:
+        """Reference protein, stop included when present; translated on first use, since most
+        variants (intronic, UTR, near the gene) never need it."""
+        if self._protein is None:
+            if not self.coding:
+                self._protein = ""
+            else:
+                cds = self.seq[self.cds_start - 1 + self.start_phase : self.cds_end]
+                self._protein = translate(cds, to_stop=True)
+        return self._protein
+
+    @property
+    def end_nf(self) -> bool:
+        """CDS end not found: no stop codon, or tagged so."""
+        return self.coding and (not self.protein.endswith("*") or "cds_end_NF" in self.tx.tags)
 
     @property
     def strand(self) -> str:
@@ -91,8 +109,13 @@ class TranscriptSeq:
     # -- coordinate mappings -------------------------------------------------------------------
 
     def exon_at(self, gpos: int) -> Exon | None:
-        for e in self.exons:
-            if e.g_start <= gpos <= e.g_end:
+        if self._starts is None:
+            self._by_start = sorted(self.exons, key=lambda e: e.g_start)
+            self._starts = [e.g_start for e in self._by_start]
+        i = bisect.bisect_right(self._starts, gpos) - 1
+        if i >= 0:
+            e = self._by_start[i]
+            if gpos <= e.g_end:
                 return e
         return None
 
@@ -148,8 +171,11 @@ def build(tx: Transcript, fetch) -> TranscriptSeq:
     """
     ordered = sorted(tx.exons, reverse=(tx.strand == "-"))
     exons, pieces, c = [], [], 1
+    # One read of the whole span is far cheaper than one per exon.
+    span_start = min(s for s, _ in ordered)
+    span = fetch(tx.chrom, span_start - 1, max(e for _, e in ordered)) or ""
     for n, (s, e) in enumerate(ordered, 1):
-        bases = fetch(tx.chrom, s - 1, e) or ""
+        bases = span[s - span_start : e - span_start + 1]
         if len(bases) != e - s + 1:
             bases = bases.ljust(e - s + 1, "N")
         pieces.append(bases if tx.strand == "+" else revcomp(bases))
@@ -173,7 +199,4 @@ def build(tx: Transcript, fetch) -> TranscriptSeq:
         following = ts.seq[c_last : c_last + 3]
         if len(following) == 3 and translate(following) == "*":
             ts.cds_end = c_last + 3
-    cds = ts.seq[ts.cds_start - 1 + ts.start_phase : ts.cds_end]
-    ts.protein = translate(cds, to_stop=True)
-    ts.end_nf = not ts.protein.endswith("*") or "cds_end_NF" in tx.tags
     return ts
