@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -70,6 +70,7 @@ class PanelGene:
     eimfs_evidence: Fact
     treatment_notes: tuple[TreatmentNote, ...]
     hgnc_id_verification: str | None = None
+    acmg: dict = field(default_factory=dict)  # gene-specific ACMG settings (schema: $defs/acmg)
 
     @property
     def preferred_transcripts(self) -> tuple[str, ...]:
@@ -203,6 +204,7 @@ def load_panel(path: str | Path | None = None) -> Panel:
                     for n in g.get("treatment_notes", ())
                 ),
                 hgnc_id_verification=g.get("hgnc_id_verification"),
+                acmg=g.get("acmg", {}),
             )
         )
     meta = data["panel"]
