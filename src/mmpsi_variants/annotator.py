@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .consequence import RANK, UPSTREAM_DISTANCE, Effect, MinimalVariant, predict
+from .consequence import (
+    RANK,
+    UPSTREAM_DISTANCE,
+    Effect,
+    MinimalVariant,
+    exon_skip_effect,
+    inframe_repeat,
+    next_methionine,
+    predict,
+    skipped_exon_for,
+)
 from .contigs import ContigMap
 from .genemodels import Gene, GeneModels, Transcript, primary_transcript
 from .hgvs import hgvs_c, hgvs_p
@@ -49,6 +59,7 @@ class TranscriptAnnotation:
     fraction_removed: float | None
     primary: bool
     protein_length: int | None = None
+    detail: dict | None = None  # what PVS1/PM4/BP3 need: exon skipping, next Met, repeats
 
     def csq_values(self) -> list[str]:
         values = [
@@ -225,6 +236,7 @@ class Annotator:
             prot_pos = _span(max(first_aa, 1), last_aa)
             aas, codons = _aa_and_codons(ts, effect.variant or v, effect)
         mane = _mane(tx)
+        detail = _detail(ts, effect)
         return TranscriptAnnotation(
             allele=alt,
             consequence=effect.terms,
@@ -248,7 +260,22 @@ class Annotator:
             fraction_removed=effect.fraction_removed,
             primary=self.is_primary(gene, tx),
             protein_length=ts.protein_length if ts.coding else None,
+            detail=detail,
         )
+
+
+def _detail(ts: TranscriptSeq, effect: Effect) -> dict | None:
+    terms = set(effect.terms)
+    if terms & {"splice_donor_variant", "splice_acceptor_variant"} and ts.coding:
+        exon = skipped_exon_for(ts, effect.terms, effect.intron[0] if effect.intron else None)
+        skip = exon_skip_effect(ts, exon) if exon else None
+        return {"exon_skipping": skip} if skip else None
+    if "start_lost" in terms:
+        return {"next_methionine": next_methionine(ts.protein)}
+    pe = effect.protein
+    if pe is not None and terms & {"inframe_insertion", "inframe_deletion"}:
+        return {"in_repeat": inframe_repeat(pe.ref_protein, pe.first, pe.ref_pep, pe.alt_pep)}
+    return None
 
 
 def _mane(tx: Transcript) -> str | None:

@@ -549,3 +549,83 @@ def predict(ts: TranscriptSeq, v: MinimalVariant, fetch=None) -> Effect | None:
         fraction,
         v,
     )
+
+
+def exon_skip_effect(ts: TranscriptSeq, exon_number: int) -> dict | None:
+    """What skipping one exon does to the protein, for PVS1 at canonical splice sites.
+
+    Returns the exon's length, whether the reading frame is kept, NMD for an out-of-frame
+    skip (by the same last-exon / 50-nucleotide rule, on the skipped transcript) and the
+    fraction of the protein lost.
+    """
+    if not ts.coding or not (1 <= exon_number <= len(ts.exons)):
+        return None
+    e = ts.exons[exon_number - 1]
+    length = e.c_end - e.c_start + 1
+    skipped = ts.seq[: e.c_start - 1] + ts.seq[e.c_end :]
+    offset = ts.cds_start - 1 + ts.start_phase
+    if e.c_end < ts.cds_start or e.c_start > ts.cds_end:
+        return {"exon": exon_number, "exon_length": length, "in_frame": True, "coding": False,
+                "nmd": None, "fraction_removed": 0.0}  # fmt: skip
+    if e.c_start <= ts.cds_start:
+        return {"exon": exon_number, "exon_length": length, "in_frame": False, "coding": True,
+                "nmd": None, "fraction_removed": None, "start_codon_lost": True}  # fmt: skip
+    protein = translate(skipped[offset:], to_stop=True)
+    ref = ts.protein
+    first = next((i for i, (a, b) in enumerate(zip(ref, protein, strict=False)) if a != b), None)
+    ref_len = ts.protein_length
+    in_frame = length % 3 == 0
+    out = {"exon": exon_number, "exon_length": length, "in_frame": in_frame, "coding": True}
+    if in_frame:
+        lost = len(ref) - len(protein)
+        out["nmd"] = None
+        out["fraction_removed"] = round(max(0, lost) / ref_len, 4) if ref_len else None
+        return out
+    # Out of frame: where the new stop falls, against the skipped transcript's junctions.
+    stop_cdna = offset + 1 + 3 * (len(protein) - 1) if protein.endswith("*") else None
+    junctions = [x.c_end for x in ts.exons if x.number != exon_number][:-1]
+    shifted = [j - length if j > e.c_end else j for j in junctions]
+    if stop_cdna is None or len(shifted) < 1 or stop_cdna > shifted[-1] - 50:
+        out["nmd"] = "NMD_escaping"
+    else:
+        out["nmd"] = "NMD_predicted"
+    out["fraction_removed"] = (
+        round((ref_len - first) / ref_len, 4) if ref_len and first is not None else None
+    )
+    return out
+
+
+def skipped_exon_for(ts: TranscriptSeq, terms: tuple[str, ...], intron: int | None) -> int | None:
+    """The exon a canonical splice variant makes the spliceosome skip: the exon 5' of a
+    donor, the exon 3' of an acceptor."""
+    if intron is None:
+        return None
+    if "splice_donor_variant" in terms:
+        return intron
+    if "splice_acceptor_variant" in terms:
+        return intron + 1
+    return None
+
+
+def inframe_repeat(ref_protein: str, first: int | None, ref_pep: str, alt_pep: str) -> bool:
+    """Whether an in-frame insertion or deletion lies in a repeat of the protein (a run of at
+    least three copies of the changed unit), where PM4 does not apply and BP3 may."""
+    unit = ref_pep or alt_pep
+    if first is None or not unit or (ref_pep and alt_pep):
+        return False
+    n = len(unit)
+    # Count copies of the unit around the change in the reference protein.
+    start = first
+    while start - n >= 0 and ref_protein[start - n : start] == unit:
+        start -= n
+    end = first
+    while ref_protein[end : end + n] == unit:
+        end += n
+    copies = (end - start) // n
+    return copies + (1 if alt_pep else 0) >= 3
+
+
+def next_methionine(ref_protein: str) -> int | None:
+    """1-based position of the first in-frame Met after the start, for start-loss PVS1."""
+    i = ref_protein.find("M", 1)
+    return i + 1 if i > 0 else None

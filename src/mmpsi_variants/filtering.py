@@ -466,6 +466,7 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
 ANNOTATION_FIELDS = (
     "transcript", "consequence", "impact", "hgvs_c", "hgvs_p", "exon", "intron",
     "protein_position", "amino_acids", "nmd", "protein_fraction_removed", "protein_length",
+    "lof_detail",
 )  # fmt: skip
 
 
@@ -502,6 +503,7 @@ def annotation_fields(annotator: Annotator | None, allele, hit, end: int | None)
         "nmd": primary.nmd,
         "protein_fraction_removed": primary.fraction_removed,
         "protein_length": primary.protein_length,
+        "lof_detail": primary.detail,
         "annotation_source": "mmpsi-variants",
         "transcripts": [
             {
