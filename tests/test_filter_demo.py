@@ -94,11 +94,14 @@ def test_inputs_are_recorded_with_checksums_and_versions(demo_run):
     assert all(len(i["sha256"]) == 64 and i["size"] > 0 for i in inputs.values())
 
 
-def test_fields_not_yet_computed_are_null(demo_run):
+def test_fields_not_computed_without_resources_are_null(demo_run):
     _, calls, _ = demo_run
     for v in calls.values():
-        for field in ("gnomad_af", "clinvar", "acmg"):
-            assert v[field] is None
+        assert v["gnomad_af"] is None and v["clinvar"] is None
+        assert v["population"]["status"] == "not_looked_up"
+        # Without gnomAD, frequency criteria are "not evaluated", never negative.
+        by_code = {c["criterion"]: c for c in v["acmg"]["criteria"]}
+        assert by_code["PM2"]["status"] == by_code["BA1"]["status"] == "not_evaluated"
 
 
 def _truth_variants():

@@ -144,6 +144,20 @@ def cli(quiet: bool) -> None:
     help="YAML merged over the package defaults (thresholds for de novo, mosaicism, "
     "parentage, ...).",
 )
+@click.option(
+    "--curation",
+    type=click.Path(dir_okay=False),
+    help="Curator evidence TSV (chrom, pos, ref, alt, code, strength, comment), merged into the "
+    "ACMG criteria and marked curator-supplied.",
+)
+@click.option(
+    "--phenotype",
+    "phenotypes",
+    multiple=True,
+    metavar="[SAMPLE=]TEXT",
+    help="The patient's phenotype (e.g. EIMFS) for PP4: SAMPLE=TEXT for one sample, or TEXT "
+    "for every affected sample. Repeatable.",
+)
 def filter_cmd(
     vcf,
     genes,
@@ -162,6 +176,8 @@ def filter_cmd(
     scores,
     use_existing_annotation,
     settings,
+    curation,
+    phenotypes,
 ):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
@@ -194,6 +210,8 @@ def filter_cmd(
             scores=parse_score_options(scores),
             use_existing_annotation=use_existing_annotation,
             settings=settings,
+            curation=curation,
+            phenotypes=dict(_phenotype_option(p) for p in phenotypes),
         )
     )
     log = logging.getLogger("mmpsi_variants")
@@ -204,6 +222,11 @@ def filter_cmd(
         result.counts.get("records", 0),
         outdir,
     )
+
+
+def _phenotype_option(value: str) -> tuple[str, str]:
+    sample, sep, text = value.partition("=")
+    return (sample, text) if sep else ("*", value)
 
 
 @cli.command("annotate")

@@ -15,9 +15,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import __version__
+from .acmg import Thresholds
 from .annotator import Annotator
 from .calls import UNKNOWN_SEX, FormatFields, sample_call
-from .contigs import ContigMap, detect_build, get_build
+from .contigs import ContigMap, canonical, detect_build, get_build
+from .criteria import Context, assess, rank_key
+from .curation import read_curation
 from .errors import ContigError, InputFileError
 from .evidence import Resources
 from .existing_annotation import ExistingAnnotation, primary_entry
@@ -72,6 +75,8 @@ class FilterOptions:
     clinvar: str | None = None
     scores: dict = field(default_factory=dict)  # name -> path (revel, cadd, spliceai)
     use_existing_annotation: bool = False
+    curation: str | None = None
+    phenotypes: dict = field(default_factory=dict)  # sample (or "*") -> phenotype text
     settings: str | None = None
 
 
@@ -385,6 +390,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
             models is not None,
         )
 
+    score_variants(opts, panel, per_sample, families, samples)
+
     inputs = [describe_input("vcf", opts.vcf, vf.header.source, vf.header.file_date)]
     if opts.genes:
         meta = models.metadata if models else {}
@@ -597,6 +604,45 @@ def existing_annotation_fields(entries, hit, existing) -> dict:
             if e.joint_at is None
         ],
     }
+
+
+EIMFS_WORDS = ("eimfs", "mmpsi", "migrating")
+
+
+def _eimfs(sample: str, affected: bool | None, phenotypes: dict) -> bool | None:
+    text = phenotypes.get(sample) or (phenotypes.get("*") if affected is not False else None)
+    if text is None:
+        return None
+    return any(w in text.lower() for w in EIMFS_WORDS)
+
+
+def score_variants(opts: FilterOptions, panel, per_sample, families, samples) -> None:
+    """ACMG/AMP evidence for every kept variant, then each sample's list ranked by it."""
+    settings = load_settings(opts.settings).section("acmg")
+    t = settings["thresholds"]
+    thresholds = Thresholds(
+        t["pathogenic"], t["likely_pathogenic"], t["likely_benign"], t["benign"]
+    )
+    curated = read_curation(opts.curation) if opts.curation else {}
+    genes = panel or load_panel(opts.panel)
+    for sample in samples:
+        phenotype = families[sample].phenotype
+        affected = None if phenotype == "unknown" else phenotype == "affected"
+        for v in per_sample[sample]:
+            pg = genes.gene(v["hgnc_id"]) if v.get("hgnc_id") else None
+            key = (canonical(v["chrom"]), v["pos"], v["ref"], v["alt"])
+            ctx = Context(
+                settings=settings,
+                panel_gene=pg,
+                sample_variants=per_sample[sample],
+                affected=affected,
+                phenotype_eimfs=_eimfs(sample, affected, opts.phenotypes),
+                curator=curated.get(key, []),
+            )
+            v["acmg"] = assess(v, ctx, thresholds).to_json()
+        per_sample[sample].sort(key=rank_key)
+        for rank, v in enumerate(per_sample[sample], 1):
+            v["rank"] = rank
 
 
 def _parentage_json(checks, sample: str) -> dict | None:

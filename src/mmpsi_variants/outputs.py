@@ -15,6 +15,7 @@ from pathlib import Path
 from .notes import notes_summary
 
 TSV_COLUMNS = [
+    "rank",
     "sample",
     "chrom",
     "pos",
@@ -38,6 +39,9 @@ TSV_COLUMNS = [
     "inheritance_fit",
     "acmg_classification",
     "acmg_points",
+    "acmg_classification_richards2015",
+    "acmg_criteria",
+    "flags_acmg",
     "treatment_notes",
     "original",
 ]
@@ -96,6 +100,9 @@ def tsv_text(sample: str, variants: list[dict]) -> str:
             "inheritance_fit": _fit_cell(v.get("inheritance_fit")),
             "acmg_classification": acmg.get("classification"),
             "acmg_points": acmg.get("points"),
+            "acmg_classification_richards2015": acmg.get("classification_richards2015"),
+            "acmg_criteria": ",".join(acmg.get("met") or []) or None,
+            "flags_acmg": ",".join(f["flag"] for f in acmg.get("flags") or []) or None,
             "treatment_notes": notes_summary(v.get("notes") or []),
         }
         lines.append("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS))
