@@ -153,39 +153,47 @@ def _intron_offset_positions(ts: TranscriptSeq, first: int, last: int, k: int) -
 
 @dataclass(frozen=True)
 class _IntronSites:
-    """Genomic positions of one intron's splice sites, worked out once per transcript."""
+    """Genomic intervals (inclusive) of one intron's splice sites."""
 
     number: int
     lo: int
     hi: int
-    donor: frozenset
-    acceptor: frozenset
-    fifth: frozenset
-    region: frozenset  # exonic 1-3 and intronic 3-8 bases from each end
+    donor: tuple[int, int]
+    acceptor: tuple[int, int]
+    fifth: tuple[int, int]
+    region: tuple[tuple[int, int], ...]  # exonic 1-3 and intronic 3-8 bases from each end
 
     @property
-    def canonical(self) -> frozenset:
-        return self.donor | self.acceptor
+    def canonical(self) -> set[int]:
+        return set(range(self.donor[0], self.donor[1] + 1)) | set(
+            range(self.acceptor[0], self.acceptor[1] + 1)
+        )
+
+
+def _span(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a <= b else (b, a)
 
 
 def _sites(ts: TranscriptSeq, number: int, first: int, last: int) -> _IntronSites:
-    """Splice-site positions of one intron (``first``/``last`` in transcript orientation)."""
+    """Splice-site intervals of one intron (``first``/``last`` in transcript orientation)."""
     step = 1 if ts.strand == "+" else -1
     lo, hi = min(first, last), max(first, last)
 
-    def at(k):
-        return _intron_offset_positions(ts, first, last, k)
+    def clip(a: int, b: int) -> tuple[int, int] | None:
+        a, b = _span(a, b)
+        a, b = max(a, lo), min(b, hi)
+        return (a, b) if a <= b else None
 
-    region = {p for k in range(3, 9) for p in (at(k), at(-k)) if lo <= p <= hi}
-    region |= {first - step * k for k in (1, 2, 3)} | {last + step * k for k in (1, 2, 3)}
+    intronic = [clip(first + 2 * step, first + 7 * step), clip(last - 2 * step, last - 7 * step)]
+    exonic = [_span(first - step, first - 3 * step), _span(last + step, last + 3 * step)]
     return _IntronSites(
         number,
         lo,
         hi,
-        frozenset({at(1), at(2)}),
-        frozenset({at(-1), at(-2)}),
-        frozenset({at(5)}),
-        frozenset(region),
+        _span(first, first + step),
+        _span(last, last - step),
+        (first + 4 * step, first + 4 * step),
+        tuple(r for r in (*intronic, *exonic) if r is not None),
     )
 
 
@@ -197,15 +205,20 @@ def _location_terms(ts: TranscriptSeq, v: MinimalVariant) -> tuple[set[str], tup
     # An insertion hits a site only when both of its flanking bases lie in it.
     vlo, vhi = (v.end, v.start) if insertion else (v.start, v.end)
 
-    def hits(site) -> bool:
+    def hits(site: tuple[int, int]) -> bool:
+        a, b = site
         if insertion:
-            return vlo in site and vhi in site
-        return any(vlo <= p <= vhi for p in site)
+            return a <= vlo and vhi <= b
+        return vlo <= b and a <= vhi
 
-    def touches(site) -> bool:
-        if insertion:
-            return vlo in site or vhi in site
-        return any(vlo <= p <= vhi for p in site)
+    def touches(sites) -> bool:
+        for a, b in sites:
+            if insertion:
+                if a <= vlo <= b or a <= vhi <= b:
+                    return True
+            elif vlo <= b and a <= vhi:
+                return True
+        return False
 
     for number, first, last in _intron_bounds(ts):
         if vhi < min(first, last) - 3 or vlo > max(first, last) + 3:
@@ -224,7 +237,8 @@ def _location_terms(ts: TranscriptSeq, v: MinimalVariant) -> tuple[set[str], tup
             terms.add("splice_region_variant")
         if insertion:
             inside = site.lo <= vlo and vhi <= site.hi
-            beyond_canonical = inside and not hits(site.canonical)
+            canon = site.canonical
+            beyond_canonical = inside and not (vlo in canon and vhi in canon)
         else:
             a, b = max(vlo, site.lo), min(vhi, site.hi)
             inside = a <= b

@@ -91,6 +91,8 @@ def _c_from_cdna(ts: TranscriptSeq, c: int) -> str:
         return str(c)
     if c < ts.cds_start:
         return f"-{ts.cds_start - c}"
+    if ts.in_cds_for_sure(c):
+        return str(c - ts.cds_start + 1)
     if c > ts.cds_end:
         return f"*{c - ts.cds_end}"
     return str(c - ts.cds_start + 1)

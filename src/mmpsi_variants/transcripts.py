@@ -63,14 +63,56 @@ class TranscriptSeq:
 
     tx: Transcript
     exons: list[Exon]
-    seq: str  # spliced cDNA sequence, 5'->3'
     cds_start: int | None  # cDNA position of the first CDS base
-    cds_end: int | None  # cDNA position of the last CDS base (stop codon included when present)
+    cds_end_raw: int | None  # cDNA position of the last CDS base as annotated
     start_phase: int = 0  # bases before the first complete codon (5' incomplete CDS)
     start_nf: bool = False  # CDS start not found (incomplete 5' end)
+    fetch: object = field(default=None, repr=False)  # fetch(chrom, start0, end0)
+    _seq: str | None = field(default=None, repr=False)
+    _cds_end: int | None = field(default=None, repr=False)
     _protein: str | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _by_start: list[Exon] | None = field(default=None, repr=False)
+
+    @property
+    def seq(self) -> str:
+        """The spliced cDNA sequence, 5'->3', read from the reference on first use: intronic
+        and UTR variants never need it, and on a whole genome they are most variants."""
+        if self._seq is None:
+            ordered = self.exons
+            span_start = min(e.g_start for e in ordered)
+            # One read of the whole span is far cheaper than one per exon.
+            span = self.fetch(self.tx.chrom, span_start - 1, max(e.g_end for e in ordered)) or ""
+            pieces = []
+            for e in ordered:
+                bases = span[e.g_start - span_start : e.g_end - span_start + 1]
+                if len(bases) != e.g_end - e.g_start + 1:
+                    bases = bases.ljust(e.g_end - e.g_start + 1, "N")
+                pieces.append(bases if self.tx.strand == "+" else revcomp(bases))
+            self._seq = "".join(pieces).upper()
+        return self._seq
+
+    @property
+    def cds_end(self) -> int | None:
+        """cDNA position of the last CDS base, the stop codon included.
+
+        GTF files leave the stop codon out of the CDS; when the three bases after the annotated
+        CDS make a stop, they are taken in, so that both styles give the same model.
+        """
+        if self._cds_end is None and self.cds_end_raw is not None:
+            end = self.cds_end_raw
+            cds = self.seq[self.cds_start - 1 + self.start_phase : end]
+            if len(cds) % 3 == 0 and translate(cds[-3:]) != "*":
+                following = self.seq[end : end + 3]
+                if len(following) == 3 and translate(following) == "*":
+                    end += 3
+            self._cds_end = end
+        return self._cds_end
+
+    def in_cds_for_sure(self, c: int) -> bool:
+        """Whether a cDNA position is inside the CDS, without reading the sequence when the
+        annotated CDS already says so."""
+        return self.coding and self.cds_start <= c <= self.cds_end_raw
 
     @property
     def protein(self) -> str:
@@ -164,24 +206,14 @@ class TranscriptSeq:
 
 
 def build(tx: Transcript, fetch) -> TranscriptSeq:
-    """Assemble a transcript's sequence; ``fetch(chrom, start0, end0)`` reads the reference.
-
-    GTF files leave the stop codon out of the CDS; when the three bases after the CDS make a
-    stop, they are taken in, so that both styles give the same model.
-    """
+    """A transcript's coordinates; its sequence is read through ``fetch(chrom, start0, end0)``
+    only when a variant needs it."""
     ordered = sorted(tx.exons, reverse=(tx.strand == "-"))
-    exons, pieces, c = [], [], 1
-    # One read of the whole span is far cheaper than one per exon.
-    span_start = min(s for s, _ in ordered)
-    span = fetch(tx.chrom, span_start - 1, max(e for _, e in ordered)) or ""
+    exons, c = [], 1
     for n, (s, e) in enumerate(ordered, 1):
-        bases = span[s - span_start : e - span_start + 1]
-        if len(bases) != e - s + 1:
-            bases = bases.ljust(e - s + 1, "N")
-        pieces.append(bases if tx.strand == "+" else revcomp(bases))
         exons.append(Exon(n, s, e, c, c + (e - s)))
         c += e - s + 1
-    ts = TranscriptSeq(tx, exons, "".join(pieces).upper(), None, None)
+    ts = TranscriptSeq(tx, exons, None, None, fetch=fetch)
     if not tx.cds:
         return ts
     cds_sorted = sorted(tx.cds)
@@ -191,12 +223,7 @@ def build(tx: Transcript, fetch) -> TranscriptSeq:
     c_first, c_last = ts.g_to_c(g_first), ts.g_to_c(g_last)
     if c_first is None or c_last is None:
         return ts  # CDS outside the exons: treated as non-coding rather than guessed
-    ts.cds_start, ts.cds_end = c_first, c_last
+    ts.cds_start, ts.cds_end_raw = c_first, c_last
     ts.start_phase = first[2]
     ts.start_nf = ts.start_phase != 0 or "cds_start_NF" in tx.tags
-    cds = ts.seq[c_first - 1 + ts.start_phase : c_last]
-    if len(cds) % 3 == 0 and translate(cds[-3:]) != "*":
-        following = ts.seq[c_last : c_last + 3]
-        if len(following) == 3 and translate(following) == "*":
-            ts.cds_end = c_last + 3
     return ts
