@@ -1,0 +1,294 @@
+"""ACMG/AMP criteria: a positive and a negative case per criterion, on the demo family where
+it has one, else on a small synthetic variant; and the planted demo variants' classes."""
+
+import copy
+import json
+
+import pytest
+
+from mmpsi_variants.acmg import ALL_CODES
+from mmpsi_variants.criteria import Context, evaluate
+from mmpsi_variants.panel import load_panel
+from mmpsi_variants.settings import load_settings
+
+from .conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from mmpsi_variants.cli import cli
+
+    out = tmp_path_factory.mktemp("acmg")
+    args = [
+        "filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--reference",
+        DEMO / "genome.fa", "--build", "none", "--ped", DEMO / "demo.ped", "-o", out,
+        "--gnomad", DEMO / "gnomad.demo.vcf.gz", "--clinvar", DEMO / "clinvar.demo.vcf.gz",
+        "--scores", DEMO / "revel.demo.tsv.gz", "--scores", f"spliceai={DEMO / 'spliceai.demo.vcf.gz'}",
+        "--phenotype", "EIMFS",
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    calls = {}
+    for path in out.glob("*.json"):
+        doc = json.loads(path.read_text())
+        for v in doc["variants"]:
+            calls[(doc["sample"], v["chrom"], v["pos"])] = v
+    return calls
+
+
+def crit(v, code):
+    return next(c for c in v["acmg"]["criteria"] if c["criterion"] == code)
+
+
+# (case id, sample, chrom, pos, code, expected status, expected label when met)
+DEMO_CASES = [
+    ("splice donor, NMD after skipping", "EIMFS01", "chr5", 20236, "PVS1", "met", "PVS1"),
+    ("SCN1A frameshift", "EIMFS03", "chr2", 51916, "PVS1", "met", "PVS1"),
+    ("missense is no null variant", "EIMFS01", "chr9", 12383, "PVS1", "not_met", None),
+    ("same amino-acid change in ClinVar", "EIMFS02", "chr2", 27152, "PS1", "met", "PS1"),
+    ("another change at the residue", "EIMFS01", "chr9", 12383, "PS1", "not_met", None),
+    ("confirmed de novo, KCNT1 highly specific", "EIMFS01", "chr9", 12383, "PS2", "met", "PS2"),
+    ("inherited from the mother", "EIMFS01", "chr5", 16273, "PS2", "not_met", None),
+    ("confirmed de novo is not PM6", "EIMFS01", "chr9", 12383, "PM6", "not_met", None),
+    ("SCN2A residue outside the VCEP regions", "EIMFS02", "chr2", 27152, "PM1", "not_met", None),
+    ("absent from gnomAD", "EIMFS01", "chr9", 12383, "PM2", "met", "PM2_Supporting"),
+    ("common in gnomAD", "EIMFS01", "chr2", 23191, "PM2", "not_met", None),
+    ("in trans with a ClinVar-pathogenic missense", "EIMFS01", "chr5", 20236, "PM3", "met", "PM3"),
+    ("homozygous in an affected child", "EIMFS04", "chr17", 9176, "PM3", "met", "PM3_Supporting"),
+    ("KCNT1 is not recessive", "EIMFS01", "chr9", 12383, "PM3", "not_met", None),
+    ("in-frame deletion outside a repeat", "EIMFS02", "chr20", 11381, "PM4", "met", "PM4"),
+    ("missense changes no length", "EIMFS01", "chr9", 12383, "PM4", "not_met", None),
+    ("other pathogenic missense at Arg474", "EIMFS01", "chr9", 12383, "PM5", "met", "PM5"),
+    ("PS1 already uses the residue", "EIMFS02", "chr2", 27152, "PM5", "not_met", None),
+    ("KCNT1 missense (heuristic)", "EIMFS01", "chr9", 12383, "PP2", "met", "PP2"),
+    ("not marked for SCN2A (VCEP)", "EIMFS02", "chr2", 27152, "PP2", "not_met", None),
+    ("REVEL 0.85", "EIMFS01", "chr9", 12383, "PP3", "met", "PP3_Moderate"),
+    ("REVEL in the indeterminate range", "EIMFS02", "chr2", 27152, "PP3", "not_met", None),
+    ("phenotype already in PS2", "EIMFS01", "chr9", 12383, "PP4", "not_met", None),
+    ("common synonymous", "EIMFS01", "chr2", 23191, "BA1", "met", "BA1"),
+    ("absent from gnomAD", "EIMFS01", "chr9", 12383, "BA1", "not_met", None),
+    ("above the SCN2A VCEP BS1 frequency", "EIMFS01", "chr2", 23191, "BS1", "met", "BS1"),
+    ("absent from gnomAD", "EIMFS02", "chr2", 27152, "BS1", "not_met", None),
+    ("many carriers of an SCN2A allele", "EIMFS01", "chr2", 23191, "BS2", "met", "BS2"),
+    ("no homozygote of a PNPO allele", "EIMFS04", "chr17", 9176, "BS2", "not_met", None),
+    ("KCNT1 missense", "EIMFS01", "chr9", 12383, "BP1", "not_met", None),
+    ("partner in trans in a recessive gene", "EIMFS01", "chr5", 20236, "BP2", "not_met", None),
+    ("in-frame deletion outside a repeat", "EIMFS02", "chr20", 11381, "BP3", "not_met", None),
+    ("REVEL 0.12", "EIMFS07", "chr16", 37121, "BP4", "met", "BP4_Moderate"),
+    ("REVEL 0.85", "EIMFS01", "chr9", 12383, "BP4", "not_met", None),
+    ("synonymous, SpliceAI low", "EIMFS01", "chr9", 15862, "BP7", "met", "BP7"),
+    ("missense", "EIMFS01", "chr9", 12383, "BP7", "not_met", None),
+]
+
+
+@pytest.mark.parametrize("case", DEMO_CASES, ids=[f"{c[4]}: {c[0]}" for c in DEMO_CASES])
+def test_demo_criterion(demo, case):
+    _, sample, chrom, pos, code, status, label = case
+    c = crit(demo[(sample, chrom, pos)], code)
+    assert c["status"] == status, c["reason"]
+    if label:
+        assert c["code"] == label
+        assert c["reason"]  # every decision carries its reason
+
+
+# -- synthetic cases for what the demo family does not hold --------------------------------------
+
+PANEL = load_panel()
+SETTINGS = load_settings().section("acmg")
+
+
+def variant(**over):
+    v = {
+        "chrom": "chr1", "pos": 100, "ref": "C", "alt": "T", "gene": "KCNT1", "zygosity": "heterozygous",
+        "consequence": ["missense_variant"], "protein_position": "474", "hgvs_c": None, "hgvs_p": None,
+        "nmd": None, "protein_fraction_removed": None, "lof_detail": None, "inheritance": [],
+        "de_novo": None, "compound_het": None, "inheritance_fit": None,
+        "population": {"status": "absent"}, "clinvar_status": "absent", "clinvar": None,
+        "clinvar_protein": None, "scores": {"revel": None, "spliceai": None, "status": {}},
+    }  # fmt: skip
+    v.update(copy.deepcopy(over))
+    return v
+
+
+def run(v, gene="KCNT1", **ctx):
+    c = Context(settings=SETTINGS, panel_gene=PANEL.gene(gene), **ctx)
+    return {r.code: r for r in evaluate(v, c)}
+
+
+def test_pvs1_never_for_kcnt1_truncating():
+    r = run(variant(consequence=["stop_gained"], nmd="NMD_predicted"))
+    assert r["PVS1"].status == "not_met" and "not the disease mechanism" in r["PVS1"].reason
+
+
+def test_pvs1_nmd_escape_by_fraction():
+    v = variant(gene="PNPO", consequence=["stop_gained"], nmd="NMD_escaping", protein_position="250",
+                protein_fraction_removed=0.05)  # fmt: skip
+    assert run(v, "PNPO")["PVS1"].strength == "Moderate"
+    v["protein_fraction_removed"] = 0.4
+    assert run(v, "PNPO")["PVS1"].strength == "Strong"
+
+
+def test_pvs1_scn2a_vcep_codon_boundary():
+    v = variant(gene="SCN2A", consequence=["stop_gained"], protein_position="1500",
+                protein_fraction_removed=0.25, nmd="NMD_escaping")  # fmt: skip
+    assert run(v, "SCN2A")["PVS1"].strength == "VeryStrong"  # 5' of p.Thr1591
+    v["protein_position"] = "1700"
+    assert run(v, "SCN2A")["PVS1"].strength == "Strong"
+
+
+def test_pvs1_start_loss():
+    v = variant(gene="PNPO", consequence=["start_lost"], lof_detail={"next_methionine": 40})
+    assert run(v, "PNPO")["PVS1"].strength == "Supporting"
+
+
+def test_pm6_assumed_de_novo_scn2a():
+    dn = {"status": "de_novo", "confidence": "assumed"}
+    r = run(variant(gene="SCN2A", de_novo=dn, inheritance=["de_novo"]), "SCN2A", affected=True)
+    assert r["PM6"].status == "met" and r["PM6"].strength == "Supporting"
+    assert r["PS2"].status == "not_met"
+
+
+def test_pm1_in_a_vcep_region():
+    r = run(variant(gene="SCN2A", protein_position="220"), "SCN2A")
+    assert r["PM1"].status == "met"
+
+
+def test_pm1_plus_pp3_capped_at_strong():
+    v = variant(
+        gene="SCN2A", protein_position="220", scores={"revel": 0.95, "spliceai": 0.0, "status": {}}
+    )
+    r = run(v, "SCN2A")
+    # PP3 is capped at Moderate for the sodium-channel genes and PM1 + PP3 at Strong.
+    assert r["PM1"].strength == "Moderate" and r["PP3"].strength == "Moderate"
+
+
+def test_pp3_capped_for_sodium_channels():
+    v = variant(gene="SCN1A", scores={"revel": 0.99, "spliceai": 0.0, "status": {}})
+    assert run(v, "SCN1A")["PP3"].strength == "Moderate"
+    assert (
+        run(variant(scores={"revel": 0.99, "spliceai": 0.0, "status": {}}))["PP3"].strength
+        == "Strong"
+    )
+
+
+def test_pp4_with_a_specific_phenotype():
+    r = run(variant(), phenotype_eimfs=True)
+    assert r["PP4"].status == "met"
+    assert run(variant(), phenotype_eimfs=False)["PP4"].status == "not_met"
+    assert run(variant(), "SCN2A", phenotype_eimfs=True)["PP4"].status == "not_met"
+
+
+def test_bp1_only_where_the_panel_says():
+    pg = copy.deepcopy(PANEL.gene("PNPO"))
+    pg.acmg["bp1"] = {"applicable": True, "verification": "U", "sources": ["FACTBASE_U"]}
+    c = Context(settings=SETTINGS, panel_gene=pg)
+    r = {x.code: x for x in evaluate(variant(gene="PNPO"), c)}
+    assert r["BP1"].status == "met"
+
+
+def test_bp2_in_cis_with_a_pathogenic_variant():
+    other = variant(pos=200, clinvar={"significance_class": "pathogenic"})
+    v = variant(compound_het={"partners": [{"variant": "chr1:200:C:T", "phase": "cis"}]})
+    assert run(v, sample_variants=[v, other])["BP2"].status == "met"
+
+
+def test_bp3_and_not_pm4_in_a_repeat():
+    v = variant(consequence=["inframe_deletion"], lof_detail={"in_repeat": True})
+    r = run(v)
+    assert r["BP3"].status == "met" and r["PM4"].status == "not_met"
+
+
+def test_bs1_reduced_penetrance_allele_spared():
+    pop = {"status": "found", "af": 0.01, "faf95_max": 0.01, "ac": 500, "an": 50000}
+    v = variant(gene="PRRT2", consequence=["frameshift_variant"], hgvs_c="NM_145239.3:c.649dup",
+                population=pop)  # fmt: skip
+    r = run(v, "PRRT2")
+    assert r["BS1"].status == "not_met" and "reduced-penetrance" in r["BS1"].reason
+    assert r["BS2"].status == "not_met"
+
+
+def test_not_evaluated_criteria_and_retired_ones():
+    r = run(variant())
+    for code in ("PS3", "PS4", "PP1", "BS3", "BS4", "BP5"):
+        assert r[code].status == "not_evaluated" and "curator" in r[code].reason
+    assert r["PP5"].status == r["BP6"].status == "retired"
+
+
+def test_frequency_criteria_not_evaluated_without_gnomad():
+    r = run(variant(population={"status": "not_looked_up"}))
+    assert {r[c].status for c in ("PM2", "BA1", "BS1", "BS2")} == {"not_evaluated"}
+
+
+def test_every_criterion_has_cases():
+    demo_codes = {c[4] for c in DEMO_CASES}
+    synthetic = {"PVS1", "PM6", "PM1", "PP4", "BP1", "BP2", "BP3", "BS1", "BS2", "PP3",
+                 "PS3", "PS4", "PP1", "BS3", "BS4", "BP5", "PP5", "BP6"}  # fmt: skip
+    missing = set(ALL_CODES) - demo_codes - synthetic
+    assert not missing, f"no case for {sorted(missing)}"
+
+
+# -- the planted demo variants, classified as designed --------------------------------------------
+
+PLANTED = [
+    ("EIMFS01", "chr9", 12383, {"Likely pathogenic", "Pathogenic"}),  # KCNT1 de novo missense
+    ("EIMFS01", "chr2", 23191, {"Benign"}),  # common benign synonymous: BA1
+    ("EIMFS01", "chr5", 20236, {"Likely pathogenic", "Pathogenic"}),  # ALDH7A1 donor, in trans
+    ("EIMFS03", "chr2", 51916, {"Likely pathogenic", "Pathogenic"}),  # SCN1A frameshift
+    ("EIMFS05", "chrX", 12277, {"Likely pathogenic", "Pathogenic"}),  # ATP7A stop, hemizygous
+]
+
+
+@pytest.mark.parametrize("sample, chrom, pos, classes", PLANTED)
+def test_planted_classes(demo, sample, chrom, pos, classes):
+    assert demo[(sample, chrom, pos)]["acmg"]["classification"] in classes
+
+
+def test_benign_by_ba1_is_an_override(demo):
+    a = demo[("EIMFS01", "chr2", 23191)]["acmg"]
+    assert "BA1" in a["met"] and a["classification"] == "Benign"
+
+
+def test_flags(demo):
+    scn1a = demo[("EIMFS03", "chr2", 51916)]["acmg"]["flags"]
+    assert any(f["flag"] == "treatable_cause" and "avoid" in f["text"] for f in scn1a)
+    kcnt1 = demo[("EIMFS01", "chr9", 12383)]["acmg"]["flags"]
+    assert any(f["flag"] == "treatable_cause" and "quinidine" in f["text"] for f in kcnt1)
+
+
+def test_mechanism_mismatch_flag_for_truncating_kcnt1():
+    from mmpsi_variants.criteria import flags
+
+    c = Context(settings=SETTINGS, panel_gene=PANEL.gene("KCNT1"))
+    out = flags(variant(consequence=["stop_gained"]), c)
+    assert any(f["flag"] == "mechanism_mismatch" for f in out)
+
+
+def test_ranking_puts_the_best_candidate_first(demo):
+    ranked = sorted((v for k, v in demo.items() if k[0] == "EIMFS01"), key=lambda v: v["rank"])
+    assert ranked[0]["acmg"]["classification"] == "Pathogenic"
+    assert ranked[-1]["acmg"]["classification"] in ("Benign", "Likely benign")
+
+
+def test_curator_evidence_is_merged_and_marked(run, tmp_path):
+    tsv = tmp_path / "curation.tsv"
+    tsv.write_text("chrom\tpos\tref\talt\tcode\tstrength\tcomment\n"
+                   "chr9\t12383\tC\tT\tPS3\tStrong\tpatch clamp: gain of function\n")  # fmt: skip
+    out = tmp_path / "out"
+    result = run("filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "--build", "none", "--curation", tsv, "--sample", "EIMFS01",
+                 "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "EIMFS01.variants.json").read_text())
+    v = next(x for x in doc["variants"] if x["pos"] == 12383)
+    ps3 = crit(v, "PS3")
+    assert ps3["status"] == "met" and ps3["source"] == "curator" and "patch clamp" in ps3["reason"]
+
+
+def test_bad_curation_line(run, tmp_path):
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("chr9\t12383\tC\tT\tPX9\tStrong\n")
+    result = run("filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--curation",
+                 tsv, "-o", tmp_path / "o")  # fmt: skip
+    assert result.exit_code == 2 and "line 1" in result.stderr and "PX9" in result.stderr
