@@ -25,7 +25,8 @@ def demo(tmp_path_factory):
         "filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--reference",
         DEMO / "genome.fa", "--build", "none", "--ped", DEMO / "demo.ped", "-o", out,
         "--gnomad", DEMO / "gnomad.demo.vcf.gz", "--clinvar", DEMO / "clinvar.demo.vcf.gz",
-        "--scores", DEMO / "revel.demo.tsv.gz", "--scores", f"spliceai={DEMO / 'spliceai.demo.vcf.gz'}",
+        "--scores", DEMO / "revel.demo.tsv.gz",
+        "--scores", f"spliceai={DEMO / 'spliceai.demo.vcf.gz'}",
         "--phenotype", "EIMFS",
     ]  # fmt: skip
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
@@ -101,8 +102,9 @@ SETTINGS = load_settings().section("acmg")
 
 def variant(**over):
     v = {
-        "chrom": "chr1", "pos": 100, "ref": "C", "alt": "T", "gene": "KCNT1", "zygosity": "heterozygous",
-        "consequence": ["missense_variant"], "protein_position": "474", "hgvs_c": None, "hgvs_p": None,
+        "chrom": "chr1", "pos": 100, "ref": "C", "alt": "T", "gene": "KCNT1",
+        "zygosity": "heterozygous", "consequence": ["missense_variant"],
+        "protein_position": "474", "hgvs_c": None, "hgvs_p": None,
         "nmd": None, "protein_fraction_removed": None, "lof_detail": None, "inheritance": [],
         "de_novo": None, "compound_het": None, "inheritance_fit": None,
         "population": {"status": "absent"}, "clinvar_status": "absent", "clinvar": None,
@@ -123,8 +125,8 @@ def test_pvs1_never_for_kcnt1_truncating():
 
 
 def test_pvs1_nmd_escape_by_fraction():
-    v = variant(gene="PNPO", consequence=["stop_gained"], nmd="NMD_escaping", protein_position="250",
-                protein_fraction_removed=0.05)  # fmt: skip
+    v = variant(gene="PNPO", consequence=["stop_gained"], nmd="NMD_escaping",
+                protein_position="250", protein_fraction_removed=0.05)  # fmt: skip
     assert run(v, "PNPO")["PVS1"].strength == "Moderate"
     v["protein_fraction_removed"] = 0.4
     assert run(v, "PNPO")["PVS1"].strength == "Strong"
