@@ -174,7 +174,7 @@ def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
     monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", str(tmp_path / "cache"))
     gff = _gff(tmp_path, GFF_HEAD + GENE + MRNA + EXON + CDS)
     first = load_gene_models(gff)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.marshal"))) == 1
     calls = []
     real = genemodels._parse
     monkeypatch.setattr(genemodels, "_parse", lambda *a: calls.append(a) or real(*a))

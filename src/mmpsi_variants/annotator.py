@@ -7,6 +7,7 @@ on first use and kept, so a panel's worth of variants costs a handful of FASTA r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .consequence import (
     RANK,
@@ -90,13 +91,14 @@ def _csq_escape(text: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _TxSpan:
+class _TxSpan(NamedTuple):
+    """A transcript's span plus the up/downstream window, pointing into the gene models."""
+
     chrom: str
     start: int
     end: int
-    tx: Transcript
-    gene: Gene
+    gene_index: int
+    tx_index: int
 
 
 def _span(lo: int | None, hi: int | None) -> str | None:
@@ -116,28 +118,19 @@ class Annotator:
     ):
         self.models = models
         self.reference = reference
-        self._contigs = ContigMap({g.chrom for g in models.genes})
-        spans = []
-        self._primary: dict[str, str] = {}
-        preferred = preferred or {}
-        for gene in models.genes:
-            if not gene.transcripts:
-                continue
-            p = primary_transcript(gene, preferred.get(gene.id, ()))
-            if p is not None:
-                self._primary[gene.id] = p.id
-            for tx in gene.transcripts:
-                spans.append(
-                    _TxSpan(
-                        tx.chrom,
-                        max(1, tx.start - UPSTREAM_DISTANCE),
-                        tx.end + UPSTREAM_DISTANCE,
-                        tx,
-                        gene,
-                    )
-                )
-        self._index = IntervalIndex(spans)
+        self._contigs = ContigMap(models.contigs)
+        self._preferred = preferred or {}
+        self._primary: dict[str, str | None] = {}
+        # Only spans are indexed; gene and transcript objects are built when a variant hits.
+        self._index = IntervalIndex(
+            _TxSpan(chrom, max(1, start - UPSTREAM_DISTANCE), end + UPSTREAM_DISTANCE, gi, ti)
+            for chrom, start, end, gi, ti in models.transcript_spans()
+        )
         self._seqs: dict[tuple[str, str], TranscriptSeq] = {}
+
+    def _resolve(self, span: _TxSpan) -> tuple[Gene, Transcript]:
+        gene = self.models.gene_at(span.gene_index)
+        return gene, gene.transcripts[span.tx_index]
 
     def _fetch(self, chrom: str, start0: int, end0: int) -> str | None:
         return self.reference.fetch(chrom, start0, end0)
@@ -150,7 +143,10 @@ class Annotator:
         return ts
 
     def is_primary(self, gene: Gene, tx: Transcript) -> bool:
-        return self._primary.get(gene.id) == tx.id
+        if gene.id not in self._primary:
+            p = primary_transcript(gene, self._preferred.get(gene.id, ()))
+            self._primary[gene.id] = p.id if p is not None else None
+        return self._primary[gene.id] == tx.id
 
     def annotate(
         self, chrom: str, pos: int, ref: str, alt: str, end: int | None = None
@@ -178,7 +174,7 @@ class Annotator:
         lo, hi = (v.end, v.start) if v.is_insertion else (v.start, v.end)
         out = []
         for span in self._index.overlapping(gm_chrom, lo, hi):
-            tx = span.tx
+            gene, tx = self._resolve(span)
             if (
                 hi < tx.start
                 or lo > tx.end
@@ -188,18 +184,17 @@ class Annotator:
                 before = hi <= tx.start
                 upstream = before == (tx.strand == "+")
                 term = "upstream_gene_variant" if upstream else "downstream_gene_variant"
-                out.append(self._flank_annotation(span, alt, term))
+                out.append(self._flank_annotation(gene, tx, alt, term))
                 continue
             ts = self.transcript_seq(tx)
             effect = predict(ts, v, self.reference.fetch)
             if effect is None:
                 continue
-            out.append(self._annotation(span, ts, v, alt, effect))
+            out.append(self._annotation(gene, tx, ts, v, alt, effect))
         out.sort(key=lambda a: (not a.primary, _severity_key(a), a.transcript))
         return out
 
-    def _flank_annotation(self, span, alt: str, term: str) -> TranscriptAnnotation:
-        tx, gene = span.tx, span.gene
+    def _flank_annotation(self, gene, tx, alt: str, term: str) -> TranscriptAnnotation:
         return TranscriptAnnotation(
             allele=alt,
             consequence=(term,),
@@ -224,8 +219,7 @@ class Annotator:
             primary=self.is_primary(gene, tx),
         )
 
-    def _annotation(self, span, ts, v, alt, effect: Effect) -> TranscriptAnnotation:
-        tx, gene = span.tx, span.gene
+    def _annotation(self, gene, tx, ts, v, alt, effect: Effect) -> TranscriptAnnotation:
         located = bool(effect.exon or effect.intron) and not v.symbolic
         c = hgvs_c(ts, v, self.reference.fetch) if located else None
         p = hgvs_p(ts, effect) if located else None
@@ -259,7 +253,9 @@ class Annotator:
             nmd=effect.nmd,
             fraction_removed=effect.fraction_removed,
             primary=self.is_primary(gene, tx),
-            protein_length=ts.protein_length if ts.coding else None,
+            # Only where the protein was needed anyway: translating every transcript a
+            # variant lies in would double the cost of intronic variants.
+            protein_length=ts.protein_length if effect.protein is not None else None,
             detail=detail,
         )
 

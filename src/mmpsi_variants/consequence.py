@@ -135,14 +135,12 @@ def _sorted_terms(terms: set[str]) -> tuple[str, ...]:
 def _intron_bounds(ts: TranscriptSeq):
     """Per intron, in transcript order: (number, genomic first base, genomic last base), where
     'first' is the 5' end in transcript orientation."""
-    out = []
-    for i in range(len(ts.exons) - 1):
-        a, b = ts.exons[i], ts.exons[i + 1]
-        if ts.strand == "+":
-            out.append((i + 1, a.g_end + 1, b.g_start - 1))
-        else:
-            out.append((i + 1, a.g_start - 1, b.g_end + 1))
-    return out
+    exons = ts.exons
+    if ts.tx.strand == "+":
+        return [
+            (i + 1, exons[i].g_end + 1, exons[i + 1].g_start - 1) for i in range(len(exons) - 1)
+        ]
+    return [(i + 1, exons[i].g_start - 1, exons[i + 1].g_end + 1) for i in range(len(exons) - 1)]
 
 
 def _intron_offset_positions(ts: TranscriptSeq, first: int, last: int, k: int) -> int:
