@@ -111,3 +111,16 @@ def test_not_a_vcf_is_a_one_line_error(run, tmp_path):
                  "--reference", DEMO / "genome.fa", "-o", out)  # fmt: skip
     assert result.exit_code == 2 and "not a VCF" in result.stderr
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_parallel_annotation_gives_the_same_file(run, tmp_path, annotated):
+    """--threads 2: contigs in worker processes, written back in the header's order."""
+    out = tmp_path / "par.vcf.gz"
+    result = run("annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
+                 "--reference", DEMO / "genome.fa", "-o", out, "--threads", "2")  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    def body(path):
+        return [str(r) for r in pysam.VariantFile(str(path))]
+
+    assert body(out) == body(annotated)

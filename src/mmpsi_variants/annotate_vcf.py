@@ -7,6 +7,8 @@ ALT allele, pipe-separated fields named in the header's ``Format:`` list, so tha
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from .annotator import CSQ_FIELDS, Annotator
 from .errors import InputFileError, VcfError
 from .genemodels import load_gene_models
 from .normalize import Reference
-from .vcf_io import captured_stderr, sniff
+from .vcf_io import captured_stderr, prepare_indexed, sniff
 
 INFO_ID = "MMPSI_CSQ"
 
@@ -48,10 +50,65 @@ def header_line(version: str) -> str:
     )
 
 
+def _annotate_records(records, header, annotator: Annotator, ref: Reference, counts: list):
+    """Yield each record's VCF line with MMPSI_CSQ; counts = [records, annotated, mismatches]."""
+    for rec in records:
+        counts[0] += 1
+        entries = []
+        upper = rec.ref.upper()
+        actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper))
+        if actual is not None and actual != upper and "N" not in actual:
+            counts[2] += 1  # annotating against the wrong base would mislead
+        else:
+            symbolic = any((a or "").startswith("<") for a in rec.alts or ())
+            end = rec.stop if symbolic else None
+            for alt in rec.alts or ():
+                for a in annotator.annotate(rec.chrom, rec.pos, rec.ref, alt, end):
+                    values = a.csq_values()
+                    values[0] = vep_allele(rec.ref, alt)
+                    entries.append("|".join(values))
+        rec.translate(header)
+        if entries:
+            rec.info[INFO_ID] = tuple(entries)
+            counts[1] += 1
+        yield str(rec)
+
+
+# Set in the parent before the workers fork, so that they share the loaded gene models.
+_WORKER: dict = {}
+
+
+def _worker_start() -> None:
+    """A forked worker must not share the parent's FASTA handle: reads would interleave."""
+    w = _WORKER
+    w["ref"] = Reference(w["ref_path"])
+    w["annotator"].reference = w["ref"]
+
+
+def _annotate_contig(contig: str) -> tuple[str, list[int]]:
+    w = _WORKER
+    counts = [0, 0, 0]
+    with pysam.VariantFile(w["data"], index_filename=w["index"]) as src:
+        text = "".join(
+            _annotate_records(src.fetch(contig), w["header"], w["annotator"], w["ref"], counts)
+        )
+    return text, counts
+
+
 def annotate_vcf(
-    vcf: str | Path, genes: str | Path, reference: str | Path, output: str | Path, version: str
+    vcf: str | Path,
+    genes: str | Path,
+    reference: str | Path,
+    output: str | Path,
+    version: str,
+    threads: int = 1,
 ) -> AnnotateResult:
-    """Annotate every record of ``vcf`` and write ``output`` (bgzipped + indexed if .gz)."""
+    """Annotate every record of ``vcf`` and write ``output`` (bgzipped + indexed if .gz).
+
+    With ``threads`` > 1 the contigs are annotated in parallel by forked worker processes
+    (through the VCF's index, built in a temporary directory when missing) and written back in
+    the header's order.
+    """
     sniff(vcf)
     models = load_gene_models(genes)
     ref = Reference(str(reference))
@@ -61,8 +118,7 @@ def annotate_vcf(
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
     os.close(fd)
-    n = annotated = mismatches = 0
-    last = "the header"
+    counts = [0, 0, 0]
     try:
         with captured_stderr() as err:
             try:
@@ -78,38 +134,13 @@ def annotate_vcf(
         if INFO_ID in header.info:
             header.info.remove_header(INFO_ID)
         header.add_line(header_line(version))
-        with src, pysam.VariantFile(tmp, "wz" if compressed else "w", header=header) as out:
-            try:
-                for rec in src:
-                    last = f"{rec.chrom}:{rec.pos}"
-                    n += 1
-                    entries = []
-                    upper = rec.ref.upper()
-                    actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper))
-                    if actual is not None and actual != upper and "N" not in actual:
-                        mismatches += 1  # annotating against the wrong base would mislead
-                    else:
-                        end = (
-                            rec.stop
-                            if any((a or "").startswith("<") for a in rec.alts or ())
-                            else None
-                        )
-                        for alt in rec.alts or ():
-                            for a in annotator.annotate(rec.chrom, rec.pos, rec.ref, alt, end):
-                                values = a.csq_values()
-                                values[0] = vep_allele(rec.ref, alt)
-                                entries.append("|".join(values))
-                    rec.translate(header)
-                    if entries:
-                        rec.info[INFO_ID] = tuple(entries)
-                        annotated += 1
-                    out.write(rec)
-            except (OSError, ValueError) as exc:
-                raise VcfError(
-                    f"cannot read the record after {last} ({exc}); expected valid VCF records",
-                    path=str(vcf),
-                    where=f"near {last}",
-                ) from None
+        opener = pysam.BGZFile if compressed else open
+        with src, opener(tmp, "wb") as out:
+            out.write(str(header).encode())
+            if threads > 1:
+                _annotate_parallel(vcf, header, annotator, ref, threads, out, counts)
+            else:
+                _annotate_serial(vcf, src, header, annotator, ref, out, counts)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -124,4 +155,56 @@ def annotate_vcf(
                 f"annotated, but cannot index the output ({exc}); is the input sorted?",
                 path=str(output),
             ) from None
-    return AnnotateResult(n, annotated, mismatches, output)
+    return AnnotateResult(counts[0], counts[1], counts[2], output)
+
+
+def _annotate_serial(vcf, src, header, annotator, ref, out, counts) -> None:
+    last = ["the header"]
+
+    def records():
+        for rec in src:
+            last[0] = f"{rec.chrom}:{rec.pos}"
+            yield rec
+
+    try:
+        buf = []
+        for line in _annotate_records(records(), header, annotator, ref, counts):
+            buf.append(line)
+            if len(buf) >= 2000:
+                out.write("".join(buf).encode())
+                buf = []
+        out.write("".join(buf).encode())
+    except (OSError, ValueError) as exc:
+        raise VcfError(
+            f"cannot read the record after {last[0]} ({exc}); expected valid VCF records",
+            path=str(vcf),
+            where=f"near {last[0]}",
+        ) from None
+
+
+def _annotate_parallel(vcf, header, annotator, ref, threads, out, counts) -> None:
+    with tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
+        data, index = prepare_indexed(vcf, Path(work))
+        with (
+            pysam.TabixFile(str(data), index=str(index))
+            if str(index).endswith(".tbi")
+            else (contextlib.nullcontext(None)) as tbx
+        ):
+            present = set(tbx.contigs) if tbx is not None else None
+        contigs = [c for c in header.contigs if present is None or c in present]
+        if present is not None:
+            contigs += sorted(present - set(contigs))
+        _WORKER.update(data=str(data), index=str(index), header=header, annotator=annotator,
+                       ref_path=ref.path)  # fmt: skip
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(threads, initializer=_worker_start) as pool:
+                for text, c in pool.imap(_annotate_contig, contigs):
+                    out.write(text.encode())
+                    for i in range(3):
+                        counts[i] += c[i]
+        except (OSError, ValueError) as exc:
+            raise VcfError(f"cannot read the records ({exc}); expected valid VCF records",
+                           path=str(vcf)) from None  # fmt: skip
+        finally:
+            _WORKER.clear()

@@ -250,7 +250,14 @@ def _phenotype_option(value: str) -> tuple[str, str]:
     type=click.Path(dir_okay=False),
     help="Output VCF; bgzipped and indexed when it ends in .gz.",
 )
-def annotate_cmd(vcf, genes, reference, output):
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; contigs are annotated in parallel.",
+)
+def annotate_cmd(vcf, genes, reference, output, threads):
     """Annotate every record with consequences and HGVS, as INFO/MMPSI_CSQ.
 
     One entry per transcript and allele, in VEP's CSQ layout (the header's Format: line names
@@ -262,7 +269,7 @@ def annotate_cmd(vcf, genes, reference, output):
     """
     from .annotate_vcf import annotate_vcf
 
-    result = annotate_vcf(vcf, genes, reference, output, __version__)
+    result = annotate_vcf(vcf, genes, reference, output, __version__, threads)
     log = logging.getLogger("mmpsi_variants")
     if result.ref_mismatches:
         log.warning(
