@@ -124,3 +124,23 @@ def test_parallel_annotation_gives_the_same_file(run, tmp_path, annotated):
         return [str(r) for r in pysam.VariantFile(str(path))]
 
     assert body(out) == body(annotated)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_resources_are_written_per_allele(run, tmp_path, threads):
+    out = tmp_path / "res.vcf.gz"
+    result = run("annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
+                 "--reference", DEMO / "genome.fa", "-o", out, "--threads", threads,
+                 "--gnomad", DEMO / "gnomad.demo.vcf.gz", "--clinvar", DEMO / "clinvar.demo.vcf.gz",
+                 "--scores", DEMO / "revel.demo.tsv.gz")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    recs = {(r.chrom, r.pos): r for r in pysam.VariantFile(str(out))}
+    common = recs[("chr2", 23191)].info
+    assert common["MMPSI_gnomAD_AF"][0] == pytest.approx(0.31, rel=1e-3)
+    assert common["MMPSI_gnomAD"] == ("found",) and common["MMPSI_ClinVar"] == ("Benign",)
+    de_novo = recs[("chr9", 12383)].info
+    assert de_novo["MMPSI_gnomAD"] == ("absent",) and de_novo["MMPSI_REVEL"][0] == pytest.approx(
+        0.85
+    )
+    multi = recs[("chr20", 33268)].info  # one ALT in gnomAD, the other not
+    assert multi["MMPSI_gnomAD"] == ("found", "absent")

@@ -18,6 +18,7 @@ import pysam
 
 from .annotator import CSQ_FIELDS, Annotator
 from .errors import InputFileError, VcfError
+from .evidence import Resources
 from .genemodels import load_gene_models
 from .normalize import Reference
 from .vcf_io import captured_stderr, prepare_indexed, sniff
@@ -50,7 +51,48 @@ def header_line(version: str) -> str:
     )
 
 
-def _annotate_records(records, header, annotator: Annotator, ref: Reference, counts: list):
+# Per-ALT INFO fields written when resources are given: (ID, Type, Description).
+RESOURCE_FIELDS = [
+    ("MMPSI_gnomAD_AF", "Float", "gnomAD allele frequency of each ALT (. when not found)"),
+    ("MMPSI_gnomAD_FAF", "Float", "gnomAD maximum filtering allele frequency of each ALT"),
+    ("MMPSI_gnomAD", "String", "gnomAD look-up of each ALT: found, absent, not_covered, "
+     "not_looked_up"),
+    ("MMPSI_ClinVar", "String", "ClinVar significance of each ALT (. when absent)"),
+    ("MMPSI_ClinVar_stars", "Integer", "ClinVar review stars of each ALT"),
+    ("MMPSI_REVEL", "Float", "REVEL score of each ALT"),
+    ("MMPSI_CADD", "Float", "CADD PHRED score of each ALT"),
+    ("MMPSI_SpliceAI", "Float", "largest SpliceAI delta score of each ALT"),
+]  # fmt: skip
+
+
+def _resource_values(resources, rec) -> dict[str, list]:
+    """Per-ALT values of the resource fields ('.' = missing), by allele."""
+    out = {name: [] for name, _, _ in RESOURCE_FIELDS}
+    for alt in rec.alts or ():
+        if alt.startswith("<") or alt == "*":
+            fields = {}
+        else:
+            fields = resources.lookup(rec.chrom, rec.pos, rec.ref, alt, {})
+        pop = fields.get("population") or {}
+        clin = fields.get("clinvar") or {}
+        scores = fields.get("scores") or {}
+        values = {
+            "MMPSI_gnomAD_AF": fields.get("gnomad_af"),
+            "MMPSI_gnomAD_FAF": pop.get("faf95_max") if pop.get("status") == "found" else None,
+            "MMPSI_gnomAD": pop.get("status"),
+            "MMPSI_ClinVar": (clin.get("significance") or "").replace(" ", "_") or None,
+            "MMPSI_ClinVar_stars": clin.get("stars"),
+            "MMPSI_REVEL": scores.get("revel"),
+            "MMPSI_CADD": scores.get("cadd"),
+            "MMPSI_SpliceAI": scores.get("spliceai"),
+        }
+        for name, value in values.items():
+            out[name].append(value)
+    return out
+
+
+def _annotate_records(records, header, annotator: Annotator, ref: Reference, counts: list,
+                      resources=None):  # fmt: skip
     """Yield each record's VCF line with MMPSI_CSQ; counts = [records, annotated, mismatches]."""
     for rec in records:
         counts[0] += 1
@@ -71,6 +113,10 @@ def _annotate_records(records, header, annotator: Annotator, ref: Reference, cou
         if entries:
             rec.info[INFO_ID] = tuple(entries)
             counts[1] += 1
+        if resources is not None:
+            for name, values in _resource_values(resources, rec).items():
+                if any(x is not None for x in values):
+                    rec.info[name] = tuple(values)
         yield str(rec)
 
 
@@ -79,10 +125,13 @@ _WORKER: dict = {}
 
 
 def _worker_start() -> None:
-    """A forked worker must not share the parent's FASTA handle: reads would interleave."""
+    """A forked worker must not share the parent's file handles: reads would interleave."""
     w = _WORKER
     w["ref"] = Reference(w["ref_path"])
     w["annotator"].reference = w["ref"]
+    if w["resource_paths"] is not None:
+        gnomad, clinvar, scores = w["resource_paths"]
+        w["resources"] = Resources.open(gnomad, clinvar, scores, w["ref"], lambda m: None)
 
 
 def _annotate_contig(contig: str) -> tuple[str, list[int]]:
@@ -90,7 +139,9 @@ def _annotate_contig(contig: str) -> tuple[str, list[int]]:
     counts = [0, 0, 0]
     with pysam.VariantFile(w["data"], index_filename=w["index"]) as src:
         text = "".join(
-            _annotate_records(src.fetch(contig), w["header"], w["annotator"], w["ref"], counts)
+            _annotate_records(
+                src.fetch(contig), w["header"], w["annotator"], w["ref"], counts, w.get("resources")
+            )  # fmt: skip
         )
     return text, counts
 
@@ -102,6 +153,10 @@ def annotate_vcf(
     output: str | Path,
     version: str,
     threads: int = 1,
+    gnomad: str | None = None,
+    clinvar: str | None = None,
+    scores: dict | None = None,
+    warn=None,
 ) -> AnnotateResult:
     """Annotate every record of ``vcf`` and write ``output`` (bgzipped + indexed if .gz).
 
@@ -113,6 +168,12 @@ def annotate_vcf(
     models = load_gene_models(genes)
     ref = Reference(str(reference))
     annotator = Annotator(models, ref)
+    with_resources = bool(gnomad or clinvar or scores)
+    resources = (
+        Resources.open(gnomad, clinvar, scores or {}, ref, warn or (lambda m: None))
+        if with_resources
+        else None
+    )
     output = Path(output)
     compressed = output.suffix == ".gz"
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -134,18 +195,26 @@ def annotate_vcf(
         if INFO_ID in header.info:
             header.info.remove_header(INFO_ID)
         header.add_line(header_line(version))
+        if with_resources:
+            for name, kind, desc in RESOURCE_FIELDS:
+                if name in header.info:
+                    header.info.remove_header(name)
+                header.add_line(f'##INFO=<ID={name},Number=A,Type={kind},Description="{desc}">')
         opener = pysam.BGZFile if compressed else open
         with src, opener(tmp, "wb") as out:
             out.write(str(header).encode())
+            paths = (gnomad, clinvar, scores or {}) if with_resources else None
             if threads > 1:
-                _annotate_parallel(vcf, header, annotator, ref, threads, out, counts)
+                _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths)
             else:
-                _annotate_serial(vcf, src, header, annotator, ref, out, counts)
+                _annotate_serial(vcf, src, header, annotator, ref, out, counts, resources)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     finally:
+        if resources is not None:
+            resources.close()
         ref.close()
     if compressed:
         try:
@@ -158,7 +227,7 @@ def annotate_vcf(
     return AnnotateResult(counts[0], counts[1], counts[2], output)
 
 
-def _annotate_serial(vcf, src, header, annotator, ref, out, counts) -> None:
+def _annotate_serial(vcf, src, header, annotator, ref, out, counts, resources) -> None:
     last = ["the header"]
 
     def records():
@@ -168,7 +237,7 @@ def _annotate_serial(vcf, src, header, annotator, ref, out, counts) -> None:
 
     try:
         buf = []
-        for line in _annotate_records(records(), header, annotator, ref, counts):
+        for line in _annotate_records(records(), header, annotator, ref, counts, resources):
             buf.append(line)
             if len(buf) >= 2000:
                 out.write("".join(buf).encode())
@@ -182,7 +251,7 @@ def _annotate_serial(vcf, src, header, annotator, ref, out, counts) -> None:
         ) from None
 
 
-def _annotate_parallel(vcf, header, annotator, ref, threads, out, counts) -> None:
+def _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths) -> None:
     with tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
         data, index = prepare_indexed(vcf, Path(work))
         with (
@@ -195,7 +264,7 @@ def _annotate_parallel(vcf, header, annotator, ref, threads, out, counts) -> Non
         if present is not None:
             contigs += sorted(present - set(contigs))
         _WORKER.update(data=str(data), index=str(index), header=header, annotator=annotator,
-                       ref_path=ref.path)  # fmt: skip
+                       ref_path=ref.path, resource_paths=paths)  # fmt: skip
         try:
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(threads, initializer=_worker_start) as pool:

@@ -257,7 +257,16 @@ def _phenotype_option(value: str) -> tuple[str, str]:
     show_default=True,
     help="Worker processes; contigs are annotated in parallel.",
 )
-def annotate_cmd(vcf, genes, reference, output, threads):
+@click.option("--gnomad", type=click.Path(dir_okay=False), help="gnomAD sites VCF, tabix-indexed.")
+@click.option("--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed.")
+@click.option(
+    "--scores",
+    "scores",
+    multiple=True,
+    metavar="[NAME=]PATH",
+    help="revel=, cadd= (tabix TSV) or spliceai= (VCF); a bare path is REVEL. Repeatable.",
+)
+def annotate_cmd(vcf, genes, reference, output, threads, gnomad, clinvar, scores):
     """Annotate every record with consequences and HGVS, as INFO/MMPSI_CSQ.
 
     One entry per transcript and allele, in VEP's CSQ layout (the header's Format: line names
@@ -268,9 +277,11 @@ def annotate_cmd(vcf, genes, reference, output, threads):
       mmpsi-variants annotate calls.vcf.gz --genes genes.gff3 --reference ref.fa -o out.vcf.gz
     """
     from .annotate_vcf import annotate_vcf
+    from .evidence import parse_score_options
 
-    result = annotate_vcf(vcf, genes, reference, output, __version__, threads)
     log = logging.getLogger("mmpsi_variants")
+    result = annotate_vcf(vcf, genes, reference, output, __version__, threads, gnomad, clinvar,
+                          parse_score_options(scores), log.warning)  # fmt: skip
     if result.ref_mismatches:
         log.warning(
             "%d record(s) have a REF that does not match the reference; they are written "
