@@ -1,6 +1,7 @@
 # Validate the configuration and sample sheets once, at parse time (mmpsi_variants.plan), and
 # give the rules their inputs. Errors name the config key, or the sheet's line and column.
 
+import re
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -22,6 +23,6 @@ PANEL = f"--panel {config['panel']}" if config["panel"] else ""
 
 
 wildcard_constraints:
-    sample="|".join(PLAN.samples) or "^$",
-    family="|".join(PLAN.families) or "^$",
+    sample="|".join(map(re.escape, PLAN.samples)),
+    family="|".join(map(re.escape, PLAN.families)),
     unit="[A-Za-z0-9][A-Za-z0-9._-]*",
