@@ -275,3 +275,13 @@ def test_read_tsv_rejects_extra_cells_and_duplicate_columns(tmp_path):
     p.write_text("# comment only\n\n")
     with pytest.raises(SampleSheetError, match="empty"):
         read_tsv(p)
+
+
+def test_ped_command(tmp_path, run):
+    sheet = ROOT / "config" / "samples.tsv"
+    result = run("ped", sheet, "--family", "EIMFS05")
+    assert result.exit_code == 0 and result.stdout == "EIMFS05\tEIMFS05\t0\t0\t1\t2\n"
+    result = run("ped", sheet, "--family", "NOPE", "-o", tmp_path / "x.ped")
+    assert result.exit_code == 2
+    assert f"{sheet}: no sample of family 'NOPE'" in result.stderr
+    assert not (tmp_path / "x.ped").exists()

@@ -466,7 +466,8 @@ def ped_cmd(samples_tsv, family, schema, output):
     from .samplesheet import load_samples, ped_text
     from .validation import load_schema
 
-    text = ped_text(load_samples(samples_tsv, load_schema(schema) if schema else None), family)
+    samples = load_samples(samples_tsv, load_schema(schema) if schema else None)
+    text = ped_text(samples, family, path=samples_tsv)
     if output:
         with AtomicOutputs(Path(output).parent) as out:
             out.add(Path(output).name, text)

@@ -404,7 +404,7 @@ _PED_SEX = {"male": "1", "female": "2"}
 _PED_AFFECTED = {"yes": "2", "no": "1"}
 
 
-def ped_text(samples: dict[str, Sample], family: str | None = None) -> str:
+def ped_text(samples: dict[str, Sample], family: str | None = None, path: str | None = None) -> str:
     """The samples (of one family, or all) as a six-column PED, tab-separated, no header."""
     lines = []
     for s in samples.values():
@@ -423,5 +423,9 @@ def ped_text(samples: dict[str, Sample], family: str | None = None) -> str:
             )
         )
     if not lines:
-        raise SampleSheetError(f"no sample of family {family!r} in the sheet")
+        raise SampleSheetError(
+            f"no sample of family {family!r} in the sheet; expected a family of its "
+            "'family' column",
+            path=path,
+        )
     return "\n".join(lines) + "\n"
