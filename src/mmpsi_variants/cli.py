@@ -341,6 +341,11 @@ def classify_cmd(codes, system):
     help="Panel tiers to show (repeatable; default: both).",
 )
 @click.option("--bed", is_flag=True, help="Write the panel regions as BED (needs --genes).")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="With --bed: merge overlapping regions (for bcftools mpileup -R and the like).",
+)
 @click.option("--genes", type=click.Path(dir_okay=False), help="Gene models, for --bed.")
 @click.option(
     "--padding",
@@ -355,7 +360,7 @@ def classify_cmd(codes, system):
     type=click.Path(dir_okay=False),
     help="Write to this file instead of standard output.",
 )
-def panel_cmd(panel, tiers, bed, genes, padding, output):
+def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
     """Show the gene panel as a table, or its regions as BED.
 
     Examples:
@@ -367,7 +372,7 @@ def panel_cmd(panel, tiers, bed, genes, padding, output):
     from .errors import InputFileError
     from .outputs import AtomicOutputs
     from .panel import load_panel
-    from .regions import load_panel_models, panel_regions, write_bed
+    from .regions import load_panel_models, panel_regions, write_bed, write_merged_bed
 
     p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
     if bed:
@@ -376,7 +381,8 @@ def panel_cmd(panel, tiers, bed, genes, padding, output):
         import io
 
         buf = io.StringIO()
-        write_bed(panel_regions(p, load_panel_models(genes, p), padding), buf)
+        writer = write_merged_bed if merge else write_bed
+        writer(panel_regions(p, load_panel_models(genes, p), padding), buf)
         text = buf.getvalue()
     else:
         text = panel_table(p)
@@ -427,6 +433,280 @@ def panel_table(p) -> str:
             )
         )
     return "\n".join(rows) + "\n"
+
+
+@cli.command("targets")
+@click.option("--genes", required=True, type=click.Path(dir_okay=False), help="Gene models.")
+@click.option(
+    "--panel",
+    "panel",
+    type=click.Path(dir_okay=False),
+    help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
+)
+@click.option(
+    "--tier",
+    "tiers",
+    multiple=True,
+    type=click.Choice(["core", "extended"]),
+    help="Panel tiers (repeatable; default: both).",
+)
+@click.option(
+    "--splice-margin",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Bases added on each side of each coding exon.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
+def targets_cmd(genes, panel, tiers, splice_margin, output):
+    """Write the coverage targets as BED: each panel gene's coding exons plus a splice margin.
+
+    The exons are those of the gene's primary transcript (MANE Select when the gene models tag
+    it), numbered 5' to 3'. A panel gene missing from the gene models stops with its name.
+
+    Example:
+
+      mmpsi-variants targets --genes genes.gff3 -o targets.bed
+    """
+    from pathlib import Path
+
+    from .coverage import panel_targets, targets_bed
+    from .outputs import AtomicOutputs
+    from .panel import load_panel
+    from .regions import load_panel_models
+
+    p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
+    text = targets_bed(panel_targets(p, load_panel_models(genes, p), splice_margin))
+    if output:
+        with AtomicOutputs(Path(output).parent) as out:
+            out.add(Path(output).name, text)
+            out.commit()
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("coverage")
+@click.argument("alignments", type=click.Path(dir_okay=False))
+@click.option("--sample", help="Sample name for the outputs (default: the file's read group SM).")
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False),
+    help="Targets BED from `mmpsi-variants targets` (or give --genes).",
+)
+@click.option("--genes", type=click.Path(dir_okay=False), help="Gene models, to build targets.")
+@click.option("--panel", "panel", type=click.Path(dir_okay=False), help="Panel YAML.")
+@click.option(
+    "--tier",
+    "tiers",
+    multiple=True,
+    type=click.Choice(["core", "extended"]),
+    help="Panel tiers (repeatable; default: both).",
+)
+@click.option("--splice-margin", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option(
+    "--min-depth",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Depth a base needs; exons with any base below it are listed.",
+)
+@click.option(
+    "--min-mapq",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Reads with a lower mapping quality are not counted.",
+)
+@click.option("--reference", type=click.Path(dir_okay=False), help="Reference FASTA (for CRAM).")
+@click.option(
+    "-o",
+    "--output-prefix",
+    required=True,
+    help="Writes PREFIX.tsv (one row per exon) and PREFIX.json.",
+)
+def coverage_cmd(
+    alignments,
+    sample,
+    targets_path,
+    genes,
+    panel,
+    tiers,
+    splice_margin,
+    min_depth,
+    min_mapq,
+    reference,
+    output_prefix,
+):
+    """Per-exon depth of the panel genes in a BAM/CRAM: mean depth, % of bases at --min-depth.
+
+    Example:
+
+      mmpsi-variants coverage S1.bam --genes genes.gff3 --min-depth 20 -o qc/S1.coverage
+    """
+    from pathlib import Path
+
+    from .coverage import measure, panel_targets, read_targets_bed, report
+    from .errors import InputFileError
+    from .outputs import AtomicOutputs
+    from .panel import load_panel
+    from .provenance import describe_input
+    from .regions import load_panel_models
+
+    if bool(targets_path) == bool(genes):
+        raise InputFileError("give either --targets or --genes", path=alignments)
+    if targets_path:
+        targets = read_targets_bed(targets_path)
+    else:
+        p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
+        targets = panel_targets(p, load_panel_models(genes, p), splice_margin)
+    if not sample:
+        from .samplesheet import read_group_samples
+
+        names = sorted(read_group_samples(alignments) - {""})
+        sample = names[0] if len(names) == 1 else Path(alignments).name.split(".")[0]
+    results, warnings = measure(
+        alignments, targets, min_depth=min_depth, min_mapq=min_mapq, reference=reference
+    )
+    log = logging.getLogger("mmpsi_variants")
+    for w in warnings:
+        log.warning(w)
+    settings = {
+        "min_depth": min_depth,
+        "min_mapq": min_mapq,
+        "splice_margin": None if targets_path else splice_margin,
+        "targets": "coding exons of each panel gene's primary transcript plus a splice margin",
+    }
+    inputs = [describe_input("alignments", alignments)]
+    inputs.append(describe_input("targets", targets_path) if targets_path else None)
+    tsv, doc = report(sample, results, settings, warnings, [i for i in inputs if i])
+    prefix = Path(output_prefix)
+    with AtomicOutputs(prefix.parent) as out:
+        out.add(f"{prefix.name}.tsv", tsv)
+        out.add_json(f"{prefix.name}.json", doc)
+        out.commit()
+    s = doc["summary"]
+    log.info(
+        "%s: %d exon(s), %d below %dx; mean depth %s",
+        sample,
+        s["exons"],
+        s["exons_below"],
+        min_depth,
+        s["mean_depth"],
+    )
+
+
+@cli.command("ped")
+@click.argument("samples_tsv", type=click.Path(dir_okay=False))
+@click.option("--family", help="Only this family (default: every sample).")
+@click.option("--schema", type=click.Path(dir_okay=False), help="JSON Schema for the sheet.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
+def ped_cmd(samples_tsv, family, schema, output):
+    """Write a PED (family, sample, father, mother, sex, affected) from a samples.tsv.
+
+    Example:
+
+      mmpsi-variants ped config/samples.tsv --family EIMFS01 -o EIMFS01.ped
+    """
+    from pathlib import Path
+
+    from .outputs import AtomicOutputs
+    from .samplesheet import load_samples, ped_text
+    from .validation import load_schema
+
+    samples = load_samples(samples_tsv, load_schema(schema) if schema else None)
+    text = ped_text(samples, family, path=samples_tsv)
+    if output:
+        with AtomicOutputs(Path(output).parent) as out:
+            out.add(Path(output).name, text)
+            out.commit()
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("cohort")
+@click.argument("variants", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--samples", "samples_tsv", required=True, type=click.Path(dir_okay=False), help="samples.tsv"
+)
+@click.option("--schema", type=click.Path(dir_okay=False), help="JSON Schema for samples.tsv.")
+@click.option(
+    "--coverage",
+    "coverage_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A <sample>.coverage.json (repeatable).",
+)
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False),
+    help="Targets BED, to rank variants in coding exons first.",
+)
+@click.option("--panel", "panel", type=click.Path(dir_okay=False), help="Panel YAML.")
+@click.option(
+    "--tier",
+    "tiers",
+    multiple=True,
+    type=click.Choice(["core", "extended"]),
+    help="Panel tiers (repeatable; default: both).",
+)
+@click.option(
+    "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Cohort outputs."
+)
+@click.option(
+    "--reports-dir",
+    type=click.Path(file_okay=False),
+    help="Also write DIR/<sample>/<sample>.summary.json for each sample.",
+)
+def cohort_cmd(
+    variants, samples_tsv, schema, coverage_files, targets_path, panel, tiers, outdir, reports_dir
+):
+    """Summarise a cohort: one row per sample with phenotype, coverage and top candidate.
+
+    VARIANTS are the <sample>.variants.json files of `mmpsi-variants filter`. Writes
+    DIR/cohort.tsv, DIR/cohort.json and DIR/candidates.tsv. The top candidate follows an
+    interim rule (inheritance fit, coding target, rarity in the cohort, gene evidence) that
+    every output states; it is not an ACMG classification.
+
+    Example:
+
+      mmpsi-variants cohort reports/*/*.variants.json --samples samples.tsv -o cohort/
+    """
+    from .cohort import summarise
+    from .coverage import read_targets_bed
+    from .outputs import AtomicOutputs
+    from .panel import load_panel
+    from .samplesheet import load_samples
+    from .validation import load_schema
+
+    samples = load_samples(samples_tsv, load_schema(schema) if schema else None)
+    p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
+    targets = read_targets_bed(targets_path) if targets_path else None
+    result = summarise(samples, list(variants), list(coverage_files), p, targets)
+    with AtomicOutputs(outdir) as out:
+        out.add("cohort.tsv", result.summary_tsv)
+        out.add("candidates.tsv", result.candidates_tsv)
+        out.add_json("cohort.json", result.cohort)
+        if reports_dir:
+            with AtomicOutputs(reports_dir) as per:
+                for sid, doc in result.per_sample.items():
+                    per.add_json(f"{sid}/{sid}.summary.json", doc)
+                per.commit()
+        out.commit()
+    logging.getLogger("mmpsi_variants").info(
+        "%d sample(s) summarised in %s", len(result.per_sample), outdir
+    )
 
 
 def main() -> None:

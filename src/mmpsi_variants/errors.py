@@ -60,3 +60,11 @@ class ContigError(MmpsiError):
 
 class ConfigError(MmpsiError):
     """A configuration value is invalid."""
+
+
+class SampleSheetError(MmpsiError):
+    """A sample sheet (samples.tsv, units.tsv) is malformed or inconsistent."""
+
+
+class AlignmentError(MmpsiError):
+    """A BAM/CRAM file is missing, unindexed or unreadable."""

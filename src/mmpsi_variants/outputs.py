@@ -117,9 +117,10 @@ class AtomicOutputs:
         self._pending: list[tuple[Path, Path]] = []
 
     def add(self, name: str, text: str) -> Path:
-        self.outdir.mkdir(parents=True, exist_ok=True)
+        """Write ``text`` to a temporary file for ``name``, which may include subdirectories."""
         final = self.outdir / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.outdir)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)

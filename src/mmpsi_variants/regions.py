@@ -126,3 +126,17 @@ def write_bed(regions: list[PanelRegion], out) -> None:
     """BED (0-based, half-open): contig, start, end, symbol, HGNC ID."""
     for r in sorted(regions, key=lambda r: (r.chrom, r.start)):
         out.write(f"{r.chrom}\t{r.start - 1}\t{r.end}\t{r.symbol}\t{r.panel_gene.hgnc_id}\n")
+
+
+def write_merged_bed(regions: list[PanelRegion], out) -> None:
+    """BED of the regions with overlapping or touching ones merged; names joined with commas.
+
+    For callers that read a regions BED through the index (``bcftools mpileup -R``), where
+    overlapping regions would report a site twice.
+    """
+    merged = merge_intervals(regions)
+    for chrom in sorted(merged):
+        for start, end in merged[chrom]:
+            inside = [r for r in regions if r.chrom == chrom and r.start >= start and r.end <= end]
+            names = ",".join(sorted({r.symbol for r in inside}))
+            out.write(f"{chrom}\t{start - 1}\t{end}\t{names}\n")

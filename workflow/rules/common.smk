@@ -1,23 +1,26 @@
-# Shared helpers for the rules: the family list and per-family inputs from the config.
+# Validate the configuration and sample sheets once, at parse time (mmpsi_variants.plan), and
+# give the rules their inputs. Errors name the config key, or the sheet's line and column.
 
-FAMILIES = sorted(config["families"])
+import re
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+from mmpsi_variants.errors import MmpsiError
+from mmpsi_variants.plan import load_plan
+
+SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
+try:
+    PLAN = load_plan(config, SCHEMAS)
+except MmpsiError as exc:
+    raise WorkflowError(f"mmpsi-variants: error: {exc}") from None
+
+REF = PLAN.reference
+TIERS = " ".join(f"--tier {t}" for t in config["filter"]["tiers"])
+PANEL = f"--panel {config['panel']}" if config["panel"] else ""
 
 
-def family_vcf(wildcards):
-    return config["families"][wildcards.family]["vcf"]
-
-
-def family_ped(wildcards):
-    return config["families"][wildcards.family]["ped"]
-
-
-def panel_option():
-    return f"--panel {config['panel']}" if config.get("panel") else ""
-
-
-def settings_option():
-    return f"--settings {config['settings']}" if config.get("settings") else ""
-
-
-def tier_options():
-    return " ".join(f"--tier {t}" for t in config["filter"]["tiers"])
+wildcard_constraints:
+    sample="|".join(map(re.escape, PLAN.samples)),
+    family="|".join(map(re.escape, PLAN.families)),
+    unit="[A-Za-z0-9][A-Za-z0-9._-]*",

@@ -1,0 +1,168 @@
+"""The workflow configuration: schema validation with defaults, and the plan built from it."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from mmpsi_variants.errors import ConfigError
+from mmpsi_variants.plan import load_plan, stage_reference
+from mmpsi_variants.validation import load_schema, validate_config
+
+from .conftest import DEMO, ROOT
+
+SCHEMAS = ROOT / "workflow" / "schemas"
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+MINIMAL = {
+    "reference": {"fasta": "ref.fa", "genes": "genes.gff3"},
+    "samples": "config/samples.tsv",
+    "units": "config/units.tsv",
+}
+
+
+def test_every_config_key_of_the_issue_is_in_the_default_config():
+    assert set(CONFIG["reference"]) == {"fasta", "genes", "build"}
+    assert set(CONFIG["resources"]) == {"gnomad", "clinvar", "scores"}
+    assert {"caller", "regions", "padding"} <= set(CONFIG["calling"])
+    assert CONFIG["coverage"]["min_depth"] == 20
+    assert {"samples", "units", "panel", "threads"} <= set(CONFIG)
+
+
+def test_defaults_are_filled():
+    cfg = validate_config(copy.deepcopy(MINIMAL), load_schema(SCHEMAS / "config.schema.yaml"))
+    assert cfg["calling"] == {"caller": "bcftools", "regions": "panel", "padding": 1000} | {
+        "min_qual": 20
+    }
+    assert cfg["resources"] == {"gnomad": None, "clinvar": None, "scores": None}
+    assert cfg["coverage"]["min_depth"] == 20
+    assert cfg["reference"]["build"] == "auto"
+    assert cfg["filter"]["tiers"] == ["core", "extended"]
+    assert cfg["panel"] is None
+
+
+def _set(cfg, dotted, value):
+    *head, last = dotted.split(".")
+    node = cfg
+    for k in head:
+        node = node.setdefault(k, {})
+    if value is _DELETE:
+        del node[last]
+    else:
+        node[last] = value
+
+
+_DELETE = object()
+
+CONFIG_CASES = [
+    ("reference.fasta", _DELETE, "reference.fasta", "required key is missing"),
+    ("calling.caller", "gatk", "calling.caller", "expected one of bcftools, freebayes"),
+    ("coverage.min_depth", 0, "coverage.min_depth", "minimum 1"),
+    ("calling.regoins", "all", "calling", "unknown key(s) regoins"),
+    ("threads.align", "4", "threads.align", "expected integer; found '4'"),
+    ("filter.tiers", [], "filter.tiers", "at least 1"),
+    ("filter.tiers", ["core", "core"], "filter.tiers", "non-unique"),
+    ("reference.build", "hg19", "reference.build", "expected one of GRCh38, GRCh37, none, auto"),
+    ("resources.gnomad", 5, "resources.gnomad", "expected string or null"),
+]
+
+
+@pytest.mark.parametrize("key,value,where,words", CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
+def test_config_errors_name_the_key(key, value, where, words):
+    cfg = copy.deepcopy(MINIMAL)
+    _set(cfg, key, value)
+    with pytest.raises(ConfigError) as exc:
+        validate_config(cfg, load_schema(SCHEMAS / "config.schema.yaml"))
+    assert exc.value.where == where
+    assert words in exc.value.message
+
+
+def _plan(tmp_path, monkeypatch, **changes):
+    monkeypatch.chdir(ROOT)
+    cfg = copy.deepcopy(CONFIG)
+    for k, v in changes.items():
+        _set(cfg, k.replace("__", "."), v)
+    return load_plan(cfg, SCHEMAS)
+
+
+def test_demo_plan(tmp_path, monkeypatch):
+    plan = _plan(tmp_path, monkeypatch)
+    assert plan.fastq_samples == plan.samples == plan.aligned_samples
+    assert plan.reference.fasta == "results/reference/genome.fa"
+    assert plan.reference.build_bwa_index  # the demo genome ships without a bwa index
+    assert plan.unit_bams("EIMFS01") == [
+        "results/bam/units/EIMFS01.L001.bam",
+        "results/bam/units/EIMFS01.L002.bam",
+    ]
+    assert plan.read_group("EIMFS02", "L001") == (
+        "@RG\\tID:EIMFS02.L001\\tSM:EIMFS02\\tLB:EIMFS02\\tPL:ILLUMINA\\tPU:L001"
+    )
+    assert plan.raw_calls("EIMFS01") == "results/calls/EIMFS01.bcftools.vcf.gz"
+    assert plan.calling_regions == "results/panel/calling_regions.bed"
+    assert plan.subset_options("EIMFS01") == "-s EIMFS01,EIMFS01_FA,EIMFS01_MO"
+    assert "QUAL<20" in plan.quality_filter("EIMFS01")
+    assert plan.read_group_map("EIMFS02") == "'* results/bam/EIMFS02.bam EIMFS02'"
+    assert plan.filter_resources == {}
+    assert plan.filter_options("EIMFS01_FA") == ""
+    outs = plan.final_outputs()
+    assert "results/reports/EIMFS07/EIMFS07.summary.json" in outs
+    assert "results/qc/EIMFS07.coverage.json" in outs
+    assert "results/calls/EIMFS01.vcf.gz.tbi" in outs
+
+
+@pytest.mark.parametrize(
+    "regions,expected",
+    [("all", None), ("panel", "results/panel/calling_regions.bed"), ("my.bed", "my.bed")],
+)
+def test_calling_regions(tmp_path, monkeypatch, regions, expected):
+    plan = _plan(tmp_path, monkeypatch, calling__regions=regions)
+    assert plan.calling_regions == expected
+    assert ("regions" in plan.calling_inputs("EIMFS02")) == (expected is not None)
+
+
+@pytest.mark.parametrize(
+    "changes,sample,expected",
+    [
+        ({}, "EIMFS01_MO", ""),  # unaffected: her phenotype columns are never passed
+        ({"resources__gnomad": "g.vcf.gz"}, "EIMFS01_FA", "--gnomad g.vcf.gz"),
+        ({"resources__clinvar": "c.vcf.gz"}, "EIMFS01_FA", "--clinvar c.vcf.gz"),
+        (
+            {"resources__scores": {"revel": "r.tsv.gz", "spliceai": "s.vcf.gz"}},
+            "EIMFS01_FA",
+            "--scores revel=r.tsv.gz --scores spliceai=s.vcf.gz",
+        ),
+        ({"settings": "my settings.yaml"}, "EIMFS01_FA", "--settings 'my settings.yaml'"),
+        (
+            {},
+            "EIMFS02",
+            "--phenotype 'EIMFS02=eeg: migrating_focal_seizures;burst_suppression; "
+            "mri: abnormal; onset_age_days: 3'",
+        ),
+    ],
+)
+def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
+    plan = _plan(tmp_path, monkeypatch, **changes)
+    assert plan.filter_options(sample) == expected
+
+
+def test_unknown_score_name_is_a_config_error(tmp_path, monkeypatch):
+    with pytest.raises(ConfigError, match="resources.scores"):
+        _plan(tmp_path, monkeypatch, resources__scores={"polyphen": "p.tsv.gz"})
+
+
+def test_existing_bwa_index_is_used_in_place(tmp_path):
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">c\nACGT\n")
+    assert stage_reference(str(fasta)).build_bwa_index
+    for suffix in (".amb", ".ann", ".bwt", ".pac", ".sa"):
+        (tmp_path / f"ref.fa{suffix}").write_text("")
+    ref = stage_reference(str(fasta))
+    assert not ref.build_bwa_index
+    assert ref.bwa_prefix == str(fasta)
+    assert ref.fasta == "results/reference/genome.fa"
+    gz = stage_reference(str(DEMO / "genome.fa") + ".gz")
+    assert gz.index_files == [
+        "results/reference/genome.fa.gz.fai",
+        "results/reference/genome.fa.gz.gzi",
+    ]

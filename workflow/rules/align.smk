@@ -1,0 +1,52 @@
+# FASTQ entry: bwa mem with read groups, piped through samtools fixmate and sort (no SAM on
+# disk); the units of a sample are merged and duplicates marked.
+
+
+rule align_reads:
+    input:
+        reads=lambda wildcards: PLAN.unit_fastqs(wildcards.sample, wildcards.unit),
+        index=REF.bwa_files,
+    output:
+        temp("results/bam/units/{sample}.{unit}.bam"),
+    log:
+        "logs/align_reads/{sample}.{unit}.log",
+    benchmark:
+        "benchmarks/align_reads/{sample}.{unit}.tsv"
+    conda:
+        "../envs/bwa.yaml"
+    threads: config["threads"]["align"]
+    resources:
+        mem_mb=lambda wildcards, attempt: 12000 * attempt,
+        runtime=480,
+    params:
+        read_group=lambda wildcards: PLAN.read_group(wildcards.sample, wildcards.unit),
+        prefix=lambda wildcards, input: input.index[0][: -len(".amb")],
+    shell:
+        "(bwa mem -t {threads} -R '{params.read_group}' {params.prefix} {input.reads}"
+        " | samtools fixmate -m -u - -"
+        " | samtools sort -@ {threads} -T {resources.tmpdir}/{wildcards.sample}.{wildcards.unit}"
+        " -o {output} -) 2> {log}"
+
+
+rule mark_duplicates:
+    input:
+        lambda wildcards: PLAN.unit_bams(wildcards.sample),
+    output:
+        bam="results/bam/{sample}.bam",
+        bai="results/bam/{sample}.bam.bai",
+        metrics="results/qc/{sample}.markdup.txt",
+    log:
+        "logs/mark_duplicates/{sample}.log",
+    benchmark:
+        "benchmarks/mark_duplicates/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: config["threads"]["markdup"]
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=240,
+    shell:
+        "(samtools merge -u -@ {threads} -o - {input}"
+        " | samtools markdup -@ {threads} -f {output.metrics}"
+        " -T {resources.tmpdir}/{wildcards.sample} - {output.bam}"
+        " && samtools index -@ {threads} {output.bam}) 2> {log}"

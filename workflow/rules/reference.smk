@@ -1,0 +1,114 @@
+# The reference genome, staged under results/reference/ with the indexes that were missing, and
+# the panel's calling regions and coverage targets.
+
+
+rule link_reference:
+    input:
+        REF.source,
+    output:
+        REF.fasta,
+    log:
+        "logs/link_reference/link.log",
+    benchmark:
+        "benchmarks/link_reference/link.tsv"
+    localrule: True
+    conda:
+        "../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=100,
+        runtime=5,
+    params:
+        source=lambda wildcards, input: Path(input[0]).resolve(),
+    shell:
+        "ln -sf {params.source} {output} 2> {log}"
+
+
+rule index_reference_fasta:
+    input:
+        REF.fasta,
+    output:
+        REF.index_files,
+    log:
+        "logs/index_reference_fasta/faidx.log",
+    benchmark:
+        "benchmarks/index_reference_fasta/faidx.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=30,
+    shell:
+        "samtools faidx {input} 2> {log}"
+
+
+if REF.build_bwa_index:
+
+    rule index_reference_bwa:
+        input:
+            REF.fasta,
+        output:
+            REF.bwa_files,
+        log:
+            "logs/index_reference_bwa/bwa.log",
+        benchmark:
+            "benchmarks/index_reference_bwa/bwa.tsv"
+        conda:
+            "../envs/bwa.yaml"
+        threads: 1
+        resources:
+            mem_mb=lambda wildcards, attempt: 8000 * attempt,
+            runtime=240,
+        params:
+            prefix=lambda wildcards, output: output[0][: -len(".amb")],
+        shell:
+            "bwa index -p {params.prefix} {input} 2> {log}"
+
+
+rule define_calling_regions:
+    input:
+        genes=config["reference"]["genes"],
+    output:
+        "results/panel/calling_regions.bed",
+    log:
+        "logs/define_calling_regions/regions.log",
+    benchmark:
+        "benchmarks/define_calling_regions/regions.tsv"
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=30,
+    params:
+        padding=config["calling"]["padding"],
+        panel=PANEL,
+        tiers=TIERS,
+    shell:
+        "mmpsi-variants panel --bed --merge --genes {input.genes} --padding {params.padding}"
+        " {params.panel} {params.tiers} -o {output} 2> {log}"
+
+
+rule define_coverage_targets:
+    input:
+        genes=config["reference"]["genes"],
+    output:
+        PLAN.targets,
+    log:
+        "logs/define_coverage_targets/targets.log",
+    benchmark:
+        "benchmarks/define_coverage_targets/targets.tsv"
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=30,
+    params:
+        margin=config["coverage"]["splice_margin"],
+        panel=PANEL,
+        tiers=TIERS,
+    shell:
+        "mmpsi-variants targets --genes {input.genes} --splice-margin {params.margin}"
+        " {params.panel} {params.tiers} -o {output} 2> {log}"

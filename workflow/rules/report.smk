@@ -1,0 +1,99 @@
+# Per-sample reports (mmpsi-variants filter on the family's calls) and the cohort summary.
+
+
+rule derive_pedigree:
+    input:
+        samples=config["samples"],
+        schema=SCHEMAS / "samples.schema.yaml",
+    output:
+        "results/ped/{family}.ped",
+    log:
+        "logs/derive_pedigree/{family}.log",
+    benchmark:
+        "benchmarks/derive_pedigree/{family}.tsv"
+    localrule: True
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    shell:
+        "mmpsi-variants ped {input.samples} --schema {input.schema}"
+        " --family {wildcards.family} -o {output} 2> {log}"
+
+
+rule filter_variants:
+    input:
+        vcf=lambda wildcards: f"results/calls/{PLAN.family_of(wildcards.sample)}.vcf.gz",
+        tbi=lambda wildcards: f"results/calls/{PLAN.family_of(wildcards.sample)}.vcf.gz.tbi",
+        ped=lambda wildcards: f"results/ped/{PLAN.family_of(wildcards.sample)}.ped",
+        genes=config["reference"]["genes"],
+        fasta=REF.fasta,
+        fai=REF.fai,
+        resources=PLAN.filter_resources.values(),
+    output:
+        json="results/reports/{sample}/{sample}.variants.json",
+        tsv="results/reports/{sample}/{sample}.variants.tsv",
+    log:
+        "logs/filter_variants/{sample}.log",
+    benchmark:
+        "benchmarks/filter_variants/{sample}.tsv"
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=60,
+    params:
+        build=config["reference"]["build"],
+        padding=config["filter"]["padding"],
+        panel=PANEL,
+        tiers=TIERS,
+        evidence=lambda wildcards: PLAN.filter_options(wildcards.sample),
+    shell:
+        "mmpsi-variants filter {input.vcf} --sample {wildcards.sample} --genes {input.genes}"
+        " --reference {input.fasta} --ped {input.ped} --build {params.build}"
+        " --padding {params.padding} {params.panel} {params.tiers} {params.evidence}"
+        " --outdir results/reports/{wildcards.sample} 2> {log}"
+
+
+rule summarise_cohort:
+    input:
+        samples=config["samples"],
+        schema=SCHEMAS / "samples.schema.yaml",
+        variants=expand(
+            "results/reports/{sample}/{sample}.variants.json", sample=PLAN.samples
+        ),
+        coverage=expand(
+            "results/qc/{sample}.coverage.json", sample=PLAN.aligned_samples
+        ),
+        targets=PLAN.targets,
+    output:
+        tsv="results/cohort/cohort.tsv",
+        json="results/cohort/cohort.json",
+        candidates="results/cohort/candidates.tsv",
+        summaries=expand(
+            "results/reports/{sample}/{sample}.summary.json", sample=PLAN.samples
+        ),
+    log:
+        "logs/summarise_cohort/cohort.log",
+    benchmark:
+        "benchmarks/summarise_cohort/cohort.tsv"
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=30,
+    params:
+        coverage=lambda wildcards, input: " ".join(
+            f"--coverage {p}" for p in input.coverage
+        ),
+        panel=PANEL,
+        tiers=TIERS,
+    shell:
+        "mmpsi-variants cohort {input.variants} --samples {input.samples}"
+        " --schema {input.schema} {params.coverage} --targets {input.targets}"
+        " {params.panel} {params.tiers} -o results/cohort --reports-dir results/reports"
+        " 2> {log}"
