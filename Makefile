@@ -35,7 +35,7 @@ demo: setup
 	$(BIN)/python $(DEMO)/simulate_reads.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) \
 		--workflow-profile workflow/profiles/default
-	@cut -f1,4,10,13 results/cohort/cohort.tsv
+	@cut -f1,4,10,11,14 results/cohort/cohort.tsv
 	@echo "Demo reports: results/reports/<sample>/ (variants JSON/TSV, summary JSON);"
 	@echo "cohort summary: results/cohort/cohort.tsv; coverage QC: results/qc/; calls: results/calls/"
 

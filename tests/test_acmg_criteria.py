@@ -273,6 +273,88 @@ def test_ranking_puts_the_best_candidate_first(demo):
     assert ranked[-1]["acmg"]["classification"] in ("Benign", "Likely benign")
 
 
+def test_demo_trio_ranks_the_de_novo_above_the_recessive_pair(demo):
+    ranked = sorted((v for k, v in demo.items() if k[0] == "EIMFS01"), key=lambda v: v["rank"])
+    assert [(v["gene"], v["pos"]) for v in ranked[:3]] == [
+        ("KCNT1", 12383),
+        ("ALDH7A1", 20236),
+        ("ALDH7A1", 16273),
+    ]
+    splice = ranked[1]["acmg"]
+    assert splice["classification"] == "Pathogenic"
+    assert splice["genotype"]["classification"] == "Uncertain significance"
+    assert splice["genotype"]["partner"] == "chr5:16273:C:G"
+
+
+P, LP, VUS, LB = "Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign"
+# (modes, zygosity, own class, partner (class, phase) or None, expected genotype class)
+GENOTYPE_CASES = [
+    (["AD"], "heterozygous", P, None, P),
+    (["AD", "AR"], "heterozygous", P, (VUS, "trans"), P),  # a dominant mode applies alone
+    (["AR"], "homozygous", LP, None, LP),
+    (["AR"], "heterozygous", P, None, VUS),  # a lone allele of a recessive gene
+    (["AR"], "heterozygous", LB, None, LB),
+    (["AR"], "heterozygous", P, (LP, "trans"), LP),
+    (["AR"], "heterozygous", P, (VUS, "unknown"), VUS),
+    (["AR"], "heterozygous", VUS, (P, "trans"), VUS),
+    (["AR"], "heterozygous", P, (P, "cis"), VUS),  # in cis: still one allele
+    (["XLR"], "heterozygous", P, None, VUS),
+    (["X-linked-female-limited"], "heterozygous", VUS, None, VUS),
+]
+
+
+@pytest.mark.parametrize("modes,zygosity,own,partner,expected", GENOTYPE_CASES)
+def test_genotype_class(modes, zygosity, own, partner, expected):
+    from mmpsi_variants.criteria import set_genotype_classes
+
+    def entry(pos, cls, partners):
+        return {
+            "chrom": "chr1",
+            "pos": pos,
+            "ref": "A",
+            "alt": "G",
+            "zygosity": zygosity,
+            "inheritance_fit": {"fit": "yes", "modes": modes},
+            "compound_het": {"partners": partners},
+            "acmg": {"classification": cls},
+        }
+
+    variants = [entry(10, own, [])]
+    if partner:
+        variants[0]["compound_het"]["partners"] = [{"variant": "chr1:20:A:G", "phase": partner[1]}]
+        variants.append(entry(20, partner[0], []))
+    set_genotype_classes(variants)
+    assert variants[0]["acmg"]["genotype"]["classification"] == expected
+
+
+def test_rank_order():
+    from mmpsi_variants.criteria import rank_key
+
+    def entry(name, genotype, fit, cls, points, evidence):
+        genotype = {"classification": genotype, "gene_evidence": evidence}
+        acmg = {"classification": cls, "points": points, "genotype": genotype}
+        return {"name": name, "inheritance_fit": {"fit": fit}, "acmg": acmg}
+
+    variants = [
+        entry("vus-het-in-AR", VUS, "partly", LP, 9, "definitive"),
+        entry("seed-gene", LP, "yes", LP, 9, "seed_only"),
+        entry("moderate-gene", LP, "yes", LP, 9, "moderate"),
+        entry("partly-fit", LP, "partly", LP, 9, "definitive"),
+        entry("fewer-points", LP, "yes", LP, 7, "definitive"),
+        entry("pathogenic", P, "yes", P, 10, "limited"),
+        entry("vus-fits", VUS, "yes", VUS, 3, "limited"),
+    ]
+    assert [v["name"] for v in sorted(variants, key=rank_key)] == [
+        "pathogenic",
+        "moderate-gene",
+        "seed-gene",
+        "fewer-points",
+        "partly-fit",
+        "vus-fits",
+        "vus-het-in-AR",
+    ]
+
+
 def test_curator_evidence_is_merged_and_marked(run, tmp_path):
     tsv = tmp_path / "curation.tsv"
     tsv.write_text("chrom\tpos\tref\talt\tcode\tstrength\tcomment\n"

@@ -1,14 +1,13 @@
-"""Cohort summary and the interim top-candidate rule (inheritance fit, coding, rarity, evidence)."""
+"""Cohort summary and the top candidate, from the filter's ACMG ranking."""
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 
 import pytest
 
-from mmpsi_variants.cohort import RANKING_RULE, _fits, rank_candidates, summarise
+from mmpsi_variants.cohort import RANKING_RULE, rank_candidates, summarise
 from mmpsi_variants.coverage import panel_targets
 from mmpsi_variants.panel import load_panel
 from mmpsi_variants.regions import load_panel_models
@@ -25,70 +24,7 @@ def expected_tops() -> dict[str, dict]:
         return {r["sample"]: r for r in csv.DictReader(fh, delimiter="\t")}
 
 
-def _gene_with(modes, **detail):
-    pg = PANEL.gene("KCNT1")
-    return dataclasses.replace(
-        pg,
-        inheritance=dataclasses.replace(pg.inheritance, value=tuple(modes)),
-        inheritance_detail=detail,
-    )
-
-
-def _v(pos, zygosity):
-    return {"chrom": "chrX", "pos": pos, "ref": "C", "alt": "T", "zygosity": zygosity}
-
-
-XLFL = {"mosaic_males_affected": True, "hemizygous_males_affected": False}
-# (modes, detail, sex, zygosities, expected fits)
-FIT_CASES = [
-    (["AD"], {}, "female", ["heterozygous"], ["AD"]),
-    (["AD"], {}, "male", ["homozygous"], ["AD"]),
-    (["AR"], {}, "female", ["heterozygous"], []),
-    (["AR"], {}, "female", ["homozygous"], ["AR homozygous"]),
-    (
-        ["AR"],
-        {},
-        "male",
-        ["heterozygous", "heterozygous"],
-        ["AR possible compound heterozygous (phase not checked)"],
-    ),
-    (["XLR"], {}, "female", ["heterozygous"], []),
-    (["XLR"], {}, "female", ["homozygous"], ["XLR"]),
-    (["XLR"], {}, "male", ["hemizygous"], ["XLR"]),
-    (["XLD"], {}, "male", ["hemizygous"], ["XLD"]),
-    (
-        ["X-linked-female-limited"],
-        XLFL,
-        "female",
-        ["heterozygous"],
-        ["X-linked female-limited (female carrier)"],
-    ),
-    (
-        ["X-linked-female-limited"],
-        XLFL,
-        "male",
-        ["heterozygous"],
-        ["X-linked female-limited (male, possible mosaic)"],
-    ),
-    (["X-linked-female-limited"], XLFL, "male", ["hemizygous"], []),
-    (["X-linked-female-limited"], {}, "male", ["heterozygous"], []),
-    # One candidate per variant group: the first mode that fits names it.
-    (["AD", "AR"], {}, "female", ["homozygous"], ["AD"]),
-]
-
-
-@pytest.mark.parametrize("modes,detail,sex,zygosities,expected", FIT_CASES)
-def test_inheritance_fit(modes, detail, sex, zygosities, expected):
-    variants = [_v(100 + i, z) for i, z in enumerate(zygosities)]
-    assert [mode for _, mode in _fits(_gene_with(modes, **detail), variants, sex)] == expected
-
-
-def test_every_panel_inheritance_mode_has_a_fit_case():
-    modes = {m for g in PANEL.genes for m in g.inheritance.value}
-    assert modes <= {m for case in FIT_CASES for m in case[0]}
-
-
-def _entry(gene, pos, zygosity="heterozygous", filt="PASS"):
+def _entry(gene, pos, rank, cls="Pathogenic", fit="yes", filt="PASS", **extra):
     pg = PANEL.gene(gene)
     return {
         "chrom": "chr1",
@@ -97,28 +33,57 @@ def _entry(gene, pos, zygosity="heterozygous", filt="PASS"):
         "alt": "G",
         "gene": gene,
         "hgnc_id": pg.hgnc_id,
-        "zygosity": zygosity,
+        "zygosity": "heterozygous",
         "genotype": "0/1",
         "filter": filt,
+        "rank": rank,
+        "inheritance_fit": {"fit": fit, "reason": "test", "modes": ["AD"]},
+        "acmg": {"classification": cls, "points": 10, "met": [], "flags": [], **extra},
     }
 
 
-def test_ranking_order():
-    # KCNT1 (definitive) and SCN8A (moderate) both AD, each with one carrier: evidence decides;
-    # a commoner KCNT1 allele comes after both; a LowQual record is no candidate.
-    variants = [
-        _entry("SCN8A", 10),
-        _entry("KCNT1", 20),
-        _entry("KCNT1", 30),
-        _entry("SCN2A", 40, filt="LowQual"),
-    ]
-    carriers = {("chr1", 10, "A", "G"): 1, ("chr1", 20, "A", "G"): 1, ("chr1", 30, "A", "G"): 4}
-    ranked = rank_candidates("S", "female", variants, PANEL, carriers, None)
-    assert [(c.gene, c.variants[0]["pos"]) for c in ranked] == [
-        ("KCNT1", 20),
-        ("SCN8A", 10),
-        ("KCNT1", 30),
-    ]
+# (variants as (gene, pos, filter rank, class, fit, filter, genotype), expected (gene, pos) order)
+CANDIDATE_CASES = [
+    # The filter's order is kept, whatever the positions.
+    ([("SCN8A", 10, 2), ("KCNT1", 20, 1)], [("KCNT1", 20), ("SCN8A", 10)]),
+    # Not candidates: a LowQual record, a (likely) benign genotype, a misfit.
+    (
+        [
+            ("KCNT1", 10, 1, "Pathogenic", "yes", "LowQual"),
+            ("KCNT1", 20, 2, "Likely benign"),
+            ("KCNT1", 30, 3, "Benign"),
+            ("KCNT1", 40, 4, "Pathogenic", "no"),
+            ("KCNT1", 50, 5, "Uncertain significance", "partly"),
+        ],
+        [("KCNT1", 50)],
+    ),
+    # A pathogenic allele whose recessive genotype is likely benign is no candidate.
+    ([("ALDH7A1", 10, 1, "Pathogenic", "yes", "PASS", "Likely benign")], []),
+]
+
+
+@pytest.mark.parametrize("variants,expected", CANDIDATE_CASES)
+def test_candidates(variants, expected):
+    entries = []
+    for gene, pos, rank, *rest in variants:
+        cls, fit, filt, genotype = (rest + [None] * 4)[:4]
+        extra = {"genotype": {"classification": genotype}} if genotype else {}
+        entries.append(
+            _entry(gene, pos, rank, cls or "Pathogenic", fit or "yes", filt or "PASS", **extra)
+        )
+    ranked = rank_candidates("S", entries, PANEL, {}, None)
+    assert [(c.gene, c.variants[0]["pos"]) for c in ranked] == expected
+
+
+def test_a_recessive_pair_is_one_candidate():
+    vus = "Uncertain significance"
+    a = _entry("ALDH7A1", 10, 1, genotype={"classification": vus, "partner": "chr1:20:A:G"})
+    b = _entry("ALDH7A1", 20, 2, vus, genotype={"classification": vus, "partner": "chr1:10:A:G"})
+    (pair,) = rank_candidates("S", [a, b], PANEL, {("chr1", 20, "A", "G"): 3}, None)
+    assert [v["pos"] for v in pair.variants] == [10, 20]
+    assert pair.classification == "Uncertain significance"
+    assert pair.cohort_carriers == 3
+    assert pair.label == "ALDH7A1 chr1:10 A>G (heterozygous) + chr1:20 A>G (heterozygous)"
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +96,11 @@ def demo_reports(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     args = ["filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3"]
     args += ["--reference", DEMO / "genome.fa", "--ped", DEMO / "demo.ped", "--build", "none"]
+    # The resources and phenotypes the workflow passes with the default config.
+    args += ["--gnomad", DEMO / "gnomad.demo.vcf.gz", "--clinvar", DEMO / "clinvar.demo.vcf.gz"]
+    args += ["--scores", f"revel={DEMO / 'revel.demo.tsv.gz'}"]
+    args += ["--scores", f"spliceai={DEMO / 'spliceai.demo.vcf.gz'}"]
+    args += ["--phenotype", "migrating focal seizures"]
     result = CliRunner().invoke(cli, [str(a) for a in [*args, "-o", out]])
     assert result.exit_code == 0, result.output
     return sorted(out.glob("*.variants.json"))
@@ -155,14 +125,20 @@ def test_demo_top_candidates(demo_reports):
             e["ref"],
             e["alt"],
         ), sid
-        assert top["fits"] == e["fits"]
+        assert top["classification"] == e["classification"], sid
         assert doc["ranking_rule"] == RANKING_RULE
     rows = list(csv.DictReader(result.summary_tsv.splitlines(), delimiter="\t"))
     assert [r["sample"] for r in rows] == list(samples)
     assert rows[3]["eeg"] == "migrating_focal_seizures;burst_suppression"
-    # The ALDH7A1 pair of the trio proband is a candidate, ranked below the de novo KCNT1.
+    # The ALDH7A1 pair of the trio proband is one candidate, ranked below the de novo KCNT1.
     eimfs01 = result.per_sample["EIMFS01"]["candidates"]
-    assert any(c["gene"] == "ALDH7A1" and len(c["variants"]) == 2 for c in eimfs01)
+    pair = next(c for c in eimfs01 if c["gene"] == "ALDH7A1")
+    assert len(pair["variants"]) == 2 and pair["rank"] == 2
+    assert [v["classification"] for v in pair["variants"]] == [
+        "Pathogenic",
+        "Uncertain significance",
+    ]
+    assert "treatable_cause" in pair["flags"]
 
 
 def test_cohort_command(tmp_path, run, demo_reports):
@@ -187,7 +163,7 @@ def test_cohort_command(tmp_path, run, demo_reports):
     doc = json.loads((tmp_path / "reports" / "EIMFS05" / "EIMFS05.summary.json").read_text())
     assert doc["top_candidate"]["gene"] == "ATP7A"
     assert doc["coverage"] is None  # no coverage files given (a VCF-only cohort)
-    assert doc["ranking_rule"].startswith("interim (no ACMG scoring yet)")
+    assert doc["ranking_rule"] == RANKING_RULE
 
 
 def test_cohort_needs_every_sample(tmp_path, run, demo_reports):

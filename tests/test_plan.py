@@ -103,8 +103,22 @@ def test_demo_plan(tmp_path, monkeypatch):
     assert plan.subset_options("EIMFS01") == "-s EIMFS01,EIMFS01_FA,EIMFS01_MO"
     assert "QUAL<20" in plan.quality_filter("EIMFS01")
     assert plan.read_group_map("EIMFS02") == "'* results/bam/EIMFS02.bam EIMFS02'"
-    assert plan.filter_resources == {}
-    assert plan.filter_options("EIMFS01_FA") == ""
+    assert plan.filter_resources == {
+        "gnomad": "resources/demo/gnomad.demo.vcf.gz",
+        "clinvar": "resources/demo/clinvar.demo.vcf.gz",
+        "score_revel": "resources/demo/revel.demo.tsv.gz",
+        "score_spliceai": "resources/demo/spliceai.demo.vcf.gz",
+    }
+    assert plan.filter_options("EIMFS01_FA").split() == [
+        "--gnomad",
+        "resources/demo/gnomad.demo.vcf.gz",
+        "--clinvar",
+        "resources/demo/clinvar.demo.vcf.gz",
+        "--scores",
+        "revel=resources/demo/revel.demo.tsv.gz",
+        "--scores",
+        "spliceai=resources/demo/spliceai.demo.vcf.gz",
+    ]
     outs = plan.final_outputs()
     assert "results/reports/EIMFS07/EIMFS07.summary.json" in outs
     assert "results/qc/EIMFS07.coverage.json" in outs
@@ -142,7 +156,8 @@ def test_calling_regions(tmp_path, monkeypatch, regions, expected):
     ],
 )
 def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
-    plan = _plan(tmp_path, monkeypatch, **changes)
+    no_resources = {"gnomad": None, "clinvar": None, "scores": None}
+    plan = _plan(tmp_path, monkeypatch, resources=no_resources, **changes)
     assert plan.filter_options(sample) == expected
 
 

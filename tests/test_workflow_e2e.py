@@ -184,7 +184,10 @@ def test_reports_name_the_expected_top_candidate(fastq_run):
             e["ref"],
             e["alt"],
         ), s
+        # The default calling regions are the panel's: see classification_panel_calls.
+        assert top["classification"] == e["classification_panel_calls"], s
         assert cohort[s]["top_candidate"].startswith(f"{e['gene']} {e['chrom']}:{e['pos']} ")
+        assert cohort[s]["top_candidate_class"] == e["classification_panel_calls"]
 
 
 def test_coverage_qc(fastq_run):
@@ -292,6 +295,10 @@ def test_bam_entry_calling_the_whole_genome(fastq_run, tmp_path):
         assert calls.get((r["sample"], allele(r)), (0,))[0] == EXPECTED_COPIES[r["zygosity"]], r
     assert not any(a[:2] == allele(FILTERED[0])[:2] for _, a in calls)
     _assert_reports_match_truth(workdir)
+    # The background SNVs confirm the trio's parentage, so the de novo KCNT1 counts as PS2.
+    summary = json.loads((workdir / "results/reports/EIMFS01/EIMFS01.summary.json").read_text())
+    assert summary["top_candidate"]["gene"] == "KCNT1"
+    assert summary["top_candidate"]["classification"] == "Pathogenic"
 
 
 def test_vcf_entry(tmp_path):

@@ -43,6 +43,10 @@ def setup_workdir(workdir: Path, units: str, samples: str = SAMPLES_TSV, **chang
     cfg = copy.deepcopy(DEFAULT_CONFIG)
     cfg["reference"]["fasta"] = str(DEMO / "genome.fa")
     cfg["reference"]["genes"] = str(DEMO / "genes.gff3")
+    res = cfg["resources"]
+    for key in ("gnomad", "clinvar"):
+        res[key] = str(ROOT / res[key]) if res[key] else None
+    res["scores"] = {k: str(ROOT / v) for k, v in (res["scores"] or {}).items()} or None
     for key, value in changes.items():
         *head, last = key.split("__")
         node = cfg

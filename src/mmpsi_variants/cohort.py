@@ -1,25 +1,17 @@
-"""Cohort summary: one row per sample, and an interim ranking of candidate variants.
+"""Cohort summary: one row per sample, and each sample's candidates in ACMG order.
 
 The summary joins the sample sheet (family, sex, affection, EEG, MRI, age at onset), each
 sample's filtered variants (``<sample>.variants.json``) and its panel coverage
 (``<sample>.coverage.json``).
 
-Until ACMG scoring exists, the **top candidate** of a sample is chosen by a transparent interim
-rule (stated in every output as ``ranking_rule``), not by pathogenicity:
-
-1. candidates are the sample's PASS panel variants whose genotype fits an inheritance mode the
-   panel gives the gene: AD/XLD any carrier; AR a homozygote or two different variants in the
-   gene (a possible compound heterozygote; phase is not checked); XLR a hemizygous male or a
-   homozygous female; X-linked female-limited (PCDH19) a heterozygous or homozygous female, or
-   a male whose call is heterozygous (a possible mosaic), since the panel says mosaic males are
-   affected and hemizygous males are not;
-2. ranked by: inside a coding target (coding exon plus splice margin of the primary transcript)
-   first; then fewer carriers in this cohort (the rarest first; for a pair, its commoner
-   allele); then the panel's EIMFS evidence level for the gene; then core before extended tier;
-   then position.
-
-Cohort rarity is a weak stand-in for population frequency in a small cohort; a later issue
-replaces this ranking with ACMG classification.
+Candidates come from the filter's own assessment, in the filter's ranking (stated in every
+output as ``ranking_rule``): the genotype's ACMG class (a recessive genotype counts as its
+weaker allele, a lone allele of a recessive gene as uncertain at best), then the inheritance
+fit, the variant's class and points, and the panel's EIMFS evidence for the gene. A candidate
+is a PASS panel variant, with its best compound-heterozygous partner when the gene is
+recessive, whose genotype is not classified (likely) benign and does not contradict the
+gene's inheritance. Carriers in this cohort and whether the variant lies in a coding target
+are shown beside it, not used to rank.
 """
 
 from __future__ import annotations
@@ -27,26 +19,24 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 from pathlib import Path
 
 from . import __version__
-from .calls import FEMALE, MALE
 from .coverage import ExonTarget
+from .criteria import variant_label as allele_label
 from .errors import InputFileError, SampleSheetError
 from .filtering import DISCLAIMER
-from .panel import Panel, PanelGene
+from .panel import Panel
 from .regions import IntervalIndex
 from .samplesheet import PHENOTYPE_COLUMNS, Sample
 
-EVIDENCE_ORDER = ("definitive", "strong", "moderate", "limited", "seed_only")
 RANKING_RULE = (
-    "interim (no ACMG scoring yet): PASS panel variants whose genotype fits an inheritance mode "
-    "of the gene (AD/XLD any carrier; AR homozygous or two variants in the gene, phase not "
-    "checked; XLR hemizygous male or homozygous female; X-linked female-limited heterozygous "
-    "female or possibly mosaic male), ranked by: in a coding target first, fewest carriers in "
-    "this cohort, the panel's EIMFS evidence level, core tier, position"
+    "ACMG/AMP (mmpsi-variants filter): PASS panel variants whose genotype is not (likely) "
+    "benign and does not contradict the gene's inheritance, ranked by the genotype's class (a "
+    "recessive pair counts as its weaker allele; one allele of a recessive gene as uncertain "
+    "at best), inheritance fit, the variant's class, its points, the panel's EIMFS evidence"
 )
+NOT_CANDIDATE_CLASSES = ("Likely benign", "Benign")
 
 
 @dataclass(frozen=True)
@@ -54,35 +44,30 @@ class Candidate:
     sample: str
     gene: str
     hgnc_id: str
-    variants: tuple[dict, ...]
-    fits: str
+    variants: tuple[dict, ...]  # the ranked variant, then its recessive partner if any
+    classification: str | None  # of the genotype
+    fits: str | None
     cohort_carriers: int
     coding: bool | None  # None when no targets were given
     evidence: str
     tier: str
-
-    def sort_key(self) -> tuple:
-        first = self.variants[0]
-        return (
-            self.coding is False,
-            self.cohort_carriers,
-            EVIDENCE_ORDER.index(self.evidence) if self.evidence in EVIDENCE_ORDER else 99,
-            0 if self.tier == "core" else 1,
-            first["chrom"],
-            first["pos"],
-        )
 
     @property
     def label(self) -> str:
         return f"{self.gene} " + " + ".join(variant_label(v) for v in self.variants)
 
     def to_json(self, rank: int) -> dict:
+        first = self.variants[0]
+        acmg = first.get("acmg") or {}
         return {
             "rank": rank,
             "gene": self.gene,
             "hgnc_id": self.hgnc_id,
             "label": self.label,
+            "classification": self.classification,
+            "classification_reason": (acmg.get("genotype") or {}).get("reason"),
             "fits": self.fits,
+            "flags": [f["flag"] for f in acmg.get("flags") or []],
             "cohort_carriers": self.cohort_carriers,
             "in_coding_target": self.coding,
             "eimfs_evidence": self.evidence,
@@ -91,7 +76,13 @@ class Candidate:
                 {
                     k: v.get(k)
                     for k in ("chrom", "pos", "ref", "alt", "genotype", "zygosity")
-                    + ("allele_fraction", "depth")
+                    + ("allele_fraction", "depth", "hgvs_c", "hgvs_p")
+                }
+                | {
+                    "classification": (v.get("acmg") or {}).get("classification"),
+                    "points": (v.get("acmg") or {}).get("points"),
+                    "criteria": (v.get("acmg") or {}).get("met"),
+                    "filter_rank": v.get("rank"),
                 }
                 for v in self.variants
             ],
@@ -99,97 +90,67 @@ class Candidate:
 
 
 def variant_label(v: dict) -> str:
-    return f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']} ({v['zygosity']})"
+    change = v.get("hgvs_p") or v.get("hgvs_c")
+    change = f" {change.split(':')[-1]}" if change else ""
+    return f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']}{change} ({v['zygosity']})"
 
 
 def _key(v: dict) -> tuple:
     return (v["chrom"], v["pos"], v["ref"], v["alt"])
 
 
-def _fits(pg: PanelGene, variants: list[dict], sex: str) -> list[tuple[tuple[dict, ...], str]]:
-    """The (variants, inheritance-mode wording) groups of one gene that fit the gene's modes."""
-    out: list[tuple[tuple[dict, ...], str]] = []
-    detail = pg.inheritance_detail or {}
-    for mode in pg.inheritance.value:
-        if mode in ("AD", "XLD"):
-            out += [((v,), mode) for v in variants]
-        elif mode == "AR":
-            out += [((v,), "AR homozygous") for v in variants if v["zygosity"] == "homozygous"]
-            hets = [v for v in variants if v["zygosity"] == "heterozygous"]
-            out += [
-                ((a, b), "AR possible compound heterozygous (phase not checked)")
-                for a, b in combinations(hets, 2)
-            ]
-        elif mode == "XLR":
-            for v in variants:
-                if (sex == MALE and v["zygosity"] == "hemizygous") or (
-                    sex != MALE and v["zygosity"] == "homozygous"
-                ):
-                    out.append(((v,), "XLR"))
-        elif mode == "X-linked-female-limited":
-            for v in variants:
-                if sex == FEMALE and v["zygosity"] in ("heterozygous", "homozygous"):
-                    out.append(((v,), "X-linked female-limited (female carrier)"))
-                elif (
-                    sex == MALE
-                    and v["zygosity"] == "heterozygous"
-                    and detail.get("mosaic_males_affected", False)
-                ):
-                    out.append(((v,), "X-linked female-limited (male, possible mosaic)"))
-                elif (
-                    sex == MALE
-                    and v["zygosity"] == "hemizygous"
-                    and detail.get("hemizygous_males_affected", False)
-                ):
-                    out.append(((v,), "X-linked female-limited (hemizygous male)"))
-    seen, unique = set(), []
-    for group, mode in out:
-        k = tuple(_key(v) for v in group)
-        if k not in seen:
-            seen.add(k)
-            unique.append((group, mode))
-    return unique
+def _genotype_class(v: dict) -> str | None:
+    acmg = v.get("acmg") or {}
+    return (acmg.get("genotype") or {}).get("classification") or acmg.get("classification")
 
 
 def rank_candidates(
     sample: str,
-    sex: str,
     variants: list[dict],
     panel: Panel,
     carriers: dict[tuple, int],
     targets: IntervalIndex | None,
 ) -> list[Candidate]:
-    """The sample's candidates under the interim rule, best first."""
-    by_gene: dict[str, list[dict]] = defaultdict(list)
-    for v in variants:
-        if v.get("hgnc_id") and (v.get("filter") in (None, "PASS")):
-            by_gene[v["hgnc_id"]].append(v)
-    out = []
-    for hgnc, vs in by_gene.items():
-        pg = panel.gene(hgnc)
-        if pg is None:
+    """The sample's candidates, best first, in the order the filter ranked its variants."""
+    passing = [
+        v
+        for v in variants
+        if v.get("hgnc_id") and v.get("filter") in (None, "PASS") and panel.gene(v["hgnc_id"])
+    ]
+    by_label = {allele_label(v): v for v in passing}
+    out, seen = [], set()
+    for v in sorted(passing, key=lambda v: (v.get("rank") is None, v.get("rank") or 0)):
+        fit = v.get("inheritance_fit") or {}
+        cls = _genotype_class(v)
+        if cls in NOT_CANDIDATE_CLASSES or fit.get("fit") == "no":
             continue
-        for group, mode in _fits(pg, vs, sex):
-            coding = None
-            if targets is not None:
-                coding = all(
-                    bool(targets.overlapping(v["chrom"], v["pos"], v["pos"] + len(v["ref"]) - 1))
-                    for v in group
-                )
-            out.append(
-                Candidate(
-                    sample=sample,
-                    gene=pg.symbol,
-                    hgnc_id=pg.hgnc_id,
-                    variants=group,
-                    fits=mode,
-                    cohort_carriers=max(carriers.get(_key(v), 1) for v in group),
-                    coding=coding,
-                    evidence=pg.eimfs_evidence.value,
-                    tier=pg.tier,
-                )
+        partner = by_label.get(((v.get("acmg") or {}).get("genotype") or {}).get("partner"))
+        group = (v, partner) if partner else (v,)
+        if frozenset(_key(w) for w in group) in seen:
+            continue
+        seen.add(frozenset(_key(w) for w in group))
+        pg = panel.gene(v["hgnc_id"])
+        coding = None
+        if targets is not None:
+            coding = all(
+                bool(targets.overlapping(w["chrom"], w["pos"], w["pos"] + len(w["ref"]) - 1))
+                for w in group
             )
-    return sorted(out, key=Candidate.sort_key)
+        out.append(
+            Candidate(
+                sample=sample,
+                gene=pg.symbol,
+                hgnc_id=pg.hgnc_id,
+                variants=group,
+                classification=cls,
+                fits=f"{fit['fit']}: {fit['reason']}" if fit.get("fit") else None,
+                cohort_carriers=max(carriers.get(_key(w), 1) for w in group),
+                coding=coding,
+                evidence=pg.eimfs_evidence.value,
+                tier=pg.tier,
+            )
+        )
+    return out
 
 
 def _load_json(path: str | Path, what: str) -> dict:
@@ -226,6 +187,7 @@ SUMMARY_COLUMNS = (
     "variants_reported",
     "candidates",
     "top_candidate",
+    "top_candidate_class",
     "top_candidate_fits",
     "coverage_exons",
     "coverage_exons_below",
@@ -238,6 +200,7 @@ CANDIDATE_COLUMNS = (
     "gene",
     "hgnc_id",
     "variants",
+    "classification",
     "fits",
     "cohort_carriers",
     "in_coding_target",
@@ -294,7 +257,7 @@ def summarise(
     per_sample: dict[str, dict] = {}
     for sid, s in samples.items():
         doc = variant_docs[sid]
-        cands = rank_candidates(sid, s.sex, doc["variants"], panel, carriers, target_index)
+        cands = rank_candidates(sid, doc["variants"], panel, carriers, target_index)
         cov = coverage_docs.get(sid)
         top = cands[0] if cands and s.is_affected else None
         entry = {
@@ -328,6 +291,7 @@ def summarise(
             "variants_reported": len(doc["variants"]),
             "candidates": len(cands),
             "top_candidate": top.label if top else None,
+            "top_candidate_class": top.classification if top else None,
             "top_candidate_fits": top.fits if top else None,
             "coverage_exons": cs.get("exons"),
             "coverage_exons_below": cs.get("exons_below"),
@@ -342,6 +306,7 @@ def summarise(
                 "gene": c.gene,
                 "hgnc_id": c.hgnc_id,
                 "variants": " + ".join(variant_label(v) for v in c.variants),
+                "classification": c.classification,
                 "fits": c.fits,
                 "cohort_carriers": c.cohort_carriers,
                 "in_coding_target": c.coding,

@@ -860,14 +860,81 @@ def flags(v: dict, ctx: Context) -> list[dict]:
     return out
 
 
+# Modes in which one heterozygous allele can cause the disease.
+DOMINANT_MODES = {"AD", "XLD", "X-linked-female-limited"}
+UNCERTAIN = "Uncertain significance"
+EVIDENCE_ORDER = ("definitive", "strong", "moderate", "limited", "seed_only")
+
+
+def variant_label(v: dict) -> str:
+    """chrom:pos:ref:alt, as compound-het partners are named."""
+    return f"{v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']}"
+
+
+def set_genotype_classes(variants: list[dict], evidence_of=lambda hgnc_id: None) -> None:
+    """Give each variant of one sample the class of the genotype it belongs to (``acmg.genotype``).
+
+    ACMG classifies variants; a report ranks explanations. A recessive disease needs both
+    alleles, so where no dominant mode of the gene applies the genotype is only as strong as
+    its weaker allele: the variant with its best partner not in cis, or, for a lone
+    heterozygote, at most uncertain (the second allele is missing). Otherwise a pathogenic
+    carrier allele would outrank a de novo variant of a dominant gene that explains the
+    disease. ``evidence_of`` gives the panel's EIMFS evidence level of a gene, a tie-breaker.
+    """
+    by_label = {variant_label(v): v for v in variants}
+    for v in variants:
+        acmg = v.get("acmg")
+        if not acmg:
+            continue
+        own = acmg.get("classification")
+        modes = set((v.get("inheritance_fit") or {}).get("modes") or ())
+        recessive_only = bool(modes) and not modes & DOMINANT_MODES
+        partners = [
+            by_label[p["variant"]]
+            for p in (v.get("compound_het") or {}).get("partners") or ()
+            if p["phase"] != "cis" and p["variant"] in by_label
+        ]
+        genotype = {"classification": own, "partner": None, "reason": "the variant's own class"}
+        if recessive_only and partners:
+            best = min(partners, key=lambda w: (_class_rank(w), -(w["acmg"].get("points") or 0)))
+            genotype = {
+                "classification": _weaker(own, best["acmg"]["classification"]),
+                "partner": variant_label(best),
+                "reason": f"recessive pair with {variant_label(best)} "
+                f"({best['acmg']['classification']}): the genotype counts as its weaker allele",
+            }
+        elif recessive_only and v.get("zygosity") == "heterozygous":
+            genotype = {
+                "classification": _weaker(own, UNCERTAIN),
+                "partner": None,
+                "reason": "one allele of a recessive gene: the genotype is uncertain until a "
+                "second variant is found",
+            }
+        genotype["gene_evidence"] = evidence_of(v.get("hgnc_id"))
+        acmg["genotype"] = genotype
+
+
+def _weaker(a: str | None, b: str | None) -> str | None:
+    return max(a, b, key=lambda c: CLASS_ORDER.get(c, 2))
+
+
+def _class_rank(v: dict) -> int:
+    return CLASS_ORDER.get((v.get("acmg") or {}).get("classification"), 2)
+
+
 def rank_key(v: dict) -> tuple:
-    """Sort key: class, then points, then inheritance fit, so the first row is the best."""
+    """Sort key, best first: the genotype's class, inheritance fit, the variant's class, its
+    points, then the panel's EIMFS evidence for the gene."""
     acmg = v.get("acmg") or {}
     fit = (v.get("inheritance_fit") or {}).get("fit")
+    genotype = acmg.get("genotype") or {}
+    evidence = genotype.get("gene_evidence")
     return (
-        CLASS_ORDER.get(acmg.get("classification"), 2),
-        -(acmg.get("points") or 0),
+        CLASS_ORDER.get(genotype.get("classification"), _class_rank(v)),
         FIT_ORDER.get(fit, 2),
+        _class_rank(v),
+        -(acmg.get("points") or 0),
+        EVIDENCE_ORDER.index(evidence) if evidence in EVIDENCE_ORDER else len(EVIDENCE_ORDER),
         v.get("chrom", ""),
         v.get("pos", 0),
     )

@@ -19,7 +19,7 @@ from .acmg import Thresholds
 from .annotator import Annotator
 from .calls import UNKNOWN_SEX, FormatFields, sample_call
 from .contigs import ContigMap, canonical, detect_build, get_build
-from .criteria import Context, assess, rank_key
+from .criteria import Context, assess, rank_key, set_genotype_classes
 from .curation import read_curation
 from .errors import ContigError, InputFileError
 from .evidence import Resources
@@ -640,9 +640,18 @@ def score_variants(opts: FilterOptions, panel, per_sample, families, samples) ->
                 curator=curated.get(key, []),
             )
             v["acmg"] = assess(v, ctx, thresholds).to_json()
+        set_genotype_classes(per_sample[sample], _evidence_lookup(genes))
         per_sample[sample].sort(key=rank_key)
         for rank, v in enumerate(per_sample[sample], 1):
             v["rank"] = rank
+
+
+def _evidence_lookup(panel):
+    def evidence_of(hgnc_id):
+        pg = panel.gene(hgnc_id) if hgnc_id else None
+        return pg.eimfs_evidence.value if pg else None
+
+    return evidence_of
 
 
 def _parentage_json(checks, sample: str) -> dict | None:

@@ -530,7 +530,8 @@ def _pair_check(child, parent, role, counts: PairCounts, ps, ped, warn_list) -> 
             n,
             e,
             "not_assessed",
-            f"{n} informative sites (at least {ps.min_informative_sites} needed)",
+            f"{n} informative sites (at least {ps.min_informative_sites} needed; calls of a "
+            "gene panel alone rarely have enough: call the exome or genome to check parentage)",
         )
     rate = e / n
     text = (
