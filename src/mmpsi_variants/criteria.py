@@ -99,6 +99,10 @@ class Context:
     phenotype_eimfs: bool | None = None  # the sample sheet or --phenotype says EIMFS/MMPSI
     curator: list[Result] = field(default_factory=list)
 
+    def variants_by_label(self) -> dict[str, dict]:
+        """The sample's variants by chrom:pos:ref:alt, as compound-het partners name them."""
+        return {variant_label(x): x for x in self.sample_variants}
+
 
 def _spec(ctx: Context, key: str) -> dict:
     return (ctx.panel_gene.acmg if ctx.panel_gene else {}).get(key, {}) or {}
@@ -384,7 +388,7 @@ def pm3(v: dict, ctx: Context) -> Result:
     if v.get("zygosity") == "homozygous" and ctx.affected is not False:
         return met("PM3", SUPPORTING, "homozygous in an affected child (heuristic)")
     partners = (v.get("compound_het") or {}).get("partners") or []
-    by_key = {f"{x['chrom']}:{x['pos']}:{x['ref']}:{x['alt']}": x for x in ctx.sample_variants}
+    by_key = ctx.variants_by_label() if partners else {}
     for p in partners:
         other = by_key.get(p.get("variant"))
         if other is None:
@@ -646,7 +650,7 @@ def bp2(v: dict, ctx: Context) -> Result:
     if v.get("inheritance") is None:
         return unknown("BP2", "no phase information")
     partners = (v.get("compound_het") or {}).get("partners") or []
-    by_key = {f"{x['chrom']}:{x['pos']}:{x['ref']}:{x['alt']}": x for x in ctx.sample_variants}
+    by_key = ctx.variants_by_label() if partners else {}
     dominant = "AD" in _inheritance_modes(ctx)
     for p in partners:
         other = by_key.get(p.get("variant"))
