@@ -48,8 +48,37 @@ def test_case(annotator, case, strand):
     assert (a.nmd or "") == case["nmd"]
 
 
+# Symbolic deletions (<DEL> of pos+1..end): (name, pos, end, expected terms on T).
+SYMBOLIC_DELETIONS = [
+    ("whole transcript", 90, 570, "transcript_ablation"),
+    (
+        "into the 5' flank",
+        90,
+        140,
+        "feature_truncation&coding_sequence_variant&5_prime_UTR_variant",
+    ),
+    ("inside an intron", 170, 200, "feature_truncation&intron_variant"),
+    (
+        "across exon 2",
+        250,
+        360,
+        "splice_acceptor_variant&splice_donor_variant&feature_truncation&coding_sequence_variant"
+        "&intron_variant",
+    ),
+]
+
+
+@pytest.mark.parametrize("name,pos,end,expected", SYMBOLIC_DELETIONS)
+def test_symbolic_deletion(annotator, name, pos, end, expected):
+    (a,) = [
+        x for x in annotator.annotate("plus", pos, "A", "<DEL>", end) if x.transcript == "T_plus.1"
+    ]
+    assert "&".join(a.consequence) == expected
+
+
 def test_every_consequence_term_has_a_case():
     covered = {t for c in CASES for t in c["consequence"].split("&")}
+    covered |= {t for *_, terms in SYMBOLIC_DELETIONS for t in terms.split("&")}
     missing = [t for t in SEVERITY if t not in covered]
     assert not missing, f"no case for {missing}"
 

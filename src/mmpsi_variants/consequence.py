@@ -16,12 +16,14 @@ UPSTREAM_DISTANCE = 5000
 
 # Most severe first, as VEP orders them.
 SEVERITY = [
+    "transcript_ablation",
     "splice_acceptor_variant",
     "splice_donor_variant",
     "stop_gained",
     "frameshift_variant",
     "stop_lost",
     "start_lost",
+    "feature_truncation",
     "inframe_insertion",
     "inframe_deletion",
     "missense_variant",
@@ -42,8 +44,8 @@ SEVERITY = [
 RANK = {term: i for i, term in enumerate(SEVERITY)}
 IMPACT = {
     **dict.fromkeys(
-        ["splice_acceptor_variant", "splice_donor_variant", "stop_gained", "frameshift_variant",
-         "stop_lost", "start_lost"], "HIGH"),
+        ["transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+         "frameshift_variant", "stop_lost", "start_lost"], "HIGH"),
     **dict.fromkeys(
         ["inframe_insertion", "inframe_deletion", "missense_variant", "protein_altering_variant"],
         "MODERATE"),
@@ -549,6 +551,13 @@ def predict(ts: TranscriptSeq, v: MinimalVariant, fetch=None) -> Effect | None:
                     terms.add("coding_sequence_variant")
     if not terms:
         terms.add("intron_variant")  # inside the transcript span but in no exon
+    if v.ref == "<DEL>":
+        # A structural deletion is named, as VEP names it, by what it removes of the transcript:
+        # all of it (nothing else is left to describe), or a part.
+        if v.start <= tx.start and v.end >= tx.end:
+            terms = {"transcript_ablation"}
+        else:
+            terms.add("feature_truncation")
     return Effect(
         _sorted_terms(terms),
         exon,
