@@ -36,6 +36,9 @@ def setup(workdir: Path) -> None:
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     cfg["reference"] = {**cfg["reference"], "fasta": str(DEMO / "genome.fa")}
     cfg["reference"]["genes"] = str(DEMO / "genes.gff3")
+    res = cfg["resources"]
+    res.update({k: str(ROOT / res[k]) for k in ("gnomad", "clinvar") if res.get(k)})
+    res["scores"] = {k: str(ROOT / v) for k, v in (res.get("scores") or {}).items()} or None
     (workdir / "config").mkdir(parents=True)
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(cfg))
     (workdir / "config" / "samples.tsv").write_text((ROOT / "config/samples.tsv").read_text())
