@@ -24,6 +24,7 @@ from .acmg import (
     classify_points,
     classify_richards,
 )
+from .frequency import Ceiling, gene_ceiling
 from .panel import PanelGene
 
 MET, NOT_MET, NOT_EVALUATED, RETIRED = "met", "not_met", "not_evaluated", "retired"
@@ -343,6 +344,15 @@ def _recessive(ctx: Context) -> bool:
     return any(m in ("AR", "XLR") for m in _inheritance_modes(ctx))
 
 
+def _ceiling(ctx: Context) -> Ceiling | None:
+    """The gene's maximum credible allele frequency from the settings, if a curator set one."""
+    if ctx.panel_gene is None:
+        return None
+    symbol = ctx.panel_gene.symbol
+    biallelic = _recessive(ctx) and not set(_inheritance_modes(ctx)) & DOMINANT_MODES
+    return gene_ceiling(symbol, ctx.settings["max_credible_af"].get(symbol), biallelic=biallelic)
+
+
 def pm2(v: dict, ctx: Context) -> Result:
     pop = v.get("population") or {"status": "not_looked_up"}
     status = pop.get("status")
@@ -354,14 +364,19 @@ def pm2(v: dict, ctx: Context) -> Result:
     if _recessive(ctx):
         faf = pop.get("faf95_max")
         freq = faf if faf is not None else pop.get("af") or 0.0
-        if status == "absent" or freq < s["recessive_max_faf"]:
-            what = "absent from gnomAD" if status == "absent" else f"FAF {freq:.2e}"
-            return met(
-                "PM2",
-                SUPPORTING,
-                f"{what} (< {s['recessive_max_faf']:g} for a recessive gene; heuristic)",
+        ceiling = _ceiling(ctx)
+        limit, how = (
+            (ceiling.af, ceiling.how)
+            if ceiling
+            else (
+                s["recessive_max_faf"],
+                f"{s['recessive_max_faf']:g} for a recessive gene; heuristic",
             )
-        return no("PM2", f"gnomAD FAF {freq:.2e} is not below {s['recessive_max_faf']:g}")
+        )
+        if status == "absent" or freq < limit:
+            what = "absent from gnomAD" if status == "absent" else f"FAF {freq:.2e}"
+            return met("PM2", SUPPORTING, f"{what} (< {how})")
+        return no("PM2", f"gnomAD FAF {freq:.2e} is not below {how}")
     if status == "absent":
         return met("PM2", SUPPORTING, "absent from gnomAD (no record at this allele)")
     ac, an = pop.get("ac") or 0, pop.get("an") or 0
@@ -582,23 +597,26 @@ def bs1(v: dict, ctx: Context) -> Result:
     if rp:
         return no("BS1", "a known reduced-penetrance allele: not applied automatically")
     freq_spec = _spec(ctx, "frequency")
-    limit = freq_spec.get("bs1_af")
     symbol = ctx.panel_gene.symbol if ctx.panel_gene else "this gene"
-    limit = limit or ctx.settings["bs1"]["max_credible_af"].get(symbol)
+    limit = freq_spec.get("bs1_af")
+    how = f"{limit:g}, the panel's VCEP value" if limit else None
+    ceiling = None if limit else _ceiling(ctx)
+    if ceiling:
+        limit, how = ceiling.af, ceiling.how
     if not limit:
         return unknown(
             "BS1",
             f"no maximum credible allele frequency set for {symbol} (settings: "
-            "acmg.bs1.max_credible_af, Whiffin et al. 2017)",
+            "acmg.max_credible_af, Whiffin et al. 2017)",
         )
     if pop.get("status") == "absent":
         return no("BS1", "absent from gnomAD")
     freq, ac = _faf(pop), pop.get("ac") or 0
     min_ac = freq_spec.get("min_ac", 1)
     if freq is not None and freq > limit and ac >= min_ac:
-        return met("BS1", STRONG, f"gnomAD AF {freq:.3g} > {limit:g} with {ac} alleles")
+        return met("BS1", STRONG, f"gnomAD AF {freq:.3g} > {how} with {ac} alleles")
     return no(
-        "BS1", f"gnomAD AF {freq if freq is not None else 0:.3g} <= {limit:g} or AC {ac} < {min_ac}"
+        "BS1", f"gnomAD AF {freq if freq is not None else 0:.3g} <= {how} or AC {ac} < {min_ac}"
     )
 
 

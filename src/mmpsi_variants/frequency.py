@@ -1,0 +1,71 @@
+"""Maximum credible allele frequency (Whiffin et al. 2017, PMID 28518168) for PM2 and BS1.
+
+An allele that causes a rare disease cannot be commoner in the population than the disease
+allows. Whiffin et al. turn a disease's prevalence, the share of cases due to the gene (genetic
+heterogeneity), the largest share due to one allele (allelic heterogeneity) and the penetrance
+into that ceiling:
+
+    monoallelic (dominant): 0.5 * prevalence * allelic * genetic / penetrance
+    biallelic (recessive):  sqrt(prevalence) * allelic * sqrt(genetic) / sqrt(penetrance)
+
+and into the largest allele count a reference sample of AN alleles should hold (the 95% upper
+bound of a Poisson count). No gene's parameters are verified in the project's fact base, so
+none ship with the package: a curator sets them, with their source, per gene in the settings
+(``acmg.max_credible_af``), as a ready frequency or as the four parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+PARAMETERS = ("prevalence", "allelic_heterogeneity", "genetic_heterogeneity", "penetrance")
+
+
+def max_credible_af(
+    prevalence: float,
+    allelic_heterogeneity: float,
+    genetic_heterogeneity: float,
+    penetrance: float,
+    *,
+    biallelic: bool,
+) -> float:
+    """Whiffin's ceiling on a pathogenic allele's population frequency."""
+    if biallelic:
+        return (
+            math.sqrt(prevalence)
+            * allelic_heterogeneity
+            * math.sqrt(genetic_heterogeneity)
+            / math.sqrt(penetrance)
+        )
+    return 0.5 * prevalence * allelic_heterogeneity * genetic_heterogeneity / penetrance
+
+
+def max_tolerated_ac(an: int, af: float, confidence: float = 0.95) -> int:
+    """The smallest count k with P(X <= k) >= confidence for X ~ Poisson(an * af)."""
+    lam = an * af
+    k, term = 0, math.exp(-lam)
+    total = term
+    while total < confidence:
+        k += 1
+        term *= lam / k
+        total += term
+    return k
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    af: float
+    how: str  # the wording the criteria's reasons carry
+
+
+def gene_ceiling(symbol: str, setting, *, biallelic: bool) -> Ceiling | None:
+    """The gene's ceiling from its settings entry: a frequency, or Whiffin's four parameters."""
+    if setting is None:
+        return None
+    if isinstance(setting, (int, float)):
+        return Ceiling(float(setting), f"maximum credible AF {setting:g} for {symbol} (settings)")
+    af = max_credible_af(*(setting[p] for p in PARAMETERS), biallelic=biallelic)
+    kind = "biallelic" if biallelic else "monoallelic"
+    source = f"; {setting['source']}" if setting.get("source") else ""
+    return Ceiling(af, f"maximum credible AF {af:.3g} for {symbol} (Whiffin {kind}{source})")
