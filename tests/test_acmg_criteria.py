@@ -300,6 +300,7 @@ GENOTYPE_CASES = [
     (["AR"], "heterozygous", P, (P, "cis"), VUS),  # in cis: still one allele
     (["XLR"], "heterozygous", P, None, VUS),
     (["X-linked-female-limited"], "heterozygous", VUS, None, VUS),
+    (["X-linked-female-limited"], "hemizygous", P, None, VUS),  # a misfit (fit "no")
 ]
 
 
@@ -308,13 +309,14 @@ def test_genotype_class(modes, zygosity, own, partner, expected):
     from mmpsi_variants.criteria import set_genotype_classes
 
     def entry(pos, cls, partners):
+        fit = "no" if zygosity == "hemizygous" and "X-linked-female-limited" in modes else "yes"
         return {
             "chrom": "chr1",
             "pos": pos,
             "ref": "A",
             "alt": "G",
             "zygosity": zygosity,
-            "inheritance_fit": {"fit": "yes", "modes": modes},
+            "inheritance_fit": {"fit": fit, "modes": modes},
             "compound_het": {"partners": partners},
             "acmg": {"classification": cls},
         }
@@ -343,6 +345,7 @@ def test_rank_order():
         entry("fewer-points", LP, "yes", LP, 7, "definitive"),
         entry("pathogenic", P, "yes", P, 10, "limited"),
         entry("vus-fits", VUS, "yes", VUS, 3, "limited"),
+        entry("misfit", P, "no", P, 12, "definitive"),
     ]
     assert [v["name"] for v in sorted(variants, key=rank_key)] == [
         "pathogenic",
@@ -352,6 +355,7 @@ def test_rank_order():
         "partly-fit",
         "vus-fits",
         "vus-het-in-AR",
+        "misfit",
     ]
 
 

@@ -46,6 +46,14 @@ def test_max_tolerated_ac(an, af, expected):
     assert max_tolerated_ac(an, af) == expected
 
 
+def test_max_tolerated_ac_for_a_large_mean():
+    # lambda = 100,000: exp(-lambda) underflows; the quantile is near lambda + 1.645 sd.
+    k = max_tolerated_ac(1_000_000, 0.1)
+    assert 100_000 + 1.60 * 316.2 < k < 100_000 + 1.70 * 316.2
+    with pytest.raises(ValueError):
+        max_tolerated_ac(100, 0.1, confidence=1.0)
+
+
 def test_gene_ceiling_forms():
     assert gene_ceiling("PNPO", None, biallelic=True) is None
     assert gene_ceiling("PNPO", 0.0005, biallelic=True).af == 0.0005
@@ -94,6 +102,10 @@ CRITERIA_CASES = [
     ("PNPO", _pop(8e-4), {"PNPO": WHIFFIN_PNPO}, "BS1", "met", "Whiffin"),
     # A frequency given directly.
     ("PNPO", _pop(8e-4), {"PNPO": 0.001}, "BS1", "not_met", "settings"),
+    # ATP7A is X-linked recessive: Whiffin's autosomal formulas do not apply, a frequency does.
+    ("ATP7A", _pop(1e-4), {"ATP7A": WHIFFIN_PNPO}, "BS1", "not_evaluated", "max_credible_af"),
+    ("ATP7A", _pop(1e-4), {"ATP7A": WHIFFIN_PNPO}, "PM2", "not_met", "heuristic"),
+    ("ATP7A", _pop(1e-4), {"ATP7A": 1e-5}, "BS1", "met", "settings"),
     # The panel's VCEP value wins over the settings for SCN2A (2e-6 with AC >= 5).
     ("SCN2A", _pop(1e-5), {"SCN2A": 0.5}, "BS1", "met", "VCEP"),
 ]

@@ -349,8 +349,11 @@ def _ceiling(ctx: Context) -> Ceiling | None:
     if ctx.panel_gene is None:
         return None
     symbol = ctx.panel_gene.symbol
-    biallelic = _recessive(ctx) and not set(_inheritance_modes(ctx)) & DOMINANT_MODES
-    return gene_ceiling(symbol, ctx.settings["max_credible_af"].get(symbol), biallelic=biallelic)
+    modes = set(_inheritance_modes(ctx))
+    biallelic = "AR" in modes and not modes & DOMINANT_MODES
+    x_linked = "XLR" in modes and not modes & DOMINANT_MODES
+    setting = ctx.settings["max_credible_af"].get(symbol)
+    return gene_ceiling(symbol, setting, biallelic=biallelic, x_linked=x_linked)
 
 
 def pm2(v: dict, ctx: Context) -> Result:
@@ -917,7 +920,13 @@ def set_genotype_classes(variants: list[dict], evidence_of=lambda hgnc_id: None)
             if p["phase"] != "cis" and p["variant"] in by_label
         ]
         genotype = {"classification": own, "partner": None, "reason": "the variant's own class"}
-        if recessive_only and partners:
+        if (v.get("inheritance_fit") or {}).get("fit") == "no":
+            genotype = {
+                "classification": _weaker(own, UNCERTAIN),
+                "partner": None,
+                "reason": "the genotype does not fit the gene's inheritance",
+            }
+        elif recessive_only and partners:
             best = min(partners, key=lambda w: (_class_rank(w), -(w["acmg"].get("points") or 0)))
             genotype = {
                 "classification": _weaker(own, best["acmg"]["classification"]),
@@ -945,13 +954,15 @@ def _class_rank(v: dict) -> int:
 
 
 def rank_key(v: dict) -> tuple:
-    """Sort key, best first: the genotype's class, inheritance fit, the variant's class, its
-    points, then the panel's EIMFS evidence for the gene."""
+    """Sort key, best first: genotypes that contradict the gene's inheritance last; then the
+    genotype's class, inheritance fit, the variant's class, its points, and the panel's EIMFS
+    evidence for the gene."""
     acmg = v.get("acmg") or {}
     fit = (v.get("inheritance_fit") or {}).get("fit")
     genotype = acmg.get("genotype") or {}
     evidence = genotype.get("gene_evidence")
     return (
+        fit == "no",
         CLASS_ORDER.get(genotype.get("classification"), _class_rank(v)),
         FIT_ORDER.get(fit, 2),
         _class_rank(v),

@@ -43,14 +43,20 @@ def max_credible_af(
 
 def max_tolerated_ac(an: int, af: float, confidence: float = 0.95) -> int:
     """The smallest count k with P(X <= k) >= confidence for X ~ Poisson(an * af)."""
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must lie strictly between 0 and 1")
     lam = an * af
-    k, term = 0, math.exp(-lam)
-    total = term
-    while total < confidence:
+    if lam == 0:
+        return 0
+    # Terms far below the mean are negligible (and underflow): start 12 standard deviations
+    # below it, and sum the probabilities in log space from there.
+    k = max(0, math.floor(lam - 12 * math.sqrt(lam)))
+    total = 0.0
+    while True:
+        total += math.exp(k * math.log(lam) - lam - math.lgamma(k + 1))
+        if total >= confidence:
+            return k
         k += 1
-        term *= lam / k
-        total += term
-    return k
 
 
 @dataclass(frozen=True)
@@ -59,12 +65,20 @@ class Ceiling:
     how: str  # the wording the criteria's reasons carry
 
 
-def gene_ceiling(symbol: str, setting, *, biallelic: bool) -> Ceiling | None:
-    """The gene's ceiling from its settings entry: a frequency, or Whiffin's four parameters."""
+def gene_ceiling(
+    symbol: str, setting, *, biallelic: bool, x_linked: bool = False
+) -> Ceiling | None:
+    """The gene's ceiling from its settings entry: a frequency, or Whiffin's four parameters.
+
+    Whiffin's formulas are for autosomes; for an X-linked recessive gene (one allele suffices
+    in boys) only a frequency given directly is used.
+    """
     if setting is None:
         return None
     if isinstance(setting, (int, float)):
         return Ceiling(float(setting), f"maximum credible AF {setting:g} for {symbol} (settings)")
+    if x_linked:
+        return None
     af = max_credible_af(*(setting[p] for p in PARAMETERS), biallelic=biallelic)
     kind = "biallelic" if biallelic else "monoallelic"
     source = f"; {setting['source']}" if setting.get("source") else ""

@@ -122,6 +122,8 @@ def json_text(data: dict) -> str:
     def dump(value) -> str:
         return json.dumps(value, ensure_ascii=False)
 
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     lines = []
     for key, value in data.items():
         if isinstance(value, list) and value:

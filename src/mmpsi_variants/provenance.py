@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from . import __version__
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def sha256sum(path: str | Path, block: int = 1 << 20) -> str:
     """The file's SHA-256, remembered in the cache directory by path, size, inode and mtime.
 
     Hashing a 3 GB reference costs about 2 s on every run of every sample; an unchanged file
-    (same path, size, inode and nanosecond mtime) keeps its digest, as git and ccache assume.
+    (same path, device, inode, size, nanosecond mtime and ctime) keeps its digest, as git and
+    ccache assume.
     """
     from .genemodels import cache_dir
 
@@ -22,14 +27,19 @@ def sha256sum(path: str | Path, block: int = 1 << 20) -> str:
     where = cache_dir()
     memo = None
     if where is not None:
-        ident = f"{os.path.realpath(path)}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}"
-        memo = where / "digests" / hashlib.sha1(ident.encode()).hexdigest()
+        ident = (
+            os.fsencode(os.path.realpath(path))
+            + (
+                f"\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+            ).encode()
+        )
+        memo = where / "digests" / hashlib.sha1(ident).hexdigest()
         try:
             digest = memo.read_text(encoding="ascii").strip()
-            if len(digest) == 64:
+            if _HEX64.fullmatch(digest):
                 return digest
-        except OSError:
-            pass
+        except (OSError, ValueError):
+            pass  # missing or damaged: hash the file again
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(block):
@@ -42,6 +52,7 @@ def sha256sum(path: str | Path, block: int = 1 << 20) -> str:
 
 def _remember(memo: Path, digest: str) -> None:
     # Parallel jobs may hash the same file: each writes its own temporary file and renames it.
+    tmp = None
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=memo.parent, suffix=".part")
@@ -49,7 +60,10 @@ def _remember(memo: Path, digest: str) -> None:
             fh.write(digest + "\n")
         os.replace(tmp, memo)
     except OSError:
-        pass  # an unwritable cache only costs the next run the hashing
+        # An unwritable cache only costs the next run the hashing.
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def describe_input(
