@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from mmpsi_variants.plan import with_absolute_paths
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"
 BIN = Path(sys.executable).parent
@@ -34,11 +36,7 @@ def setup(workdir: Path) -> None:
         [sys.executable, str(DEMO / "simulate_reads.py")], check=True, stdout=subprocess.DEVNULL
     )
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    cfg["reference"] = {**cfg["reference"], "fasta": str(DEMO / "genome.fa")}
-    cfg["reference"]["genes"] = str(DEMO / "genes.gff3")
-    res = cfg["resources"]
-    res.update({k: str(ROOT / res[k]) for k in ("gnomad", "clinvar") if res.get(k)})
-    res["scores"] = {k: str(ROOT / v) for k, v in (res.get("scores") or {}).items()} or None
+    cfg = with_absolute_paths(cfg, ROOT)
     (workdir / "config").mkdir(parents=True)
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(cfg))
     (workdir / "config" / "samples.tsv").write_text((ROOT / "config/samples.tsv").read_text())

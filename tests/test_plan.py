@@ -181,3 +181,14 @@ def test_existing_bwa_index_is_used_in_place(tmp_path):
         "results/reference/genome.fa.gz.fai",
         "results/reference/genome.fa.gz.gzi",
     ]
+
+
+def test_with_absolute_paths_leaves_unset_and_absolute_paths_alone():
+    from mmpsi_variants.plan import with_absolute_paths
+
+    cfg = copy.deepcopy(CONFIG) | {"settings": None, "panel": "/abs/panel.yaml"}
+    out = with_absolute_paths(cfg, "/base")
+    assert out["reference"]["fasta"] == "/base/resources/demo/genome.fa"
+    assert out["resources"]["scores"]["revel"] == "/base/resources/demo/revel.demo.tsv.gz"
+    assert out["settings"] is None and out["panel"] == "/abs/panel.yaml"
+    assert cfg["reference"]["fasta"] == "resources/demo/genome.fa"  # the input is untouched

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import subprocess
@@ -10,6 +9,8 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from mmpsi_variants.plan import with_absolute_paths
 
 from .conftest import DEMO, ROOT
 
@@ -40,13 +41,7 @@ def setup_workdir(workdir: Path, units: str, samples: str = SAMPLES_TSV, **chang
 
     ``changes`` are config keys in dotted form with ``__`` for dots: calling__caller="freebayes".
     """
-    cfg = copy.deepcopy(DEFAULT_CONFIG)
-    cfg["reference"]["fasta"] = str(DEMO / "genome.fa")
-    cfg["reference"]["genes"] = str(DEMO / "genes.gff3")
-    res = cfg["resources"]
-    for key in ("gnomad", "clinvar"):
-        res[key] = str(ROOT / res[key]) if res[key] else None
-    res["scores"] = {k: str(ROOT / v) for k, v in (res["scores"] or {}).items()} or None
+    cfg = with_absolute_paths(DEFAULT_CONFIG, ROOT)
     for key, value in changes.items():
         *head, last = key.split("__")
         node = cfg

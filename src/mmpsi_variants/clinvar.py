@@ -35,7 +35,7 @@ from urllib.parse import unquote
 from .contigs import canonical
 from .errors import InputFileError, VcfError
 from .normalize import Reference
-from .resource_files import IndexedVcf, VcfLine, Warn, normalise
+from .resource_files import IndexedVcf, VcfBacked, VcfLine, Warn, normalise
 
 # ------------------------------------------------------------------------------ vocabulary
 
@@ -247,7 +247,7 @@ def _best_first(records: Iterable[ClinVarRecord]) -> list[ClinVarRecord]:
 # ------------------------------------------------------------------------------ the source
 
 
-class ClinVarSource:
+class ClinVarSource(VcfBacked):
     """A ClinVar VCF read through its tabix index.
 
     ``reference`` enables left-alignment of both sides (see :mod:`resource_files`).
@@ -271,22 +271,9 @@ class ClinVarSource:
         self.source = self.vcf.meta.get("source")
         self.protein_index: ProteinIndex | None = None
 
-    @property
-    def warnings(self) -> list[str]:
-        return self.vcf.warnings.messages
-
     def describe(self) -> dict:
         """Version and date for the JSON ``inputs`` entry (ClinVar versions by date)."""
         return {"version": self.date, "date": self.date}
-
-    def close(self) -> None:
-        self.vcf.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- parsing
     def _records(self, line: VcfLine) -> list[ClinVarRecord]:

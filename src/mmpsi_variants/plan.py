@@ -20,6 +20,7 @@ Output layout (see the Snakefile's header):
 
 from __future__ import annotations
 
+import copy
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,6 +233,30 @@ class Plan:
         out += ["results/cohort/cohort.tsv", "results/cohort/cohort.json"]
         out += ["results/cohort/candidates.tsv"]
         return out
+
+
+def with_absolute_paths(config: dict, base: str | Path) -> dict:
+    """A copy of ``config`` whose file paths (reference, resources, settings, panel) are
+    absolute, relative ones taken from ``base``: to run the same configuration from another
+    working directory."""
+    base = Path(base)
+    cfg = copy.deepcopy(config)
+
+    def absolute(path):
+        return str(base / path) if path else path
+
+    ref = cfg["reference"]
+    ref["fasta"], ref["genes"] = absolute(ref["fasta"]), absolute(ref["genes"])
+    res = cfg.get("resources") or {}
+    for key in ("gnomad", "clinvar"):
+        if key in res:
+            res[key] = absolute(res[key])
+    if res.get("scores"):
+        res["scores"] = {name: absolute(path) for name, path in res["scores"].items()}
+    for key in ("settings", "panel"):
+        if key in cfg:
+            cfg[key] = absolute(cfg[key])
+    return cfg
 
 
 def load_plan(config: dict, schema_dir: str | Path) -> Plan:

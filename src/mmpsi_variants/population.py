@@ -42,7 +42,7 @@ from pathlib import Path
 from .contigs import NO_BUILD, Build, canonical
 from .errors import InputFileError, VcfError
 from .normalize import Reference
-from .resource_files import IndexedVcf, VcfLine, Warn
+from .resource_files import IndexedVcf, VcfBacked, VcfLine, Warn
 
 STATUSES = ("found", "absent", "not_covered", "not_looked_up")
 
@@ -156,7 +156,7 @@ def read_coverage_bed(path: str | Path) -> _Coverage:
     return _Coverage(merged)
 
 
-class GnomadSource:
+class GnomadSource(VcfBacked):
     """A gnomAD sites VCF, read through its tabix index one look-up at a time.
 
     ``reference`` (a :class:`normalize.Reference`) enables left-alignment, so that indels match
@@ -233,22 +233,9 @@ class GnomadSource:
             return f"gnomAD {self.release}"
         return f"gnomAD {self.version} fields"
 
-    @property
-    def warnings(self) -> list[str]:
-        return self.vcf.warnings.messages
-
     def describe(self) -> dict:
         """Version and date for the JSON ``inputs`` entry."""
         return {"version": self.source_version, "date": self.date}
-
-    def close(self) -> None:
-        self.vcf.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- look-up
     def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> PopulationResult:

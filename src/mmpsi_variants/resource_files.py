@@ -279,7 +279,53 @@ def parse_info_header(header_lines: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-class IndexedVcf:
+class Closing:
+    """The resource readers' context management: leaving a ``with`` block closes them."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class TabixBacked(Closing):
+    """A bgzipped file read through tabix; a missing or stale index is built in a private
+    temporary directory, removed on :meth:`close`."""
+
+    def _open_tabix(self, prepare: Callable[[Path], tuple[Path, Path]], prefix: str) -> None:
+        """``prepare(tmpdir)`` returns the data file and its index (possibly built there)."""
+        self._tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        try:
+            self.data, self.index = prepare(Path(self._tmp.name))
+            with captured_stderr():
+                self._tabix = pysam.TabixFile(str(self.data), index=str(self.index))
+        except Exception:
+            self._tmp.cleanup()
+            raise
+
+    def close(self) -> None:
+        self._tabix.close()
+        self._tmp.cleanup()
+
+
+class VcfBacked(Closing):
+    """A look-up source over one :class:`IndexedVcf` (``self.vcf``)."""
+
+    vcf: IndexedVcf
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.vcf.warnings.messages
+
+    def close(self) -> None:
+        self.vcf.close()
+
+
+class IndexedVcf(TabixBacked):
     """A sites VCF read line by line through its tabix index.
 
     ``kind`` names the resource in messages ("gnomAD", "ClinVar"). Close it, or use it as a
@@ -303,14 +349,7 @@ class IndexedVcf:
                 f"is a BCF; expected a bgzipped {kind} VCF (convert with 'bcftools view -Oz')",
                 path=str(self.path),
             )
-        self._tmp = tempfile.TemporaryDirectory(prefix="mmpsi-resource-")
-        try:
-            self.data, self.index = prepare_indexed(self.path, Path(self._tmp.name))
-            with captured_stderr():
-                self._tabix = pysam.TabixFile(str(self.data), index=str(self.index))
-        except Exception:
-            self._tmp.cleanup()
-            raise
+        self._open_tabix(lambda tmp: prepare_indexed(self.path, tmp), "mmpsi-resource-")
         self.header_lines = list(self._tabix.header)
         self.info_defs = parse_info_header(self.header_lines)
         self.meta = _meta(self.header_lines)
@@ -318,17 +357,6 @@ class IndexedVcf:
         # gnomAD files declare every contig in the header but cover only one.
         self.contigs = ContigMap(self._tabix.contigs)
         self.n_fetches = 0
-
-    # -- context management
-    def close(self) -> None:
-        self._tabix.close()
-        self._tmp.cleanup()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- reading
     def resolve_contig(self, chrom: str) -> str | None:

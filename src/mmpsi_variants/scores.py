@@ -27,17 +27,16 @@ allele is the largest of its four DS values, over its genes (or the named gene).
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import pysam
 
 from .contigs import ContigMap
 from .errors import InputFileError, VcfError
 from .normalize import Reference
 from .resource_files import (
     IndexedVcf,
+    TabixBacked,
+    VcfBacked,
     VcfLine,
     Warn,
     WarnOnce,
@@ -46,7 +45,6 @@ from .resource_files import (
     prepare_table,
     right_end,
 )
-from .vcf_io import captured_stderr
 
 STATUSES = ("found", "absent", "not_covered", "not_looked_up")
 
@@ -101,7 +99,7 @@ def not_looked_up(source: str | None = None) -> ScoreResult:
     return ScoreResult("not_looked_up", source=source)
 
 
-class ScoreTable:
+class ScoreTable(TabixBacked):
     """A tabix-indexed score table (REVEL, CADD or any table with the same five columns).
 
     ``layout`` is a :class:`TableLayout` or a key of :data:`LAYOUTS`; ``name`` labels results
@@ -135,16 +133,10 @@ class ScoreTable:
         self.columns = header
         self.col = {role: self._column(header, getattr(layout, role)) for role in _ROLES}
         self.extra_cols = [(c, self._column(header, c, required=False)) for c in layout.extra]
-        self._tmp = tempfile.TemporaryDirectory(prefix="mmpsi-scores-")
-        try:
-            self.data, self.index = prepare_table(
-                self.path, Path(self._tmp.name), self.col["chrom"], self.col["pos"], skip
-            )
-            with captured_stderr():
-                self._tabix = pysam.TabixFile(str(self.data), index=str(self.index))
-        except Exception:
-            self._tmp.cleanup()
-            raise
+        self._open_tabix(
+            lambda tmp: prepare_table(self.path, tmp, self.col["chrom"], self.col["pos"], skip),
+            "mmpsi-scores-",
+        )
         self.contigs = ContigMap(self._tabix.contigs)
 
     # -- set-up
@@ -190,16 +182,6 @@ class ScoreTable:
             path=str(self.path),
             where="header line",
         )
-
-    def close(self) -> None:
-        self._tabix.close()
-        self._tmp.cleanup()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     @property
     def warnings(self) -> list[str]:
@@ -345,7 +327,7 @@ class SpliceAIResult:
 SPLICEAI_NOT_LOOKED_UP = SpliceAIResult("not_looked_up", source="SpliceAI")
 
 
-class SpliceAISource:
+class SpliceAISource(VcfBacked):
     """A SpliceAI VCF (precomputed scores or SpliceAI's own output), tabix-indexed."""
 
     def __init__(
@@ -374,21 +356,8 @@ class SpliceAISource:
         m = re.match(r"SpliceAI(v[\d.]+)", desc)
         self.version = f"SpliceAI {m.group(1)}" if m else None
 
-    @property
-    def warnings(self) -> list[str]:
-        return self.vcf.warnings.messages
-
     def describe(self) -> dict:
         return {"version": self.version, "date": self.vcf.meta.get("fileDate")}
-
-    def close(self) -> None:
-        self.vcf.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def lookup(
         self, chrom: str, pos: int, ref: str, alt: str, gene: str | None = None
