@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
-import yaml
 
-from .errors import InputFileError, PanelError
+from .errors import PanelError
 from .genemodels import Gene, GeneModels
+from .validation import read_yaml_mapping
 
 DEFAULT_PANEL = "mmpsi"
 VERIFICATION_LABELS = {
@@ -143,17 +143,7 @@ def _fact(entry: dict, key: str) -> Fact:
 def load_panel(path: str | Path | None = None) -> Panel:
     """Read and validate a panel YAML; the packaged MMPSI panel when ``path`` is None."""
     path = Path(path) if path else default_panel_path()
-    if not path.exists():
-        raise InputFileError("file not found; expected a panel YAML", path=str(path))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise PanelError(f"{problem}; expected valid YAML", path=str(path), where=where) from None
-    if not isinstance(data, dict):
-        raise PanelError("expected a mapping at the top level of the panel", path=str(path))
+    data = read_yaml_mapping(path, "a panel YAML", PanelError)
     validator = jsonschema.Draft202012Validator(panel_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:

@@ -19,9 +19,9 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
-import yaml
 
-from .errors import ConfigError, InputFileError
+from .errors import ConfigError
+from .validation import read_yaml_mapping
 
 
 @dataclass(frozen=True)
@@ -47,20 +47,7 @@ def settings_schema() -> dict:
 
 
 def _read_yaml(path: Path) -> dict:
-    if not path.exists():
-        raise InputFileError("file not found; expected a settings YAML", path=str(path))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{problem}; expected valid YAML", path=str(path), where=where) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError("expected a mapping of sections at the top level", path=str(path))
-    return data
+    return read_yaml_mapping(path, "a settings YAML", ConfigError, "a mapping of sections")
 
 
 def merge(base: dict, override: dict) -> dict:

@@ -15,7 +15,28 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .errors import ConfigError, SampleSheetError
+from .errors import ConfigError, InputFileError, MmpsiError, SampleSheetError
+
+
+def read_yaml_mapping(
+    path: Path, what: str, error: type[MmpsiError], top: str = "a mapping"
+) -> dict:
+    """A YAML file's top-level mapping (empty for an empty file); a missing file, invalid
+    YAML (with its line) or another top-level type raises ``error`` naming the file."""
+    if not path.exists():
+        raise InputFileError(f"file not found; expected {what}", path=str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise error(f"{problem}; expected valid YAML", path=str(path), where=where) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise error(f"expected {top} at the top level of {what}", path=str(path))
+    return data
 
 
 def load_schema(path: str | Path) -> dict:
