@@ -51,6 +51,31 @@ def cli(quiet: bool) -> None:
     _setup_logging(quiet)
 
 
+def resource_options(command):
+    """--gnomad, --clinvar and --scores, shared by filter and annotate."""
+    options = [
+        click.option(
+            "--gnomad",
+            type=click.Path(dir_okay=False),
+            help="gnomAD sites VCF (v2, v3 or v4 field names), tabix-indexed.",
+        ),
+        click.option(
+            "--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed."
+        ),
+        click.option(
+            "--scores",
+            "scores",
+            multiple=True,
+            metavar="[NAME=]PATH",
+            help="In-silico scores: revel= or cadd= (tabix TSV), spliceai= (VCF); a bare path is "
+            "REVEL. Repeatable.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command("filter")
 @click.argument("vcf", type=click.Path(dir_okay=False))
 @click.option(
@@ -116,20 +141,7 @@ def cli(quiet: bool) -> None:
     type=click.Path(file_okay=False),
     help="Directory for <sample>.variants.json and <sample>.variants.tsv.",
 )
-@click.option(
-    "--gnomad",
-    type=click.Path(dir_okay=False),
-    help="gnomAD sites VCF (v2, v3 or v4 field names), tabix-indexed.",
-)
-@click.option("--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed.")
-@click.option(
-    "--scores",
-    "scores",
-    multiple=True,
-    metavar="[NAME=]PATH",
-    help="In-silico scores: revel= or cadd= (tabix TSV), spliceai= (VCF); a bare path is "
-    "REVEL. Repeatable.",
-)
+@resource_options
 @click.option(
     "--use-existing-annotation",
     is_flag=True,
@@ -257,15 +269,7 @@ def _phenotype_option(value: str) -> tuple[str, str]:
     show_default=True,
     help="Worker processes; contigs are annotated in parallel.",
 )
-@click.option("--gnomad", type=click.Path(dir_okay=False), help="gnomAD sites VCF, tabix-indexed.")
-@click.option("--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed.")
-@click.option(
-    "--scores",
-    "scores",
-    multiple=True,
-    metavar="[NAME=]PATH",
-    help="revel=, cadd= (tabix TSV) or spliceai= (VCF); a bare path is REVEL. Repeatable.",
-)
+@resource_options
 def annotate_cmd(vcf, genes, reference, output, threads, gnomad, clinvar, scores):
     """Annotate every record with consequences and HGVS, as INFO/MMPSI_CSQ.
 
