@@ -60,7 +60,8 @@ def test_categories(comparisons):
 
 def test_concordance(comparisons, record_csq_concordance):
     """Target: at least 95% on the consequence class, on the records bcftools annotates on
-    their own (its haplotype-merged records are a convention we do not follow, by design)."""
+    their own (where its answer depends on other variants of the haplotype it follows a
+    convention we do not, by design)."""
     own = [c for c in comparisons if not c.merged]
     total, n_own = len(comparisons), len(own)
     same_class = sum(c.same_class for c in comparisons)
@@ -76,5 +77,5 @@ def test_concordance(comparisons, record_csq_concordance):
         f"({same_class / total:.1%}); protein change: {proteins_ok}/{len(proteins)}"
     )
     assert total >= 100
-    assert own_class / n_own >= 0.93
+    assert own_class / n_own >= 0.95
     assert proteins_ok == len(proteins)
