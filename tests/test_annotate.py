@@ -126,6 +126,23 @@ def test_parallel_annotation_gives_the_same_file(run, tmp_path, annotated):
     assert body(out) == body(annotated)
 
 
+def test_forgetting_built_transcripts_changes_nothing(run, tmp_path, annotated, monkeypatch):
+    """Built genes and transcripts are kept only a while (memory stays flat on a genome); with
+    room for one of each, every record still gets the same annotation."""
+    import mmpsi_variants.annotator
+    import mmpsi_variants.genemodels
+
+    monkeypatch.setattr(mmpsi_variants.annotator, "TRANSCRIPT_CACHE", 1)
+    monkeypatch.setattr(mmpsi_variants.genemodels, "GENE_CACHE", 1)
+    out = tmp_path / "forgetful.vcf.gz"
+    result = run("annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
+                 "--reference", DEMO / "genome.fa", "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [str(r) for r in pysam.VariantFile(str(out))] == [
+        str(r) for r in pysam.VariantFile(str(annotated))
+    ]
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_resources_are_written_per_allele(run, tmp_path, threads):
     out = tmp_path / "res.vcf.gz"

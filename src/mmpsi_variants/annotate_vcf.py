@@ -8,6 +8,7 @@ ALT allele, pipe-separated fields named in the header's ``Format:`` list, so tha
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -180,6 +181,9 @@ def annotate_vcf(
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
     os.close(fd)
     counts = [0, 0, 0]
+    # A genome's gene models are millions of tuples that live as long as the run: without this
+    # every full collection walks them all again (a third of the run on 100,000 records).
+    gc.freeze()
     try:
         with captured_stderr() as err:
             try:
@@ -213,6 +217,7 @@ def annotate_vcf(
         Path(tmp).unlink(missing_ok=True)
         raise
     finally:
+        gc.unfreeze()
         if resources is not None:
             resources.close()
         ref.close()

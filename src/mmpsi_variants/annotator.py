@@ -24,6 +24,7 @@ from .contigs import ContigMap
 from .genemodels import Gene, GeneModels, Transcript, primary_transcript
 from .hgvs import hgvs_c, hgvs_p
 from .normalize import Reference, left_align
+from .recent import RecentCache
 from .regions import IntervalIndex
 from .transcripts import TranscriptSeq, build, revcomp
 
@@ -32,6 +33,9 @@ CSQ_FIELDS = [
     "EXON", "INTRON", "HGVSc", "HGVSp", "cDNA_position", "CDS_position", "Protein_position",
     "Amino_acids", "Codons", "MANE", "NMD", "PROTEIN_FRACTION_REMOVED", "PRIMARY",
 ]  # fmt: skip
+# Transcripts whose sequence and coordinates are kept: enough for the genes around a region of
+# a sorted VCF, and for a whole panel; memory then stays flat on a genome.
+TRANSCRIPT_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ class Annotator:
             _TxSpan(chrom, max(1, start - UPSTREAM_DISTANCE), end + UPSTREAM_DISTANCE, gi, ti)
             for chrom, start, end, gi, ti in models.transcript_spans()
         )
-        self._seqs: dict[tuple[str, str], TranscriptSeq] = {}
+        self._seqs: RecentCache[tuple[str, str], TranscriptSeq] = RecentCache(TRANSCRIPT_CACHE)
 
     def _resolve(self, span: _TxSpan) -> tuple[Gene, Transcript]:
         gene = self.models.gene_at(span.gene_index)
@@ -139,7 +143,7 @@ class Annotator:
         key = (tx.chrom, tx.versioned_id)
         ts = self._seqs.get(key)
         if ts is None:
-            ts = self._seqs[key] = build(tx, self._fetch)
+            ts = self._seqs.put(key, build(tx, self._fetch))
         return ts
 
     def is_primary(self, gene: Gene, tx: Transcript) -> bool:

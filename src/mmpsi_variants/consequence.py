@@ -225,6 +225,11 @@ def _location_terms(ts: TranscriptSeq, v: MinimalVariant) -> tuple[set[str], tup
             continue  # nowhere near this intron or its splice region
         if (first <= last) != (ts.strand == "+") and first != last:
             continue  # an empty intron (touching exons)
+        ilo, ihi = (first, last) if first <= last else (last, first)
+        if ilo + 8 <= vlo and vhi <= ihi - 8:
+            # Deep in the intron, beyond every splice interval (the outermost is the region,
+            # 3-8 bases in): the common case on a genome, settled without building the sites.
+            return {"intron_variant"}, (number, ts.n_introns())
         site = _sites(ts, number, first, last)
         donor, acceptor = hits(site.donor), hits(site.acceptor)
         if donor:

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 from .errors import GeneModelError, InputFileError
+from .recent import RecentCache
 
 GENE_TYPES = {"gene", "ncRNA_gene", "pseudogene", "protein_coding_gene"}
 EXON_TYPES = {"exon"}
@@ -40,6 +41,8 @@ IGNORED_CHILD_TYPES = {
 # "[Source:HGNC Symbol;Acc:20999]" without the prefix.
 _HGNC_IN_TEXT = re.compile(r"HGNC:(?:HGNC:)?(\d+)|Source:HGNC Symbol;Acc:(\d+)")
 _VERSION_SUFFIX = re.compile(r"^(ENS[A-Z]*[GT]\d+)\.(\d+)$")
+# Genes built from the cached tuples and kept (see recent.py for why not all of them).
+GENE_CACHE = 4096
 
 
 class Transcript(NamedTuple):
@@ -119,7 +122,7 @@ class GeneModels:
         self.metadata = metadata or {}
         self._genes = genes
         self._prims = primitives  # gene tuples, as in the cache
-        self._built: dict[int, Gene] = {}
+        self._built: RecentCache[int, Gene] = RecentCache(GENE_CACHE)
         self._lookups: tuple | None = None
 
     @property
@@ -137,7 +140,7 @@ class GeneModels:
             return self._genes[i]
         gene = self._built.get(i)
         if gene is None:
-            gene = self._built[i] = _gene_from_tuple(self._prims[i])
+            gene = self._built.put(i, _gene_from_tuple(self._prims[i]))
         return gene
 
     def transcript_spans(self):

@@ -131,6 +131,8 @@ def hgvs_c(ts: TranscriptSeq, v: MinimalVariant, fetch) -> str:
 
 
 def _range(ts: TranscriptSeq, g1: int, g2: int) -> str:
+    if g1 == g2:
+        return c_position(ts, g1)
     p1, p2 = c_position(ts, g1), c_position(ts, g2)
     return p1 if p1 == p2 else f"{p1}_{p2}"
 

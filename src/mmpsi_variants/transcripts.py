@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .genemodels import Transcript
 
@@ -48,8 +49,9 @@ def translate(seq: str, to_stop: bool = False) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class Exon:
+class Exon(NamedTuple):
+    """One exon (a named tuple: every annotated transcript builds a dozen of them)."""
+
     number: int  # 1-based, in transcript order
     g_start: int
     g_end: int
@@ -193,13 +195,16 @@ class TranscriptSeq:
         The anchor is the nearer exon base; a position equally far from both belongs to the
         upstream one (``+``), as HGVS asks.
         """
-        hit = self.intron_at(gpos)
-        if hit is None:
-            return None
-        _, c5, c3 = hit
-        g5, g3 = self.c_to_g(c5), self.c_to_g(c3)
-        d5, d3 = abs(gpos - g5), abs(g3 - gpos)
-        return (c5, d5) if d5 <= d3 else (c3, -d3)
+        ordered = self.exons
+        plus = self.strand == "+"
+        for i in range(len(ordered) - 1):
+            a, b = ordered[i], ordered[i + 1]
+            # a is the exon 5' of the intron in transcript order, b the one 3' of it.
+            g5, g3 = (a.g_end, b.g_start) if plus else (a.g_start, b.g_end)
+            if min(g5, g3) < gpos < max(g5, g3):
+                d5, d3 = abs(gpos - g5), abs(g3 - gpos)
+                return (a.c_end, d5) if d5 <= d3 else (b.c_start, -d3)
+        return None
 
     def n_introns(self) -> int:
         return len(self.exons) - 1
@@ -208,18 +213,21 @@ class TranscriptSeq:
 def build(tx: Transcript, fetch) -> TranscriptSeq:
     """A transcript's coordinates; its sequence is read through ``fetch(chrom, start0, end0)``
     only when a variant needs it."""
-    ordered = sorted(tx.exons, reverse=(tx.strand == "-"))
+    by_start = sorted(tx.exons)
+    plus = tx.strand == "+"
     exons, c = [], 1
-    for n, (s, e) in enumerate(ordered, 1):
+    for n, (s, e) in enumerate(by_start if plus else reversed(by_start), 1):
         exons.append(Exon(n, s, e, c, c + (e - s)))
         c += e - s + 1
     ts = TranscriptSeq(tx, exons, None, None, fetch=fetch)
+    ts._by_start = exons if plus else exons[::-1]
+    ts._starts = [e.g_start for e in ts._by_start]
     if not tx.cds:
         return ts
     cds_sorted = sorted(tx.cds)
-    first = cds_sorted[0] if tx.strand == "+" else cds_sorted[-1]
-    g_first = first[0] if tx.strand == "+" else first[1]
-    g_last = cds_sorted[-1][1] if tx.strand == "+" else cds_sorted[0][0]
+    first = cds_sorted[0] if plus else cds_sorted[-1]
+    g_first = first[0] if plus else first[1]
+    g_last = cds_sorted[-1][1] if plus else cds_sorted[0][0]
     c_first, c_last = ts.g_to_c(g_first), ts.g_to_c(g_last)
     if c_first is None or c_last is None:
         return ts  # CDS outside the exons: treated as non-coding rather than guessed
