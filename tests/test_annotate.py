@@ -161,3 +161,29 @@ def test_resources_are_written_per_allele(run, tmp_path, threads):
     )
     multi = recs[("chr20", 33268)].info  # one ALT in gnomAD, the other not
     assert multi["MMPSI_gnomAD"] == ("found", "absent")
+
+
+@pytest.mark.parametrize(
+    "symbol,hgvs_p,expected_symbol,expected_p",
+    [
+        ("KCNT1", "p.(Arg428Gln)", "KCNT1", "p.(Arg428Gln)"),
+        ("KCNT1", "p.(Gly10=)", "KCNT1", "p.(Gly10%3D)"),
+        ("A|B", "p.(Arg428Gln)", "A&B", "p.(Arg428Gln)"),
+        ("A,B;C D", None, "A&B%3BC_D", ""),
+        ("50%", None, "50%25", ""),
+    ],
+)
+def test_csq_values_escape_what_vcf_cannot_hold(symbol, hgvs_p, expected_symbol, expected_p):
+    import dataclasses
+
+    from mmpsi_variants.annotator import TranscriptAnnotation
+
+    blank = {f.name: None for f in dataclasses.fields(TranscriptAnnotation)}
+    a = TranscriptAnnotation(**{**blank, "allele": "A", "consequence": ("missense_variant",),
+                                "impact": "MODERATE", "gene_id": "G", "transcript": "T.1",
+                                "primary": True, "symbol": symbol, "hgvs_p": hgvs_p})  # fmt: skip
+    values = a.csq_values()
+    assert len(values) == len(CSQ_FIELDS)
+    assert values[CSQ_FIELDS.index("SYMBOL")] == expected_symbol
+    assert values[CSQ_FIELDS.index("HGVSp")] == expected_p
+    assert values[CSQ_FIELDS.index("PRIMARY")] == "1"

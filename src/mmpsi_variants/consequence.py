@@ -110,9 +110,10 @@ class ProteinEffect:
     premature_stop: bool  # a stop before the end of the reference protein's frame
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Effect:
-    """A variant's effect on one transcript."""
+    """A variant's effect on one transcript (not frozen, to be cheap to build; never changed
+    once made)."""
 
     terms: tuple[str, ...]
     exon: tuple[int, int] | None  # (number, total)

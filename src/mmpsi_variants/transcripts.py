@@ -103,13 +103,37 @@ class TranscriptSeq:
         """
         if self._cds_end is None and self.cds_end_raw is not None:
             end = self.cds_end_raw
-            cds = self.seq[self.cds_start - 1 + self.start_phase : end]
-            if len(cds) % 3 == 0 and translate(cds[-3:]) != "*":
-                following = self.seq[end : end + 3]
-                if len(following) == 3 and translate(following) == "*":
+            # Six bases decide it: reading the whole transcript here would make every intronic
+            # or 3' UTR variant of a coding transcript pay for its sequence.
+            if (end - (self.cds_start - 1 + self.start_phase)) % 3 == 0:
+                around = self.cdna_bases(end - 2, end + 3)
+                if (
+                    translate(around[:3]) != "*"
+                    and len(around) == 6
+                    and translate(around[3:]) == "*"
+                ):
                     end += 3
             self._cds_end = end
         return self._cds_end
+
+    def cdna_bases(self, c_lo: int, c_hi: int) -> str:
+        """cDNA bases c_lo..c_hi (1-based, inclusive, clipped to the transcript), from the
+        sequence when it has been read, else from the reference exon by exon."""
+        if self._seq is not None:
+            return self._seq[max(c_lo, 1) - 1 : c_hi]
+        pieces = []
+        for e in self.exons:
+            lo, hi = max(c_lo, e.c_start), min(c_hi, e.c_end)
+            if lo > hi:
+                continue
+            if self.tx.strand == "+":
+                g_lo, g_hi = e.g_start + (lo - e.c_start), e.g_start + (hi - e.c_start)
+            else:
+                g_lo, g_hi = e.g_end - (hi - e.c_start), e.g_end - (lo - e.c_start)
+            bases = (self.fetch(self.tx.chrom, g_lo - 1, g_hi) or "").upper()
+            bases = bases.ljust(g_hi - g_lo + 1, "N")
+            pieces.append(bases if self.tx.strand == "+" else revcomp(bases))
+        return "".join(pieces)
 
     def in_cds_for_sure(self, c: int) -> bool:
         """Whether a cDNA position is inside the CDS, without reading the sequence when the
