@@ -100,9 +100,32 @@ def test_ref_mismatch_is_counted_not_annotated(run, tmp_path):
     result = run("annotate", vcf, "--genes", DEMO / "genes.gff3", "--reference",
                  DEMO / "genome.fa", "-o", out)  # fmt: skip
     assert result.exit_code == 0
-    assert "1 record(s) have a REF that does not match" in result.stderr
+    assert "1 record(s) in or near a transcript have a REF that does not match" in result.stderr
     rec = next(r for r in pysam.VariantFile(str(out)) if r.pos == 12383)
     assert "MMPSI_CSQ" not in rec.info
+
+
+def test_far_from_genes_nothing_is_read_and_long_alleles_still_reach(run, tmp_path):
+    """chr1 of the demo has one gene (KCNT2, 6001-8583; its 5 kb window starts at 1001). A
+    wrong REF at 20000 is far from it: not annotated, not counted. A deletion from 200 to
+    7000 starts outside the window but reaches the gene."""
+    header = (
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=44583>\n"
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n'
+        '##ALT=<ID=DEL,Description="Deletion">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    )
+    vcf = tmp_path / "far.vcf"
+    vcf.write_text(header + "chr1\t200\t.\tA\t<DEL>\t.\t.\tEND=7000\n"
+                   "chr1\t20000\t.\tG\tT\t.\t.\t.\n")  # fmt: skip
+    out = tmp_path / "far.out.vcf"
+    result = run("annotate", vcf, "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "does not match" not in result.stderr
+    deletion, far = list(pysam.VariantFile(str(out)))
+    assert any("KCNT2" in e for e in deletion.info["MMPSI_CSQ"])
+    assert "MMPSI_CSQ" not in far.info
 
 
 def test_not_a_vcf_is_a_one_line_error(run, tmp_path):

@@ -99,10 +99,13 @@ def _annotate_records(records, header, annotator: Annotator, ref: Reference, cou
         counts[0] += 1
         entries = []
         upper = rec.ref.upper()
-        actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper))
+        # Far from every transcript there is nothing to annotate, and no REF worth reading:
+        # on a genome that is most records, each on a page of the reference of its own.
+        nearby = annotator.near_transcript(rec.chrom, rec.pos, max(rec.stop, rec.pos))
+        actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper)) if nearby else None
         if actual is not None and actual != upper and "N" not in actual:
             counts[2] += 1  # annotating against the wrong base would mislead
-        else:
+        elif nearby:
             symbolic = any((a or "").startswith("<") for a in rec.alts or ())
             end = rec.stop if symbolic else None
             for alt in rec.alts or ():

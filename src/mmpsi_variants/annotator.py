@@ -82,12 +82,13 @@ class TranscriptAnnotation:
         texts = ["" if x is None else str(x) for x in values]
         # Nearly always nothing needs escaping: one look at the joined text says so.
         joined = "|".join(texts)
-        if joined.count("|") == len(texts) - 1 and _CSQ_SPECIAL.isdisjoint(joined):
+        if joined.count("|") == len(texts) - 1 and _CSQ_SPECIAL_BUT_BAR.isdisjoint(joined):
             return texts
         return [_csq_escape(t) for t in texts]
 
 
 _CSQ_SPECIAL = frozenset(",|;= %")
+_CSQ_SPECIAL_BUT_BAR = _CSQ_SPECIAL - {"|"}
 
 
 def _csq_escape(text: str) -> str:
@@ -160,6 +161,12 @@ class Annotator:
             p = primary_transcript(gene, self._preferred.get(gene.id, ()))
             self._primary[gene.id] = p.id if p is not None else None
         return self._primary[gene.id] == tx.id
+
+    def near_transcript(self, chrom: str, start: int, end: int) -> bool:
+        """Whether anything in start..end (reached by an indel or a symbolic allele ending
+        there at most) lies in or near (5 kb) a transcript, so may get an annotation."""
+        gm_chrom = self._contigs.get(chrom)
+        return gm_chrom is not None and bool(self._index.overlapping(gm_chrom, start, end))
 
     def annotate(
         self, chrom: str, pos: int, ref: str, alt: str, end: int | None = None

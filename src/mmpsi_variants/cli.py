@@ -288,8 +288,8 @@ def annotate_cmd(vcf, genes, reference, output, threads, gnomad, clinvar, scores
                           parse_score_options(scores), log.warning)  # fmt: skip
     if result.ref_mismatches:
         log.warning(
-            "%d record(s) have a REF that does not match the reference; they are written "
-            "without annotation",
+            "%d record(s) in or near a transcript have a REF that does not match the "
+            "reference; they are written without annotation",
             result.ref_mismatches,
         )
     log.info(

@@ -15,6 +15,7 @@ import marshal
 import os
 import re
 import tempfile
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -366,7 +367,7 @@ def detect_format(path: Path) -> str:
 
 
 # Bump when the parsed form changes, so that old cache files are not read.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def cache_dir() -> Path | None:
@@ -424,7 +425,20 @@ def load_gene_models(
     return models
 
 
-# The cache holds plain tuples (marshal reads them several times faster than pickled objects).
+# The cache holds plain tuples (marshal reads them several times faster than pickled objects),
+# and each transcript's exon and CDS coordinates as packed 64-bit integers: a genome has millions
+# of them, and marshal makes one object per integer but copies bytes in one go.
+_COORD = "q"
+
+
+def _pack(numbers) -> bytes:
+    return array(_COORD, numbers).tobytes()
+
+
+def _unpack(packed: bytes) -> array:
+    a = array(_COORD)
+    a.frombytes(packed)
+    return a
 
 
 def _to_primitives(models: GeneModels) -> tuple:
@@ -432,8 +446,8 @@ def _to_primitives(models: GeneModels) -> tuple:
     for g in models.genes:
         txs = tuple(
             (t.id, t.version, t.gene_id, t.name, t.chrom, t.start, t.end, t.strand, t.biotype,
-             tuple(sorted(t.tags)), tuple(x for e in t.exons for x in e),
-             tuple(x for c in t.cds for x in c))
+             tuple(sorted(t.tags)), _pack(x for e in t.exons for x in e),
+             _pack(x for c in t.cds for x in c))
             for t in g.transcripts
         )  # fmt: skip
         genes.append((g.id, g.symbol, g.hgnc_id, g.ensembl_id, g.synonyms, g.chrom, g.start,
@@ -450,13 +464,16 @@ def _from_primitives(path: str, data: tuple) -> GeneModels:
 
 def _gene_from_tuple(g: tuple) -> Gene:
     gid, symbol, hgnc, ens, syn, chrom, start, end, strand, biotype, txs = g
-    transcripts = tuple(
-        Transcript(tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, frozenset(tags),
-                   tuple(zip(ex[0::2], ex[1::2], strict=True)),
-                   tuple(zip(cds[0::3], cds[1::3], cds[2::3], strict=True)))
-        for tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, tags, ex, cds in txs
-    )  # fmt: skip
-    return Gene(gid, symbol, hgnc, ens, tuple(syn), chrom, start, end, strand, biotype, transcripts)
+    transcripts = []
+    for tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, tags, ex, cds in txs:
+        ex, cds = _unpack(ex), _unpack(cds)
+        transcripts.append(
+            Transcript(tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, frozenset(tags),
+                       tuple(zip(ex[0::2], ex[1::2], strict=True)),
+                       tuple(zip(cds[0::3], cds[1::3], cds[2::3], strict=True)))
+        )  # fmt: skip
+    return Gene(gid, symbol, hgnc, ens, tuple(syn), chrom, start, end, strand, biotype,
+                tuple(transcripts))  # fmt: skip
 
 
 def _parse(path: Path, want: Callable[[Gene], bool] | None) -> GeneModels:
