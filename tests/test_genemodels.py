@@ -186,3 +186,36 @@ def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
     monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", "off")
     load_gene_models(gff)
     assert len(calls) == 2
+
+
+def test_outline_and_primary_from_the_cache_match_the_built_genes(tmp_path, monkeypatch):
+    """Annotations near a transcript name it from the cached tuples without building the
+    gene; they must say what the built gene says, MANE and longest-CDS choices alike."""
+    import os
+
+    from .conftest import DEMO
+
+    monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", str(tmp_path / "cache"))
+    no_mane = GFF_HEAD + GENE + MRNA.replace(";tag=basic,MANE_Select", "") + EXON + CDS + (
+        "1\tx\tmRNA\t100\t900\t.\t+\t.\tID=transcript:T2;Parent=gene:G1\n"
+        "1\tx\texon\t100\t900\t.\t+\t.\tParent=transcript:T2\n"
+        "1\tx\tCDS\t150\t800\t.\t+\t0\tParent=transcript:T2\n"
+        # the widest span but a shorter CDS: the CDS decides
+        "1\tx\tmRNA\t90\t950\t.\t+\t.\tID=transcript:T3;Parent=gene:G1\n"
+        "1\tx\texon\t90\t950\t.\t+\t.\tParent=transcript:T3\n"
+        "1\tx\tCDS\t200\t400\t.\t+\t0\tParent=transcript:T3\n"
+    )  # fmt: skip
+    for gff in (DEMO / "genes.gff3", _gff(tmp_path, no_mane)):
+        load_gene_models(gff)  # fills the cache
+        cached, built = load_gene_models(gff), load_gene_models(gff)
+        assert cached._genes is None  # still tuples
+        for gi, gene in enumerate(built.genes):
+            for preferred in ((), (gene.transcripts[-1].id + ".9",)):
+                expected = primary_transcript(gene, preferred)
+                i = cached.primary_index(gi, preferred)
+                assert gene.transcripts[i] == expected
+            for ti, tx in enumerate(gene.transcripts):
+                g, t = cached.outline(gi, ti)
+                assert g == gene._replace(transcripts=())
+                assert t == tx._replace(exons=(), cds=())
+                assert built.outline(gi, ti) == (g, tx)

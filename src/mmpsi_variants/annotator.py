@@ -21,7 +21,7 @@ from .consequence import (
     skipped_exon_for,
 )
 from .contigs import ContigMap
-from .genemodels import Gene, GeneModels, Transcript, primary_transcript
+from .genemodels import Gene, GeneModels, Transcript
 from .hgvs import hgvs_c, hgvs_p
 from .normalize import Reference, left_align
 from .recent import RecentCache
@@ -111,6 +111,9 @@ class _TxSpan(NamedTuple):
     chrom: str
     start: int
     end: int
+    tx_start: int
+    tx_end: int
+    strand: str
     gene_index: int
     tx_index: int
 
@@ -134,12 +137,13 @@ class Annotator:
         self.reference = reference
         self._contigs = ContigMap(models.contigs)
         self._preferred = preferred or {}
-        self._primary: dict[str, str | None] = {}
+        self._primary: dict[int, int | None] = {}  # gene index -> its primary transcript's
         # Only spans are indexed; gene and transcript objects are built when a variant hits.
         self._index = IntervalIndex(
-            _TxSpan(chrom, max(1, start - UPSTREAM_DISTANCE), end + UPSTREAM_DISTANCE, gi, ti)
-            for chrom, start, end, gi, ti in models.transcript_spans()
-        )
+            _TxSpan(chrom, max(1, start - UPSTREAM_DISTANCE), end + UPSTREAM_DISTANCE, start, end,
+                    strand, gi, ti)
+            for chrom, start, end, strand, gi, ti in models.transcript_spans()
+        )  # fmt: skip
         self._seqs: RecentCache[tuple[str, str], TranscriptSeq] = RecentCache(TRANSCRIPT_CACHE)
 
     def _resolve(self, span: _TxSpan) -> tuple[Gene, Transcript]:
@@ -156,11 +160,11 @@ class Annotator:
             ts = self._seqs.put(key, build(tx, self._fetch))
         return ts
 
-    def is_primary(self, gene: Gene, tx: Transcript) -> bool:
-        if gene.id not in self._primary:
-            p = primary_transcript(gene, self._preferred.get(gene.id, ()))
-            self._primary[gene.id] = p.id if p is not None else None
-        return self._primary[gene.id] == tx.id
+    def is_primary(self, span: _TxSpan, gene_id: str) -> bool:
+        gi = span.gene_index
+        if gi not in self._primary:
+            self._primary[gi] = self.models.primary_index(gi, self._preferred.get(gene_id, ()))
+        return self._primary[gi] == span.tx_index
 
     def near_transcript(self, chrom: str, start: int, end: int) -> bool:
         """Whether anything in start..end (reached by an indel or a symbolic allele ending
@@ -194,27 +198,27 @@ class Annotator:
         lo, hi = (v.end, v.start) if v.is_insertion else (v.start, v.end)
         out = []
         for span in self._index.overlapping(gm_chrom, lo, hi):
-            gene, tx = self._resolve(span)
-            if (
-                hi < tx.start
-                or lo > tx.end
-                or (v.is_insertion and (hi == tx.start or lo == tx.end))
-            ):
-                # Up- or downstream: no sequence needed, which is most of a dense genome's work.
-                before = hi <= tx.start
-                upstream = before == (tx.strand == "+")
+            start, end = span.tx_start, span.tx_end
+            if hi < start or lo > end or (v.is_insertion and (hi == start or lo == end)):
+                # Up- or downstream: neither sequence nor exons needed, which is most of a
+                # dense genome's work.
+                before = hi <= start
+                upstream = before == (span.strand == "+")
                 term = "upstream_gene_variant" if upstream else "downstream_gene_variant"
-                out.append(self._flank_annotation(gene, tx, alt, term))
+                gene, tx = self.models.outline(span.gene_index, span.tx_index)
+                out.append(self._flank_annotation(gene, tx, alt, term, span))
                 continue
+            gene, tx = self._resolve(span)
             ts = self.transcript_seq(tx)
             effect = predict(ts, v, self.reference.fetch)
             if effect is None:
                 continue
-            out.append(self._annotation(gene, tx, ts, v, alt, effect))
+            primary = self.is_primary(span, gene.id)
+            out.append(self._annotation(gene, tx, ts, v, alt, effect, primary))
         out.sort(key=lambda a: (not a.primary, _severity_key(a), a.transcript))
         return out
 
-    def _flank_annotation(self, gene, tx, alt: str, term: str) -> TranscriptAnnotation:
+    def _flank_annotation(self, gene, tx, alt: str, term: str, span) -> TranscriptAnnotation:
         return TranscriptAnnotation(
             allele=alt,
             consequence=(term,),
@@ -236,10 +240,12 @@ class Annotator:
             mane=_mane(tx),
             nmd=None,
             fraction_removed=None,
-            primary=self.is_primary(gene, tx),
+            primary=self.is_primary(span, gene.id),
         )
 
-    def _annotation(self, gene, tx, ts, v, alt, effect: Effect) -> TranscriptAnnotation:
+    def _annotation(
+        self, gene, tx, ts, v, alt, effect: Effect, primary: bool
+    ) -> TranscriptAnnotation:
         located = bool(effect.exon or effect.intron) and not v.symbolic
         c = hgvs_c(ts, v, self.reference.fetch) if located else None
         p = hgvs_p(ts, effect) if located else None
@@ -272,7 +278,7 @@ class Annotator:
             mane=mane,
             nmd=effect.nmd,
             fraction_removed=effect.fraction_removed,
-            primary=self.is_primary(gene, tx),
+            primary=primary,
             # Only where the protein was needed anyway: translating every transcript a
             # variant lies in would double the cost of intronic variants.
             protein_length=ts.protein_length if effect.protein is not None else None,

@@ -145,16 +145,44 @@ class GeneModels:
         return gene
 
     def transcript_spans(self):
-        """(chrom, start, end, gene index, transcript index) of every transcript, without
-        building a single object when the models come from the cache."""
+        """(chrom, start, end, strand, gene index, transcript index) of every transcript,
+        without building a single object when the models come from the cache."""
         if self._genes is not None:
             for gi, g in enumerate(self._genes):
                 for ti, t in enumerate(g.transcripts):
-                    yield t.chrom, t.start, t.end, gi, ti
+                    yield t.chrom, t.start, t.end, t.strand, gi, ti
             return
         for gi, g in enumerate(self._prims):
             for ti, t in enumerate(g[10]):
-                yield t[4], t[5], t[6], gi, ti
+                yield t[4], t[5], t[6], t[7], gi, ti
+
+    def _is_built(self, i: int) -> bool:
+        return self._genes is not None or i in self._built
+
+    def outline(self, gi: int, ti: int) -> tuple[Gene, Transcript]:
+        """The i-th gene without its transcripts, and its transcript ti without exons or CDS:
+        all that an annotation near a transcript, not in it, names. From the cache this costs
+        a fraction of building the gene."""
+        if self._is_built(gi):
+            gene = self.gene_at(gi)
+            return gene._replace(transcripts=()), gene.transcripts[ti]
+        gid, symbol, hgnc, ens, syn, chrom, start, end, strand, biotype, txs = self._prims[gi]
+        tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, tags, _, _ = txs[ti]
+        return (
+            Gene(gid, symbol, hgnc, ens, tuple(syn), chrom, start, end, strand, biotype),
+            Transcript(tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, frozenset(tags), (), ()),
+        )
+
+    def primary_index(self, gi: int, preferred: Iterable[str] = ()) -> int | None:
+        """Index of the i-th gene's primary transcript (see :func:`primary_transcript`)."""
+        if self._is_built(gi):
+            return _primary_index(_primary_facts(self.gene_at(gi).transcripts), preferred)
+        facts = []
+        for tid, _, _, _, _, ts, te, _, _, tags, _, cds in self._prims[gi][10]:
+            c = _unpack(cds)
+            cds_length = sum(c[1::3]) - sum(c[0::3]) + len(c) // 3
+            facts.append((tid, "MANE_Select" in tags, cds_length, te - ts))
+        return _primary_index(facts, preferred)
 
     def _index(self) -> tuple:
         if self._lookups is None:
@@ -702,13 +730,23 @@ def _check_cds(tb: _TxBuilder, path: Path) -> None:
 
 def primary_transcript(gene: Gene, preferred: Iterable[str] = ()) -> Transcript | None:
     """MANE Select when tagged, else a named preferred transcript, else the longest CDS."""
-    if not gene.transcripts:
+    i = _primary_index(_primary_facts(gene.transcripts), preferred)
+    return None if i is None else gene.transcripts[i]
+
+
+def _primary_facts(transcripts) -> list[tuple[str, bool, int, int]]:
+    return [(t.id, t.is_mane_select, t.cds_length, t.end - t.start) for t in transcripts]
+
+
+def _primary_index(facts: list[tuple[str, bool, int, int]], preferred: Iterable[str]) -> int | None:
+    """facts: (ID, MANE Select?, CDS length, span) per transcript."""
+    if not facts:
         return None
-    mane = gene.mane_select()
-    if mane:
-        return mane
+    for i, f in enumerate(facts):
+        if f[1]:
+            return i
     wanted = {p.split(".")[0] for p in preferred if p}
-    for t in gene.transcripts:
-        if t.id.split(".")[0] in wanted:
-            return t
-    return max(gene.transcripts, key=lambda t: (t.cds_length, t.end - t.start, t.id))
+    for i, f in enumerate(facts):
+        if f[0].split(".")[0] in wanted:
+            return i
+    return max(range(len(facts)), key=lambda i: (facts[i][2], facts[i][3], facts[i][0]))
