@@ -185,8 +185,12 @@ def annotate_vcf(
     os.close(fd)
     counts = [0, 0, 0]
     # A genome's gene models are millions of tuples that live as long as the run: without this
-    # every full collection walks them all again (a third of the run on 100,000 records).
+    # every full collection walks them all again (a third of the run on 100,000 records). Each
+    # record then makes a few hundred short-lived objects: collecting the young generation
+    # every 20,000 allocations instead of 700 saves about a tenth of the rest.
     gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(20_000, *thresholds[1:])
     try:
         with captured_stderr() as err:
             try:
@@ -220,6 +224,7 @@ def annotate_vcf(
         Path(tmp).unlink(missing_ok=True)
         raise
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
         if resources is not None:
             resources.close()
