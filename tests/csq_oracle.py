@@ -225,9 +225,15 @@ def _start_lost_sites(cases: list[Case]) -> dict[tuple[str, str, str], list[tupl
 
 
 def _after_start_lost(c: Case, tid: str, start_lost: dict) -> bool:
-    """bcftools (-p a: all alleles of the sample on one haplotype) stops reading a haplotype
-    whose start codon is lost, so a coding change downstream of it gets no consequence of its
-    own. Debian's bcftools 1.16, older than the test's expectation, still reports it."""
+    """A coding record that bcftools leaves blank while a start_lost of the same transcript lies
+    upstream of it in the same VCF (-p a: both alleles on the sample's one haplotype).
+
+    The one such case is test.vcf of ENST00000000001, added to bcftools' tests with its issue
+    #2446: this pair of variants made `csq -Ot` abort, and either one alone did not. Since the
+    fix the deletion gets no consequence of its own next to the start_lost; Debian's bcftools
+    1.16 reports it as a frameshift (1MAV>1MR), as we do. bcftools' answer for the record thus
+    depends on the other variant of its haplotype, so it is not one it gives the record alone.
+    """
     for pos, strand in start_lost.get((c.folder, c.vcf, tid), []):
         if (pos < c.pos) if strand == "+" else (pos > c.pos):
             return True

@@ -108,7 +108,7 @@ def test_ref_mismatch_is_counted_not_annotated(run, tmp_path):
 def test_far_from_genes_nothing_is_read_and_long_alleles_still_reach(run, tmp_path):
     """chr1 of the demo has one gene (KCNT2, 6001-8583; its 5 kb window starts at 1001). A
     wrong REF at 20000 is far from it: not annotated, not counted. A deletion from 200 to
-    7000 starts outside the window but reaches the gene."""
+    7000 starts outside the window but reaches the gene; so does an insertion after 1000."""
     header = (
         "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=44583>\n"
         '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n'
@@ -117,14 +117,16 @@ def test_far_from_genes_nothing_is_read_and_long_alleles_still_reach(run, tmp_pa
     )
     vcf = tmp_path / "far.vcf"
     vcf.write_text(header + "chr1\t200\t.\tA\t<DEL>\t.\t.\tEND=7000\n"
+                   "chr1\t1000\t.\tG\tGT\t.\t.\t.\n"
                    "chr1\t20000\t.\tG\tT\t.\t.\t.\n")  # fmt: skip
     out = tmp_path / "far.out.vcf"
     result = run("annotate", vcf, "--genes", DEMO / "genes.gff3", "--reference",
                  DEMO / "genome.fa", "-o", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "does not match" not in result.stderr
-    deletion, far = list(pysam.VariantFile(str(out)))
+    deletion, insertion, far = list(pysam.VariantFile(str(out)))
     assert any("KCNT2" in e for e in deletion.info["MMPSI_CSQ"])
+    assert any("downstream_gene_variant|MODIFIER|KCNT2" in e for e in insertion.info["MMPSI_CSQ"])
     assert "MMPSI_CSQ" not in far.info
 
 

@@ -98,21 +98,22 @@ def _annotate_records(records, header, annotator: Annotator, ref: Reference, cou
     for rec in records:
         counts[0] += 1
         entries = []
-        upper = rec.ref.upper()
-        # Far from every transcript there is nothing to annotate, and no REF worth reading:
-        # on a genome that is most records, each on a page of the reference of its own.
-        nearby = annotator.near_transcript(rec.chrom, rec.pos, max(rec.stop, rec.pos))
-        actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper)) if nearby else None
-        if actual is not None and actual != upper and "N" not in actual:
-            counts[2] += 1  # annotating against the wrong base would mislead
-        elif nearby:
-            symbolic = any((a or "").startswith("<") for a in rec.alts or ())
-            end = rec.stop if symbolic else None
-            for alt in rec.alts or ():
-                for a in annotator.annotate(rec.chrom, rec.pos, rec.ref, alt, end):
-                    values = a.csq_values()
-                    values[0] = vep_allele(rec.ref, alt)
-                    entries.append("|".join(values))
+        symbolic = any((a or "").startswith("<") for a in rec.alts or ())
+        end = rec.stop if symbolic else None
+        for alt in rec.alts or ():
+            for a in annotator.annotate(rec.chrom, rec.pos, rec.ref, alt, end):
+                values = a.csq_values()
+                values[0] = vep_allele(rec.ref, alt)
+                entries.append("|".join(values))
+        if entries:
+            # The REF is read only for records that got an annotation: far from every
+            # transcript (most of a genome) there is nothing to protect, and each such record
+            # would cost a read of a page of the reference of its own.
+            upper = rec.ref.upper()
+            actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper))
+            if actual is not None and actual != upper and "N" not in actual:
+                counts[2] += 1  # annotating against the wrong base would mislead
+                entries = []
         rec.translate(header)
         if entries:
             rec.info[INFO_ID] = tuple(entries)
@@ -188,8 +189,10 @@ def annotate_vcf(
     # every full collection walks them all again (a third of the run on 100,000 records). Each
     # record then makes a few hundred short-lived objects: collecting the young generation
     # every 20,000 allocations instead of 700 saves about a tenth of the rest.
-    gc.freeze()
     thresholds = gc.get_threshold()
+    freezing = gc.get_freeze_count() == 0  # a caller's own frozen objects stay frozen
+    if freezing:
+        gc.freeze()
     gc.set_threshold(20_000, *thresholds[1:])
     try:
         with captured_stderr() as err:
@@ -225,7 +228,8 @@ def annotate_vcf(
         raise
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
         if resources is not None:
             resources.close()
         ref.close()

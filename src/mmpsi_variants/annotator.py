@@ -166,12 +166,6 @@ class Annotator:
             self._primary[gi] = self.models.primary_index(gi, self._preferred.get(gene_id, ()))
         return self._primary[gi] == span.tx_index
 
-    def near_transcript(self, chrom: str, start: int, end: int) -> bool:
-        """Whether anything in start..end (reached by an indel or a symbolic allele ending
-        there at most) lies in or near (5 kb) a transcript, so may get an annotation."""
-        gm_chrom = self._contigs.get(chrom)
-        return gm_chrom is not None and bool(self._index.overlapping(gm_chrom, start, end))
-
     def annotate(
         self, chrom: str, pos: int, ref: str, alt: str, end: int | None = None
     ) -> list[TranscriptAnnotation]:

@@ -103,15 +103,14 @@ class TranscriptSeq:
         """
         if self._cds_end is None and self.cds_end_raw is not None:
             end = self.cds_end_raw
-            # Six bases decide it: reading the whole transcript here would make every intronic
-            # or 3' UTR variant of a coding transcript pay for its sequence.
-            if (end - (self.cds_start - 1 + self.start_phase)) % 3 == 0:
-                around = self.cdna_bases(end - 2, end + 3)
-                if (
-                    translate(around[:3]) != "*"
-                    and len(around) == 6
-                    and translate(around[3:]) == "*"
-                ):
+            # The last codon and the next three bases decide it: reading the whole transcript
+            # here would make every intronic or 3' UTR variant of a coding transcript pay for
+            # its sequence.
+            n = max(end - (self.cds_start - 1 + self.start_phase), 0)  # complete-codon bases
+            if n % 3 == 0:
+                last = self.cdna_bases(end - 2, end) if n >= 3 else ""
+                following = self.cdna_bases(end + 1, end + 3)
+                if translate(last) != "*" and len(following) == 3 and translate(following) == "*":
                     end += 3
             self._cds_end = end
         return self._cds_end
