@@ -22,6 +22,7 @@ from .errors import InputFileError, VcfError
 from .evidence import Resources
 from .genemodels import load_gene_models
 from .normalize import Reference
+from .outputs import publish
 from .vcf_io import captured_stderr, prepare_indexed, sniff
 
 INFO_ID = "MMPSI_CSQ"
@@ -222,7 +223,7 @@ def annotate_vcf(
                 _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths)
             else:
                 _annotate_serial(vcf, src, header, annotator, ref, out, counts, resources)
-        os.replace(tmp, output)
+        publish(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

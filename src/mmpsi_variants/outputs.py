@@ -134,6 +134,16 @@ def json_text(data: dict) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
+def publish(tmp: str | Path, final: str | Path) -> None:
+    """Move a finished temporary file into place, with the permissions a newly created file
+    would have had: mkstemp makes its files private (0600), which on a shared cluster would
+    hide results from the rest of the group."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, final)
+
+
 class AtomicOutputs:
     """Collect files, then put all of them in place at once with :meth:`commit`."""
 
@@ -161,7 +171,7 @@ class AtomicOutputs:
     def commit(self) -> list[Path]:
         done = []
         for tmp, final in self._pending:
-            os.replace(tmp, final)
+            publish(tmp, final)
             done.append(final)
         self._pending.clear()
         return done
