@@ -380,3 +380,27 @@ def test_bad_curation_line(run, tmp_path):
     result = run("filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--curation",
                  tsv, "-o", tmp_path / "o")  # fmt: skip
     assert result.exit_code == 2 and "line 1" in result.stderr and "PX9" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("EIMFS", True),
+        ("MMPSI from day 10", True),
+        ("migrating focal seizures from 6 weeks", True),
+        ("infantile spasms; migrating focal seizures", True),
+        ("developmental delay", False),
+        ("not migrating", False),
+        ("focal seizures, not migrating", False),
+        ("non-migrating focal seizures", False),
+        ("no EIMFS", False),
+        ("seizures without migration or migrating pattern", False),
+        ("EIMFS ruled out", False),
+        ("MMPSI excluded by video-EEG", False),
+        ("without migrating seizures, but MMPSI suspected", True),
+    ],
+)
+def test_phenotype_text_for_pp4(text, expected):
+    from mmpsi_variants.filtering import phenotype_says_eimfs
+
+    assert phenotype_says_eimfs(text) is expected

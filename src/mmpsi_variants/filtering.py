@@ -607,13 +607,31 @@ def existing_annotation_fields(entries, hit, existing) -> dict:
 
 
 EIMFS_WORDS = ("eimfs", "mmpsi", "migrating")
+# Free-text phenotypes say what a child does not have as often as what it has ("focal
+# seizures, not migrating"); a negated mention must not count as EIMFS for PP4.
+_CLAUSES = re.compile(r"[;,.|/\n]|\bbut\b|\bhowever\b")
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|non|without|absent|absence of|negative for|never)\b")
+_NEGATED_AFTER = re.compile(r"\b(?:ruled out|excluded|unlikely|absent)\b")
+
+
+def phenotype_says_eimfs(text: str) -> bool:
+    """Whether a free-text phenotype names EIMFS/MMPSI (or migrating seizures) without
+    negating it within the same clause."""
+    for clause in _CLAUSES.split(text.lower()):
+        for word in EIMFS_WORDS:
+            at = clause.find(word)
+            if at < 0:
+                continue
+            if not (_NEGATED_BEFORE.search(clause[:at]) or _NEGATED_AFTER.search(clause[at:])):
+                return True
+    return False
 
 
 def _eimfs(sample: str, affected: bool | None, phenotypes: dict) -> bool | None:
     text = phenotypes.get(sample) or (phenotypes.get("*") if affected is not False else None)
     if text is None:
         return None
-    return any(w in text.lower() for w in EIMFS_WORDS)
+    return phenotype_says_eimfs(text)
 
 
 def score_variants(opts: FilterOptions, panel, per_sample, families, samples) -> None:
