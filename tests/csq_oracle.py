@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mmpsi_variants.annotator import Annotator
+from mmpsi_variants.annotator import Annotator, combine_alleles
 from mmpsi_variants.genemodels import load_gene_models
 from mmpsi_variants.normalize import Reference
 
@@ -167,10 +167,14 @@ def parse_expected(expected: str) -> tuple[dict[str, dict], bool]:
         if len(f) > 6 and "+" in f[6]:
             compound = True
         tx = f[2] if len(f) > 2 else ""
-        d = per_tx.setdefault(tx, {"terms": set(), "aa": "", "gene": f[1] if len(f) > 1 else ""})
+        d = per_tx.setdefault(
+            tx, {"terms": set(), "aa": "", "gene": f[1] if len(f) > 1 else "", "changes": ""}
+        )
         d["terms"] |= {t.lstrip("*") for t in f[0].split("&")}
         if len(f) > 5 and f[5]:
             d["aa"] = f[5]
+        if len(f) > 6 and "+" in f[6]:
+            d["changes"] = f[6]
     return per_tx, compound
 
 
@@ -202,6 +206,10 @@ class Comparison:
     ours: str | None
     merged: bool  # bcftools' answer depends on other variants of the record's haplotype
     protein_ok: bool | None  # None when bcftools gives no protein change to compare
+    # For a change bcftools reports as several records of one haplotype ('a+b'): our most severe
+    # term and protein for the same records taken together (Annotator.annotate_together).
+    together: str | None = None
+    together_protein_ok: bool | None = None
 
     @property
     def agrees(self) -> bool:
@@ -278,22 +286,44 @@ def compare_all() -> list[Comparison]:
             protein_ok = None
             if e["aa"] and not merged:
                 protein_ok = _protein_agrees(
-                    a, c, tid, e["aa"], MinimalVariant, predict, left_align
+                    a, c, tid, e["aa"], (c.pos, c.ref, c.alt), MinimalVariant, predict, left_align
                 )
-            out.append(
-                Comparison(c, tid, theirs, mine[0].consequence[0] if mine else None, merged,
-                           protein_ok)
-            )  # fmt: skip
+            comparison = Comparison(c, tid, theirs, mine[0].consequence[0] if mine else None,
+                                    merged, protein_ok)  # fmt: skip
+            if e["changes"]:
+                _compare_together(comparison, a, e, MinimalVariant, predict, left_align)
+            out.append(comparison)
     return out
 
 
-def _protein_agrees(a, c, tid, aa, MinimalVariant, predict, left_align) -> bool:
-    """Does the protein implied by bcftools' notation equal the one we predict?"""
+_CHANGE = re.compile(r"^(\d+)([ACGTN]+)>([ACGTN]+)$")
+
+
+def _compare_together(comparison, a, e, MinimalVariant, predict, left_align) -> None:
+    """Annotate the records bcftools lists as one change ('53592GC>G+53595A>T') together."""
+    c, tid = comparison.case, comparison.transcript
+    changes = [_CHANGE.match(x) for x in e["changes"].lstrip("|").split("+")]
+    if not all(changes):
+        return
+    alleles = [(int(m.group(1)), m.group(2), m.group(3)) for m in changes]
+    mine = [o for o in a.annotate_together(c.chrom, alleles)
+            if o.transcript.split(".")[0] == tid.split(".")[0]]  # fmt: skip
+    comparison.together = mine[0].consequence[0] if mine else None
+    combined = combine_alleles(alleles, lambda s, t: a.reference.fetch(c.chrom, s, t))
+    if e["aa"] and combined:
+        comparison.together_protein_ok = _protein_agrees(
+            a, c, tid, e["aa"], combined, MinimalVariant, predict, left_align
+        )
+
+
+def _protein_agrees(a, c, tid, aa, allele, MinimalVariant, predict, left_align) -> bool:
+    """Does the protein implied by bcftools' notation equal the one we predict for
+    ``allele`` (pos, ref, alt)?"""
     txs = [t for g in a.models.genes for t in g.transcripts if t.id == tid]
     if not txs:
         return False
     ts = a.transcript_seq(txs[0])
-    pos, ref, alt = c.pos, c.ref, c.alt
+    pos, ref, alt = allele
     if len(ref) != len(alt):
         pos, ref, alt = left_align(pos, ref, alt, lambda s, e: a.reference.fetch(c.chrom, s, e))
     effect = predict(ts, MinimalVariant.from_vcf(c.chrom, pos, ref, alt), a.reference.fetch)

@@ -127,3 +127,29 @@ def test_incomplete_cds_and_gtf_stop_codon(tmp_path):
         (t2,) = [t for g in from_gtf.models.genes for t in g.transcripts if t.chrom == contig]
         p1, p2 = from_gff.transcript_seq(t1).protein, from_gtf.transcript_seq(t2).protein
         assert p1 == p2 and p1.startswith("MWRKKELATG") and p1.endswith("*")
+
+
+# Changes of one haplotype taken together: (name, alleles on contig "plus", expected terms,
+# HGVS c., HGVS p.); each also run mirrored on the minus strand.
+TOGETHER = [
+    ("two SNVs in codon 17: a stop alone, a serine together",
+     [(279, "C", "T"), (280, "A", "C")], "missense_variant", "c.49_50delinsTC", "p.(Gln17Ser)"),
+    ("one SNV alone", [(279, "C", "T")], "stop_gained", "c.49C>T", "p.(Gln17*)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("strand", ["plus", "minus"])
+@pytest.mark.parametrize("name,alleles,terms,hgvs_c,hgvs_p", TOGETHER, ids=[t[0] for t in TOGETHER])
+def test_changes_of_one_haplotype_together(annotator, strand, name, alleles, terms, hgvs_c, hgvs_p):
+    if strand == "minus":
+        alleles = [synthetic_tx.to_minus(*al) for al in alleles]
+    (a,) = [
+        x for x in annotator.annotate_together(strand, alleles) if x.transcript == f"T_{strand}.1"
+    ]
+    assert "&".join(a.consequence) == terms
+    assert a.hgvs_c.split(":", 1)[1] == hgvs_c
+    assert a.hgvs_p == hgvs_p
+
+
+def test_overlapping_changes_cannot_be_taken_together(annotator):
+    assert annotator.annotate_together("plus", [(279, "CA", "C"), (280, "A", "G")]) == []

@@ -212,6 +212,25 @@ class Annotator:
         out.sort(key=lambda a: (not a.primary, _severity_key(a), a.transcript))
         return out
 
+    def annotate_together(
+        self, chrom: str, alleles: list[tuple[int, str, str]]
+    ) -> list[TranscriptAnnotation]:
+        """The effect of several changes on one haplotype taken together, as one allele.
+
+        Two changes in one codon, or an indel and the indel that restores its frame, mean
+        something else together than apart: bcftools csq reports such haplotypes as one
+        change, VEP annotates each record alone (as :meth:`annotate` does). ``alleles`` are
+        (pos, ref, alt) in VCF style and must not overlap; the bases between them are the
+        reference's, so this is for changes close together in one exon (an MNV called as
+        SNVs, an indel and its frame-restoring partner): across an intron the one allele would
+        take the splice sites with it. Returns [] when they overlap or the contig is unknown.
+        """
+        gm_chrom = self._contigs.get(chrom)
+        if gm_chrom is None:
+            return []
+        combined = combine_alleles(alleles, lambda s, e: self.reference.fetch(gm_chrom, s, e))
+        return self.annotate(chrom, *combined) if combined else []
+
     def _flank_annotation(self, gene, tx, alt: str, term: str, span) -> TranscriptAnnotation:
         return TranscriptAnnotation(
             allele=alt,
@@ -278,6 +297,28 @@ class Annotator:
             protein_length=ts.protein_length if effect.protein is not None else None,
             detail=detail,
         )
+
+
+def combine_alleles(alleles, fetch) -> tuple[int, str, str] | None:
+    """One (pos, ref, alt) for several non-overlapping VCF-style changes of one haplotype, the
+    reference's bases between them included; ``fetch(start0, end0)`` reads the reference.
+    None when they overlap or the reference cannot be read."""
+    if not alleles:
+        return None
+    alleles = sorted(alleles)
+    start = alleles[0][0]
+    end = max(pos + len(ref) - 1 for pos, ref, _ in alleles)
+    reference = fetch(start - 1, end)
+    if not reference or len(reference) != end - start + 1:
+        return None
+    pieces, at = [], start
+    for pos, ref, alt in alleles:
+        if pos < at:
+            return None  # overlapping changes cannot be put on one haplotype
+        pieces += [reference[at - start : pos - start], alt.upper()]
+        at = pos + len(ref)
+    pieces.append(reference[at - start :])
+    return start, reference, "".join(pieces)
 
 
 def _detail(ts: TranscriptSeq, effect: Effect) -> dict | None:
