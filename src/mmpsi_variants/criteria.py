@@ -855,6 +855,20 @@ def flags(v: dict, ctx: Context) -> list[dict]:
                     "verification": gate.get("verification") or pg.mechanism.verification,
                 }
             )
+    together = v.get("together")
+    if together:
+        out.append(
+            {
+                "flag": "codon_shared_with_another_variant",
+                "text": (
+                    f"with {together['with']} ({together['phase']} phase) the codon reads "
+                    f"{together['hgvs_p'] or 'unchanged'} "
+                    f"({'&'.join(together['consequence'])}); the evidence here is for this "
+                    "variant alone"
+                ),
+                "verification": None,
+            }
+        )
     fit = (v.get("inheritance_fit") or {}).get("fit")
     if fit == "no":
         out.append(

@@ -25,6 +25,7 @@ from .errors import ContigError, InputFileError
 from .evidence import Resources
 from .existing_annotation import ExistingAnnotation, primary_entry
 from .genemodels import GeneModels, load_gene_models
+from .haplotypes import mark_shared_codons
 from .inheritance import (
     EvidenceCollector,
     InheritanceSettings,
@@ -390,6 +391,8 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
             models is not None,
         )
 
+    for sample in samples:
+        mark_shared_codons(per_sample[sample], annotator)
     score_variants(opts, panel, per_sample, families, samples)
 
     inputs = [describe_input("vcf", opts.vcf, vf.header.source, vf.header.file_date)]
@@ -730,6 +733,7 @@ def _variant_entry(allele, call, hit, filt, record, notes_by_gene) -> dict:
         "origin": None,
         "de_novo": None,
         "compound_het": None,
+        "together": None,
         "acmg": None,
         "notes": notes_by_gene.get(pg.hgnc_id, []) if pg else [],
     }
