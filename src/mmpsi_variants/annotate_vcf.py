@@ -22,7 +22,7 @@ from .errors import InputFileError, VcfError
 from .evidence import Resources
 from .genemodels import load_gene_models
 from .normalize import Reference
-from .outputs import publish
+from .outputs import temporary_beside
 from .vcf_io import captured_stderr, prepare_indexed, sniff
 
 INFO_ID = "MMPSI_CSQ"
@@ -183,7 +183,7 @@ def annotate_vcf(
     output = Path(output)
     compressed = output.suffix == ".gz"
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    fd, tmp = temporary_beside(output)
     os.close(fd)
     counts = [0, 0, 0]
     # A genome's gene models are millions of tuples that live as long as the run: without this
@@ -223,7 +223,7 @@ def annotate_vcf(
                 _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths)
             else:
                 _annotate_serial(vcf, src, header, annotator, ref, out, counts, resources)
-        publish(tmp, output)
+        os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 from .notes import notes_summary
@@ -134,14 +134,21 @@ def json_text(data: dict) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def publish(tmp: str | Path, final: str | Path) -> None:
-    """Move a finished temporary file into place, with the permissions a newly created file
-    would have had: mkstemp makes its files private (0600), which on a shared cluster would
-    hide results from the rest of the group."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, final)
+def temporary_beside(final: str | Path) -> tuple[int, Path]:
+    """Open a new, uniquely named temporary file beside ``final`` for writing: (fd, path).
+
+    Unlike tempfile.mkstemp, which makes its files private (0600), the file is created as any
+    new file would be (the umask, or a directory's default ACL, decide), so a finished output
+    renamed into place is as readable to the group as the user's other files.
+    """
+    final = Path(final)
+    for _ in range(100):
+        tmp = final.parent / f".{final.name}.{secrets.token_hex(4)}.part"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {final}")
 
 
 class AtomicOutputs:
@@ -155,7 +162,7 @@ class AtomicOutputs:
         """Write ``text`` to a temporary file for ``name``, which may include subdirectories."""
         final = self.outdir / name
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+        fd, tmp = temporary_beside(final)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -171,7 +178,7 @@ class AtomicOutputs:
     def commit(self) -> list[Path]:
         done = []
         for tmp, final in self._pending:
-            publish(tmp, final)
+            os.replace(tmp, final)
             done.append(final)
         self._pending.clear()
         return done
