@@ -861,7 +861,8 @@ def flags(v: dict, ctx: Context) -> list[dict]:
             {
                 "flag": "codon_shared_with_another_variant",
                 "text": (
-                    f"with {together['with']} ({together['phase']} phase) the codon reads "
+                    f"with {', '.join(together['with'])} ({together['phase']} phase) the "
+                    "codon reads "
                     f"{together['hgvs_p'] or 'unchanged'} "
                     f"({'&'.join(together['consequence'])}); the evidence here is for this "
                     "variant alone"

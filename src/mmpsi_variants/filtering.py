@@ -32,6 +32,7 @@ from .inheritance import (
     analyse_sample,
     build_families,
     gene_modes_from_panel,
+    pair_phase,
 )
 from .normalize import Reference, split_record
 from .notes import gene_notes
@@ -392,7 +393,13 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
         )
 
     for sample in samples:
-        mark_shared_codons(per_sample[sample], annotator)
+        sites = evidence.sites[sample]
+
+        def phase(i, j, fam=families[sample], sites=sites, sample=sample):
+            parentage = checks.parentage.get(sample) if checks else None
+            return pair_phase(fam, sites[i], sites[j], inheritance_settings, parentage)
+
+        mark_shared_codons(per_sample[sample], annotator, phase)
     score_variants(opts, panel, per_sample, families, samples)
 
     inputs = [describe_input("vcf", opts.vcf, vf.header.source, vf.header.file_date)]

@@ -2,18 +2,22 @@
 
 A multi-nucleotide change is often called as separate SNVs: c.49C>T alone reads p.(Gln17*),
 but with c.50A>C on the same chromosome the codon becomes TCG, p.(Gln17Ser). VEP and the filter
-annotate each record alone; bcftools csq reads whole haplotypes. Here, when two variants of a
-sample share a codon of the transcript they are annotated on, and their phase allows them to be
-on one chromosome, the pair is annotated together and each variant whose own protein change
-differs is told so (``together``, and an ACMG flag). The ACMG evidence stays the variant's own.
+annotate each record alone; bcftools csq reads whole haplotypes. Here, when variants of a sample
+share a codon of the transcript they are annotated on, within one exon, and their phase allows
+them to be on one chromosome, they are annotated together, and each variant whose own protein
+change reads differently is told so (``together``, and an ACMG flag). The ACMG evidence stays
+the variant's own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
+from collections.abc import Callable
 
 from .annotator import Annotator
+
+# phase(i, j) for two variants of the sample's list: "cis", "trans" or "unknown".
+Phase = Callable[[int, int], str]
 
 
 def _codons(protein_position: str | None) -> tuple[int, int] | None:
@@ -27,53 +31,68 @@ def _codons(protein_position: str | None) -> tuple[int, int] | None:
     return (lo, hi) if lo <= hi else (hi, lo)
 
 
-def _haplotype(v: dict) -> int | None:
-    """Index of the one GT slot carrying an alternate allele in a phased call, else None."""
-    alleles = v["genotype"].split("|")
-    carrying = [i for i, a in enumerate(alleles) if a not in ("0", ".")]
-    return carrying[0] if v.get("phased") and len(carrying) == 1 else None
+def _clusters(items: list[tuple[tuple[int, int], int]]) -> list[list[int]]:
+    """Indices whose codon ranges overlap, directly or through one another."""
+    out: list[list[int]] = []
+    reach = None
+    for (lo, hi), i in sorted(items):
+        if reach is not None and lo <= reach:
+            out[-1].append(i)
+            reach = max(reach, hi)
+        else:
+            out.append([i])
+            reach = hi
+    return [c for c in out if len(c) > 1]
 
 
-def phase_of_pair(a: dict, b: dict) -> str:
-    """'cis' (on one chromosome), 'trans', or 'unknown', from the two calls' genotypes."""
-    if {a["zygosity"], b["zygosity"]} & {"homozygous", "hemizygous"}:
-        return "cis"  # every copy carries one of them, so some copy carries both
-    ha, hb = _haplotype(a), _haplotype(b)
-    if ha is None or hb is None or a.get("phase_set") != b.get("phase_set"):
-        return "unknown"
-    return "cis" if ha == hb else "trans"
+def _variant_id(v: dict) -> str:
+    return f"{v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']}"
 
 
-def mark_shared_codons(variants: list[dict], annotator: Annotator | None) -> None:
+def mark_shared_codons(variants: list[dict], annotator: Annotator | None, phase: Phase) -> None:
     """Add ``together`` to each variant of one sample whose protein change reads differently
-    with another variant in the same codon, unless the two are known to be in trans."""
+    with the other variants of its codon that may share its chromosome.
+
+    A codon split by an intron is left alone (joining the changes would take the intron with
+    them), and so is a variant whose possible partners cannot all be on one chromosome.
+    """
     if annotator is None:
         return
-    by_transcript = defaultdict(list)
-    for v in variants:
+    by_exon = defaultdict(list)
+    for i, v in enumerate(variants):
         codons = _codons(v.get("protein_position"))
-        if codons and v.get("transcript") and v["zygosity"] != "reference":
-            by_transcript[v["transcript"]].append((codons, v))
-    for transcript, items in by_transcript.items():
-        for (ca, a), (cb, b) in combinations(items, 2):
-            if ca[1] < cb[0] or cb[1] < ca[0] or (a["chrom"], a["pos"]) == (b["chrom"], b["pos"]):
-                continue
-            phase = phase_of_pair(a, b)
-            if phase == "trans":
-                continue
-            pair = [(a["pos"], a["ref"], a["alt"]), (b["pos"], b["ref"], b["alt"])]
-            hit = [t for t in annotator.annotate_together(a["chrom"], pair)
-                   if t.transcript == transcript]  # fmt: skip
-            if not hit:
-                continue  # overlapping alleles: they cannot sit on one chromosome
-            t = hit[0]
-            for v, other in ((a, b), (b, a)):
-                if v.get("hgvs_p") != t.hgvs_p:
-                    v["together"] = {
-                        "with": f"{other['chrom']}:{other['pos']}:{other['ref']}:{other['alt']}",
-                        "phase": phase,
-                        "transcript": transcript,
-                        "consequence": list(t.consequence),
-                        "hgvs_c": t.hgvs_c,
-                        "hgvs_p": t.hgvs_p,
-                    }
+        if codons and v.get("transcript") and v.get("exon") and not v.get("intron"):
+            by_exon[(v["transcript"], v["exon"])].append((codons, i))
+
+    def relation(i: int, j: int) -> str:
+        a, b = variants[i], variants[j]
+        if (a["chrom"], a["pos"]) == (b["chrom"], b["pos"]):
+            return "trans"  # two alleles of one site: one on each chromosome, or the same one
+        if {a["zygosity"], b["zygosity"]} & {"homozygous", "hemizygous"}:
+            return "cis"  # every copy carries one of them, so some copy carries both
+        return phase(i, j)
+
+    for (transcript, _), items in by_exon.items():
+        for cluster in _clusters(items):
+            for i in cluster:
+                partners = [j for j in cluster if j != i and relation(i, j) != "trans"]
+                if not partners or any(
+                    relation(j, k) == "trans" for j in partners for k in partners if j < k
+                ):
+                    continue
+                group = [i, *partners]
+                alleles = [(variants[j]["pos"], variants[j]["ref"], variants[j]["alt"])
+                           for j in group]  # fmt: skip
+                hit = [t for t in annotator.annotate_together(variants[i]["chrom"], alleles)
+                       if t.transcript == transcript]  # fmt: skip
+                if not hit or hit[0].hgvs_p == variants[i].get("hgvs_p"):
+                    continue
+                known = all(relation(j, k) == "cis" for j in group for k in group if j < k)
+                variants[i]["together"] = {
+                    "with": [_variant_id(variants[j]) for j in partners],
+                    "phase": "cis" if known else "unknown",
+                    "transcript": transcript,
+                    "consequence": list(hit[0].consequence),
+                    "hgvs_c": hit[0].hgvs_c,
+                    "hgvs_p": hit[0].hgvs_p,
+                }

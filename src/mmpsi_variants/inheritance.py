@@ -630,6 +630,20 @@ def _phase(a: SiteEvidence, oa: Origin, b: SiteEvidence, ob: Origin, policy: Com
     return "unknown", None
 
 
+def pair_phase(
+    fam: SampleFamily,
+    a: SiteEvidence,
+    b: SiteEvidence,
+    st: InheritanceSettings,
+    parentage: Parentage | None,
+) -> str:
+    """cis / trans / unknown for two heterozygous variants of one sample, by the same rules
+    as for compound heterozygotes: the parents first, then read-backed or phased genotypes."""
+    oa = classify_origin(a, fam, st, parentage, mosaic_evidence(a.child, st.mosaic))
+    ob = classify_origin(b, fam, st, parentage, mosaic_evidence(b.child, st.mosaic))
+    return _phase(a, oa, b, ob, st.compound_het)[0]
+
+
 # --- inheritance fit --------------------------------------------------------------------------
 
 
