@@ -205,3 +205,21 @@ def test_threads_come_from_config(tmp_path):
     assert "bwa mem -t 3 " in result.stdout
     result = snakemake(workdir, "--dry-run", "--printshellcmds", cores=2)
     assert "bwa mem -t 2 " in result.stdout  # --cores caps the configured threads
+
+
+def test_paths_with_spaces_reach_the_tools_whole(tmp_path):
+    """Input paths from the config are shell-quoted in every rule: run the reference jobs
+    (link, index, panel regions) on a genome and gene models in a folder with a space."""
+    import shutil
+
+    inputs = tmp_path / "my inputs"
+    inputs.mkdir()
+    for name in ("genome.fa", "genes.gff3"):
+        shutil.copy(DEMO / name, inputs / name)
+    workdir = setup_workdir(tmp_path / "work dir", _vcf_units(),
+                            reference__fasta=str(inputs / "genome.fa"),
+                            reference__genes=str(inputs / "genes.gff3"))  # fmt: skip
+    result = snakemake(workdir, "results/panel/calling_regions.bed")
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = (workdir / "results" / "panel" / "calling_regions.bed").read_text().splitlines()
+    assert lines and all(len(ln.split("\t")) >= 3 for ln in lines)

@@ -22,10 +22,10 @@ rule align_reads:
         read_group=lambda wildcards: PLAN.read_group(wildcards.sample, wildcards.unit),
         prefix=lambda wildcards, input: input.index[0][: -len(".amb")],
     shell:
-        "(bwa mem -t {threads} -R '{params.read_group}' {params.prefix} {input.reads}"
+        "(bwa mem -t {threads} -R '{params.read_group}' {params.prefix} {input.reads:q}"
         " | samtools fixmate -m -u - -"
         " | samtools sort -@ {threads} -T {resources.tmpdir}/{wildcards.sample}.{wildcards.unit}"
-        " -o {output} -) 2> {log}"
+        " -o {output:q} -) 2> {log:q}"
 
 
 rule mark_duplicates:
@@ -46,7 +46,7 @@ rule mark_duplicates:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=240,
     shell:
-        "(samtools merge -u -@ {threads} -o - {input}"
-        " | samtools markdup -@ {threads} -f {output.metrics}"
-        " -T {resources.tmpdir}/{wildcards.sample} - {output.bam}"
-        " && samtools index -@ {threads} {output.bam}) 2> {log}"
+        "(samtools merge -u -@ {threads} -o - {input:q}"
+        " | samtools markdup -@ {threads} -f {output.metrics:q}"
+        " -T {resources.tmpdir}/{wildcards.sample} - {output.bam:q}"
+        " && samtools index -@ {threads} {output.bam:q}) 2> {log:q}"

@@ -27,11 +27,11 @@ rule call_variants_bcftools:
         ),
         read_groups=lambda wildcards: PLAN.read_group_map(wildcards.family),
     shell:
-        "(printf '%s\\n' {params.read_groups} > {output.read_groups}"
-        " && bcftools mpileup -f {input.fasta} {params.regions} -G {output.read_groups}"
-        " -a FORMAT/AD,FORMAT/DP --threads {threads} -Ou {input.bams}"
-        " | bcftools call -m -v -a FORMAT/GQ --threads {threads} -Oz -o {output.vcf})"
-        " 2> {log}"
+        "(printf '%s\\n' {params.read_groups} > {output.read_groups:q}"
+        " && bcftools mpileup -f {input.fasta:q} {params.regions} -G {output.read_groups:q}"
+        " -a FORMAT/AD,FORMAT/DP --threads {threads} -Ou {input.bams:q}"
+        " | bcftools call -m -v -a FORMAT/GQ --threads {threads} -Oz -o {output.vcf:q})"
+        " 2> {log:q}"
 
 
 rule call_variants_freebayes:
@@ -54,8 +54,8 @@ rule call_variants_freebayes:
             f"-t {input.regions}" if "regions" in input.keys() else ""
         ),
     shell:
-        "(freebayes -f {input.fasta} {params.regions} {input.bams}"
-        " | bcftools view -i 'GT=\"alt\"' -Oz -o {output.vcf}) 2> {log}"
+        "(freebayes -f {input.fasta:q} {params.regions} {input.bams:q}"
+        " | bcftools view -i 'GT=\"alt\"' -Oz -o {output.vcf:q}) 2> {log:q}"
 
 
 rule normalize_calls:
@@ -81,6 +81,6 @@ rule normalize_calls:
         quality=lambda wildcards: PLAN.quality_filter(wildcards.family),
         reference=lambda wildcards: PLAN.norm_reference(wildcards.family),
     shell:
-        "(bcftools view {params.subset} -Ou {input.vcf} {params.quality}"
-        " | bcftools norm -m -any {params.reference} -Oz -o {output.vcf}"
-        " && bcftools index -t {output.vcf}) 2> {log}"
+        "(bcftools view {params.subset} -Ou {input.vcf:q} {params.quality}"
+        " | bcftools norm -m -any {params.reference} -Oz -o {output.vcf:q}"
+        " && bcftools index -t {output.vcf:q}) 2> {log:q}"

@@ -2,6 +2,7 @@
 # give the rules their inputs. Errors name the config key, or the sheet's line and column.
 
 import re
+import shlex
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -17,7 +18,7 @@ except MmpsiError as exc:
 
 REF = PLAN.reference
 TIERS = " ".join(f"--tier {t}" for t in config["filter"]["tiers"])
-PANEL = f"--panel {config['panel']}" if config["panel"] else ""
+PANEL = f"--panel {shlex.quote(str(config['panel']))}" if config["panel"] else ""
 
 
 wildcard_constraints:

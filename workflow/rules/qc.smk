@@ -20,7 +20,7 @@ rule collect_alignment_stats:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=120,
     shell:
-        "samtools stats -@ {threads} --reference {input.fasta} {input.bam} > {output} 2> {log}"
+        "samtools stats -@ {threads} --reference {input.fasta:q} {input.bam:q} > {output:q} 2> {log:q}"
 
 
 rule measure_panel_coverage:
@@ -47,7 +47,7 @@ rule measure_panel_coverage:
         min_depth=config["coverage"]["min_depth"],
         min_mapq=config["coverage"]["min_mapq"],
     shell:
-        "mmpsi-variants coverage {input.bam} --sample {wildcards.sample}"
-        " --targets {input.targets} --reference {input.fasta}"
+        "mmpsi-variants coverage {input.bam:q} --sample {wildcards.sample}"
+        " --targets {input.targets:q} --reference {input.fasta:q}"
         " --min-depth {params.min_depth} --min-mapq {params.min_mapq}"
-        " -o results/qc/{wildcards.sample}.coverage 2> {log}"
+        " -o results/qc/{wildcards.sample}.coverage 2> {log:q}"

@@ -21,7 +21,7 @@ rule link_reference:
     params:
         source=lambda wildcards, input: Path(input[0]).resolve(),
     shell:
-        "ln -sf {params.source} {output} 2> {log}"
+        "ln -sf {params.source:q} {output:q} 2> {log:q}"
 
 
 rule index_reference_fasta:
@@ -40,7 +40,7 @@ rule index_reference_fasta:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=30,
     shell:
-        "samtools faidx {input} 2> {log}"
+        "samtools faidx {input:q} 2> {log:q}"
 
 
 if REF.build_bwa_index:
@@ -63,7 +63,7 @@ if REF.build_bwa_index:
         params:
             prefix=lambda wildcards, output: output[0][: -len(".amb")],
         shell:
-            "bwa index -p {params.prefix} {input} 2> {log}"
+            "bwa index -p {params.prefix} {input:q} 2> {log:q}"
 
 
 rule define_calling_regions:
@@ -86,8 +86,8 @@ rule define_calling_regions:
         panel=PANEL,
         tiers=TIERS,
     shell:
-        "mmpsi-variants panel --bed --merge --genes {input.genes} --padding {params.padding}"
-        " {params.panel} {params.tiers} -o {output} 2> {log}"
+        "mmpsi-variants panel --bed --merge --genes {input.genes:q} --padding {params.padding}"
+        " {params.panel} {params.tiers} -o {output:q} 2> {log:q}"
 
 
 rule define_coverage_targets:
@@ -110,5 +110,5 @@ rule define_coverage_targets:
         panel=PANEL,
         tiers=TIERS,
     shell:
-        "mmpsi-variants targets --genes {input.genes} --splice-margin {params.margin}"
-        " {params.panel} {params.tiers} -o {output} 2> {log}"
+        "mmpsi-variants targets --genes {input.genes:q} --splice-margin {params.margin}"
+        " {params.panel} {params.tiers} -o {output:q} 2> {log:q}"

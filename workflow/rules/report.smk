@@ -19,8 +19,8 @@ rule derive_pedigree:
         mem_mb=500,
         runtime=5,
     shell:
-        "mmpsi-variants ped {input.samples} --schema {input.schema}"
-        " --family {wildcards.family} -o {output} 2> {log}"
+        "mmpsi-variants ped {input.samples:q} --schema {input.schema:q}"
+        " --family {wildcards.family} -o {output:q} 2> {log:q}"
 
 
 rule filter_variants:
@@ -52,10 +52,10 @@ rule filter_variants:
         tiers=TIERS,
         evidence=lambda wildcards: PLAN.filter_options(wildcards.sample),
     shell:
-        "mmpsi-variants filter {input.vcf} --sample {wildcards.sample} --genes {input.genes}"
-        " --reference {input.fasta} --ped {input.ped} --build {params.build}"
+        "mmpsi-variants filter {input.vcf:q} --sample {wildcards.sample} --genes {input.genes:q}"
+        " --reference {input.fasta:q} --ped {input.ped:q} --build {params.build}"
         " --padding {params.padding} {params.panel} {params.tiers} {params.evidence}"
-        " --outdir results/reports/{wildcards.sample} 2> {log}"
+        " --outdir results/reports/{wildcards.sample} 2> {log:q}"
 
 
 rule summarise_cohort:
@@ -93,7 +93,7 @@ rule summarise_cohort:
         panel=PANEL,
         tiers=TIERS,
     shell:
-        "mmpsi-variants cohort {input.variants} --samples {input.samples}"
-        " --schema {input.schema} {params.coverage} --targets {input.targets}"
+        "mmpsi-variants cohort {input.variants:q} --samples {input.samples:q}"
+        " --schema {input.schema:q} {params.coverage} --targets {input.targets:q}"
         " {params.panel} {params.tiers} -o results/cohort --reports-dir results/reports"
-        " 2> {log}"
+        " 2> {log:q}"
