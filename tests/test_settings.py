@@ -60,6 +60,11 @@ def test_merge_replaces_lists_and_scalars_but_merges_mappings():
             "maybe",
         ),
         ("inheritnce: {}\n", "top level", "inheritnce"),
+        (
+            "acmg:\n  bs1:\n    max_credible_af: {PNPO: 0.0005}\n",
+            "acmg",
+            "is now acmg.max_credible_af",
+        ),
         ("- a list\n", None, "mapping of sections"),
         ("inheritance: [\n", "line", "expected valid YAML"),
     ],

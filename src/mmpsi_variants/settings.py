@@ -61,6 +61,20 @@ def merge(base: dict, override: dict) -> dict:
     return out
 
 
+# Keys of earlier releases, and where their setting lives now.
+MOVED = {
+    ("acmg", "bs1"): "acmg.bs1.max_credible_af is now acmg.max_credible_af, per gene symbol",
+}
+
+
+def _has_key(data: dict, keys: tuple[str, ...]) -> bool:
+    for k in keys:
+        if not isinstance(data, dict) or k not in data:
+            return False
+        data = data[k]
+    return True
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """The defaults, with the YAML at ``path`` merged over them, validated.
 
@@ -80,5 +94,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         message = err.message
         if err.validator == "additionalProperties":
             message = f"{err.message}; expected only the keys of data/settings.yaml"
+            moved = [MOVED[k] for k in MOVED if _has_key(data, k)]
+            if moved:
+                message += f" ({moved[0]})"
         raise ConfigError(message, path=str(source), where=location)
     return Settings(str(path) if path is not None else None, data)
