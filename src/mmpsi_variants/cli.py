@@ -51,6 +51,23 @@ def cli(quiet: bool) -> None:
     _setup_logging(quiet)
 
 
+def panel_options(command):
+    """--panel and --tier, shared by the commands that work on the panel's genes."""
+    command = click.option(
+        "--tier",
+        "tiers",
+        multiple=True,
+        type=click.Choice(["core", "extended"]),
+        help="Panel tiers to use (repeatable; default: core and extended).",
+    )(command)
+    return click.option(
+        "--panel",
+        "panel",
+        type=click.Path(dir_okay=False),
+        help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
+    )(command)
+
+
 def resource_options(command):
     """--gnomad, --clinvar and --scores, shared by filter and annotate."""
     options = [
@@ -89,23 +106,11 @@ def resource_options(command):
     type=click.Path(dir_okay=False),
     help="Reference FASTA, to left-align indels and check REF alleles.",
 )
-@click.option(
-    "--panel",
-    "panel",
-    type=click.Path(dir_okay=False),
-    help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
-)
+@panel_options
 @click.option(
     "--no-panel",
     is_flag=True,
     help="Keep every variant (exome-wide research mode); --genes becomes optional.",
-)
-@click.option(
-    "--tier",
-    "tiers",
-    multiple=True,
-    type=click.Choice(["core", "extended"]),
-    help="Panel tiers to use (repeatable; default: core and extended).",
 )
 @click.option(
     "--padding",
@@ -331,19 +336,7 @@ def classify_cmd(codes, system):
 
 
 @cli.command("panel")
-@click.option(
-    "--panel",
-    "panel",
-    type=click.Path(dir_okay=False),
-    help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
-)
-@click.option(
-    "--tier",
-    "tiers",
-    multiple=True,
-    type=click.Choice(["core", "extended"]),
-    help="Panel tiers to show (repeatable; default: both).",
-)
+@panel_options
 @click.option("--bed", is_flag=True, help="Write the panel regions as BED (needs --genes).")
 @click.option(
     "--merge",
@@ -441,19 +434,7 @@ def panel_table(p) -> str:
 
 @cli.command("targets")
 @click.option("--genes", required=True, type=click.Path(dir_okay=False), help="Gene models.")
-@click.option(
-    "--panel",
-    "panel",
-    type=click.Path(dir_okay=False),
-    help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
-)
-@click.option(
-    "--tier",
-    "tiers",
-    multiple=True,
-    type=click.Choice(["core", "extended"]),
-    help="Panel tiers (repeatable; default: both).",
-)
+@panel_options
 @click.option(
     "--splice-margin",
     type=click.IntRange(min=0),
@@ -504,14 +485,7 @@ def targets_cmd(genes, panel, tiers, splice_margin, output):
     help="Targets BED from `mmpsi-variants targets` (or give --genes).",
 )
 @click.option("--genes", type=click.Path(dir_okay=False), help="Gene models, to build targets.")
-@click.option("--panel", "panel", type=click.Path(dir_okay=False), help="Panel YAML.")
-@click.option(
-    "--tier",
-    "tiers",
-    multiple=True,
-    type=click.Choice(["core", "extended"]),
-    help="Panel tiers (repeatable; default: both).",
-)
+@panel_options
 @click.option("--splice-margin", type=click.IntRange(min=0), default=10, show_default=True)
 @click.option(
     "--min-depth",
@@ -657,14 +631,7 @@ def ped_cmd(samples_tsv, family, schema, output):
     type=click.Path(dir_okay=False),
     help="Targets BED, to rank variants in coding exons first.",
 )
-@click.option("--panel", "panel", type=click.Path(dir_okay=False), help="Panel YAML.")
-@click.option(
-    "--tier",
-    "tiers",
-    multiple=True,
-    type=click.Choice(["core", "extended"]),
-    help="Panel tiers (repeatable; default: both).",
-)
+@panel_options
 @click.option(
     "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Cohort outputs."
 )

@@ -394,9 +394,9 @@ def _run(opts: FilterOptions, vf: VariantFile, warn: _Warnings) -> FilterResult:
 
     for sample in samples:
         sites = evidence.sites[sample]
+        parentage = checks.parentage.get(sample) if checks else None
 
-        def phase(i, j, fam=families[sample], sites=sites, sample=sample):
-            parentage = checks.parentage.get(sample) if checks else None
+        def phase(i, j, fam=families[sample], sites=sites, parentage=parentage):
             return pair_phase(fam, sites[i], sites[j], inheritance_settings, parentage)
 
         mark_shared_codons(per_sample[sample], annotator, phase)

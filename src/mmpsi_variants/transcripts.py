@@ -73,7 +73,7 @@ class TranscriptSeq:
     _seq: str | None = field(default=None, repr=False)
     _cds_end: int | None = field(default=None, repr=False)
     _protein: str | None = field(default=None, repr=False)
-    _starts: list[int] | None = field(default=None, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)  # set by build()
     _by_start: list[Exon] | None = field(default=None, repr=False)
 
     @property
@@ -176,9 +176,6 @@ class TranscriptSeq:
     # -- coordinate mappings -------------------------------------------------------------------
 
     def exon_at(self, gpos: int) -> Exon | None:
-        if self._starts is None:
-            self._by_start = sorted(self.exons, key=lambda e: e.g_start)
-            self._starts = [e.g_start for e in self._by_start]
         i = bisect.bisect_right(self._starts, gpos) - 1
         if i >= 0:
             e = self._by_start[i]
