@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pysam
 
-from mmpsi_variants.panel import load_panel
+from mmpsi_variants.panel.knowledge import load_panel
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"

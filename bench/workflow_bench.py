@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from mmpsi_variants.plan import with_absolute_paths
+from mmpsi_variants.pipeline.plan import with_absolute_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"

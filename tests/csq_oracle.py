@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mmpsi_variants.annotator import Annotator, combine_alleles
-from mmpsi_variants.genemodels import load_gene_models
-from mmpsi_variants.normalize import Reference
+from mmpsi_variants.annotation.annotator import Annotator, combine_alleles
+from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.normalize import Reference
 
 CSQ_DIR = Path(__file__).parent / "data" / "realdata" / "csq"
 
@@ -250,8 +250,8 @@ def _after_start_lost(c: Case, tid: str, start_lost: dict) -> bool:
 
 def compare_all() -> list[Comparison]:
     """Run our annotator on every case; one comparison per transcript bcftools names."""
-    from mmpsi_variants.consequence import RANK, MinimalVariant, predict
-    from mmpsi_variants.normalize import left_align
+    from mmpsi_variants.annotation.consequence import RANK, MinimalVariant, predict
+    from mmpsi_variants.io.normalize import left_align
 
     out, annotators = [], {}
     cases = load_cases()

@@ -7,10 +7,10 @@ copied from the truth tables (which the tests then compare against).
 
 from __future__ import annotations
 
-from mmpsi_variants.clinvar import AA3, ProteinChange
-from mmpsi_variants.contigs import canonical
-from mmpsi_variants.genemodels import load_gene_models
-from mmpsi_variants.normalize import Reference
+from mmpsi_variants.annotation.sources.clinvar import AA3, ProteinChange
+from mmpsi_variants.core.contigs import canonical
+from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.normalize import Reference
 
 _BASES = "TCAG"
 _AAS = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mmpsi_variants.transcripts import revcomp
+from mmpsi_variants.annotation.transcripts import revcomp
 
 FILLER = ["GCT", "GAT", "CCA", "TTC", "AGC", "GTG", "CAG", "ACT", "ATC", "TAC"]
 CODONS_1_10 = ["ATG", "TGG", "CGC", "AAA", "AAA", "GAA", "CTG", "GCC", "ACC", "GGC"]

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from mmpsi_variants.acmg import ALL_CODES, RETIRED, Thresholds, classify, parse_code
-from mmpsi_variants.errors import ConfigError
+from mmpsi_variants.acmg.combining import ALL_CODES, RETIRED, Thresholds, classify, parse_code
+from mmpsi_variants.core.errors import ConfigError
 
 from .conftest import DATA
 

@@ -5,8 +5,8 @@ import subprocess
 import pysam
 import pytest
 
-from mmpsi_variants.annotate_vcf import vep_allele
-from mmpsi_variants.annotator import CSQ_FIELDS
+from mmpsi_variants.annotation.annotator import CSQ_FIELDS
+from mmpsi_variants.pipeline.annotate import vep_allele
 
 from .conftest import DEMO, demo_vcf_text, needs_tool
 
@@ -154,11 +154,11 @@ def test_parallel_annotation_gives_the_same_file(run, tmp_path, annotated):
 def test_forgetting_built_transcripts_changes_nothing(run, tmp_path, annotated, monkeypatch):
     """Built genes and transcripts are kept only a while (memory stays flat on a genome); with
     room for one of each, every record still gets the same annotation."""
-    import mmpsi_variants.annotator
-    import mmpsi_variants.genemodels
+    import mmpsi_variants.annotation.annotator
+    import mmpsi_variants.io.genemodels
 
-    monkeypatch.setattr(mmpsi_variants.annotator, "TRANSCRIPT_CACHE", 1)
-    monkeypatch.setattr(mmpsi_variants.genemodels, "GENE_CACHE", 1)
+    monkeypatch.setattr(mmpsi_variants.annotation.annotator, "TRANSCRIPT_CACHE", 1)
+    monkeypatch.setattr(mmpsi_variants.io.genemodels, "GENE_CACHE", 1)
     out = tmp_path / "forgetful.vcf.gz"
     result = run("annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
                  "--reference", DEMO / "genome.fa", "-o", out)  # fmt: skip
@@ -201,7 +201,7 @@ def test_resources_are_written_per_allele(run, tmp_path, threads):
 def test_csq_values_escape_what_vcf_cannot_hold(symbol, hgvs_p, expected_symbol, expected_p):
     import dataclasses
 
-    from mmpsi_variants.annotator import TranscriptAnnotation
+    from mmpsi_variants.annotation.annotator import TranscriptAnnotation
 
     blank = {f.name: None for f in dataclasses.fields(TranscriptAnnotation)}
     a = TranscriptAnnotation(**{**blank, "allele": "A", "consequence": ("missense_variant",),

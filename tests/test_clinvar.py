@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mmpsi_variants.clinvar import (
+from mmpsi_variants.annotation.sources.clinvar import (
     PATHOGENIC_CLASSES,
     ClinVarSource,
     ProteinChange,
@@ -15,9 +15,9 @@ from mmpsi_variants.clinvar import (
     review_stars,
     significance_class,
 )
-from mmpsi_variants.errors import InputFileError, VcfError
-from mmpsi_variants.genemodels import load_gene_models
-from mmpsi_variants.normalize import Reference
+from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.normalize import Reference
 
 from .conftest import DEMO, REAL
 from .protein_stub import CodonAnnotator

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from mmpsi_variants.cohort import RANKING_RULE, rank_candidates, summarise
-from mmpsi_variants.coverage import panel_targets
-from mmpsi_variants.panel import load_panel
-from mmpsi_variants.regions import load_panel_models
-from mmpsi_variants.samplesheet import load_samples
+from mmpsi_variants.io.samplesheet import load_samples
+from mmpsi_variants.panel.knowledge import load_panel
+from mmpsi_variants.panel.regions import load_panel_models
+from mmpsi_variants.qc.coverage import panel_targets
+from mmpsi_variants.report.cohort import RANKING_RULE, rank_candidates, summarise
 
 from .conftest import DATA, DEMO, ROOT
 

@@ -4,10 +4,10 @@ import csv
 
 import pytest
 
-from mmpsi_variants.annotator import Annotator
-from mmpsi_variants.consequence import IMPACT, SEVERITY, MinimalVariant
-from mmpsi_variants.genemodels import load_gene_models
-from mmpsi_variants.normalize import Reference
+from mmpsi_variants.annotation.annotator import Annotator
+from mmpsi_variants.annotation.consequence import IMPACT, SEVERITY, MinimalVariant
+from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.normalize import Reference
 
 from . import synthetic_tx
 from .conftest import DATA

@@ -1,7 +1,7 @@
 import pytest
 
-from mmpsi_variants.contigs import NO_BUILD, ContigMap, canonical, detect_build, get_build
-from mmpsi_variants.errors import ConfigError, ContigError
+from mmpsi_variants.core.contigs import NO_BUILD, ContigMap, canonical, detect_build, get_build
+from mmpsi_variants.core.errors import ConfigError, ContigError
 
 
 @pytest.mark.parametrize(

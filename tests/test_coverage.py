@@ -10,15 +10,15 @@ import subprocess
 import pysam
 import pytest
 
-from mmpsi_variants.coverage import (
+from mmpsi_variants.panel.knowledge import load_panel
+from mmpsi_variants.panel.regions import load_panel_models
+from mmpsi_variants.qc.coverage import (
     ExonTarget,
     measure,
     panel_targets,
     read_targets_bed,
     targets_bed,
 )
-from mmpsi_variants.panel import load_panel
-from mmpsi_variants.regions import load_panel_models
 
 from .conftest import DEMO, needs_tool
 

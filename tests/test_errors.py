@@ -6,7 +6,7 @@ import shutil
 import pytest
 import yaml
 
-from mmpsi_variants.panel import default_panel_path
+from mmpsi_variants.panel.knowledge import default_panel_path
 
 from .conftest import DEMO, demo_vcf_text
 
@@ -176,7 +176,7 @@ def test_genes_required_unless_no_panel(run, tmp_path):
 
 def test_failure_after_some_samples_leaves_no_partial_files(monkeypatch, run, tmp_path):
     """If writing stops half-way, the files already written are removed, not left behind."""
-    from mmpsi_variants import outputs
+    from mmpsi_variants.io import outputs
 
     calls = {"n": 0}
     real_add = outputs.AtomicOutputs.add

@@ -13,8 +13,7 @@ from urllib.parse import unquote
 import pytest
 from cyvcf2 import VCF
 
-from mmpsi_variants.errors import VcfError
-from mmpsi_variants.existing_annotation import (
+from mmpsi_variants.annotation.existing import (
     SEVERITY,
     AnnotationField,
     ExistingAnnotation,
@@ -26,6 +25,7 @@ from mmpsi_variants.existing_annotation import (
     vep_allele_strings,
     vep_minimal_allele,
 )
+from mmpsi_variants.core.errors import VcfError
 
 from .conftest import REAL, needs_tool
 

@@ -7,10 +7,10 @@ import copy
 
 import pytest
 
-from mmpsi_variants.criteria import Context, evaluate
-from mmpsi_variants.frequency import gene_ceiling, max_credible_af, max_tolerated_ac
-from mmpsi_variants.panel import load_panel
-from mmpsi_variants.settings import load_settings
+from mmpsi_variants.acmg.criteria import Context, evaluate
+from mmpsi_variants.acmg.frequency import gene_ceiling, max_credible_af, max_tolerated_ac
+from mmpsi_variants.core.settings import load_settings
+from mmpsi_variants.panel.knowledge import load_panel
 
 PANEL = load_panel()
 SETTINGS = load_settings().section("acmg")
@@ -132,7 +132,7 @@ def test_ceiling_in_criteria(gene, pop, ceilings, code, status, text):
     ],
 )
 def test_settings_entry_is_validated(tmp_path, entry, ok):
-    from mmpsi_variants.errors import ConfigError
+    from mmpsi_variants.core.errors import ConfigError
 
     path = tmp_path / "settings.yaml"
     path.write_text(f"acmg:\n  max_credible_af:\n    PNPO: {entry}\n")

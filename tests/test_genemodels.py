@@ -2,8 +2,8 @@
 
 import pytest
 
-from mmpsi_variants.errors import GeneModelError, InputFileError
-from mmpsi_variants.genemodels import load_gene_models, primary_transcript
+from mmpsi_variants.core.errors import GeneModelError, InputFileError
+from mmpsi_variants.io.genemodels import load_gene_models, primary_transcript
 
 from .conftest import REAL
 
@@ -169,7 +169,7 @@ def test_primary_transcript_falls_back_to_longest_cds(tmp_path):
 def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
     import os
 
-    from mmpsi_variants import genemodels
+    from mmpsi_variants.io import genemodels
 
     monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", str(tmp_path / "cache"))
     gff = _gff(tmp_path, GFF_HEAD + GENE + MRNA + EXON + CDS)

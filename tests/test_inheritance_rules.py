@@ -12,9 +12,13 @@ import json
 import pytest
 import yaml
 
-from mmpsi_variants.calls import SampleCall
-from mmpsi_variants.inheritance import InheritanceSettings, binomial_lower_tail, mosaic_evidence
-from mmpsi_variants.settings import load_settings
+from mmpsi_variants.core.settings import load_settings
+from mmpsi_variants.inheritance.analysis import (
+    InheritanceSettings,
+    binomial_lower_tail,
+    mosaic_evidence,
+)
+from mmpsi_variants.io.genotypes import SampleCall
 
 from .conftest import DEMO, REAL
 

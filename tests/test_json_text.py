@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mmpsi_variants.outputs import json_text
+from mmpsi_variants.io.outputs import json_text
 
 DOCS = [
     {},

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from mmpsi_variants.normalize import Reference, left_align, split_record, trim
+from mmpsi_variants.io.normalize import Reference, left_align, split_record, trim
 
 from .conftest import REAL, needs_tool
 

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from mmpsi_variants.errors import PanelError
-from mmpsi_variants.panel import default_panel_path, load_panel, panel_schema
+from mmpsi_variants.core.errors import PanelError
+from mmpsi_variants.panel.knowledge import default_panel_path, load_panel, panel_schema
 
 from .conftest import REAL
 

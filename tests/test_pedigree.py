@@ -1,7 +1,7 @@
 import pytest
 
-from mmpsi_variants.errors import PedigreeError
-from mmpsi_variants.pedigree import check_against_vcf, read_ped
+from mmpsi_variants.core.errors import PedigreeError
+from mmpsi_variants.io.ped import check_against_vcf, read_ped
 
 from .conftest import DEMO, REAL
 

@@ -7,9 +7,9 @@ import copy
 import pytest
 import yaml
 
-from mmpsi_variants.errors import ConfigError
-from mmpsi_variants.plan import load_plan, stage_reference
-from mmpsi_variants.validation import load_schema, validate_config
+from mmpsi_variants.core.errors import ConfigError
+from mmpsi_variants.core.schemas import load_schema, validate_config
+from mmpsi_variants.pipeline.plan import load_plan, stage_reference
 
 from .conftest import DEMO, ROOT
 
@@ -184,7 +184,7 @@ def test_existing_bwa_index_is_used_in_place(tmp_path):
 
 
 def test_with_absolute_paths_leaves_unset_and_absolute_paths_alone():
-    from mmpsi_variants.plan import with_absolute_paths
+    from mmpsi_variants.pipeline.plan import with_absolute_paths
 
     cfg = copy.deepcopy(CONFIG) | {"settings": None, "panel": "/abs/panel.yaml"}
     out = with_absolute_paths(cfg, "/base")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mmpsi_variants.contigs import get_build
-from mmpsi_variants.errors import InputFileError, MmpsiError, VcfError
-from mmpsi_variants.normalize import Reference
-from mmpsi_variants.population import NOT_LOOKED_UP, GnomadSource, PopulationResult
+from mmpsi_variants.annotation.sources.gnomad import NOT_LOOKED_UP, GnomadSource, PopulationResult
+from mmpsi_variants.core.contigs import get_build
+from mmpsi_variants.core.errors import InputFileError, MmpsiError, VcfError
+from mmpsi_variants.io.normalize import Reference
 
 from .conftest import DEMO, REAL
 from .resource_helpers import REPEAT_START, info, toy_fasta, write_vcf
@@ -28,7 +28,7 @@ def demo_records() -> dict[str, tuple[str, int, str, list[str]]]:
     with gzip.open(DEMO / "demo.vcf.gz", "rt") as fh:
         rows = [line.split("\t")[:5] for line in fh if not line.startswith("#")]
     ref = Reference(str(DEMO / "genome.fa"))
-    from mmpsi_variants.normalize import split_record
+    from mmpsi_variants.io.normalize import split_record
 
     for chrom, pos, vid_, refb, alts in rows:
         if vid_.startswith("bg_"):

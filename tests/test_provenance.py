@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from mmpsi_variants.provenance import sha256sum
+from mmpsi_variants.io.provenance import sha256sum
 
 
 def test_digest_is_remembered_and_follows_changes(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mmpsi_variants.recent import RecentCache
+from mmpsi_variants.core.recent import RecentCache
 
 
 def test_keeps_the_most_recent_additions():

@@ -11,11 +11,12 @@ import random
 import pytest
 from cyvcf2 import VCF
 
-from mmpsi_variants.calls import UNKNOWN_SEX
-from mmpsi_variants.contigs import NO_BUILD, get_build
-from mmpsi_variants.inheritance import InheritanceSettings
-from mmpsi_variants.pedigree import read_ped
-from mmpsi_variants.sample_checks import (
+from mmpsi_variants.core.contigs import NO_BUILD, get_build
+from mmpsi_variants.core.settings import load_settings
+from mmpsi_variants.inheritance.analysis import InheritanceSettings
+from mmpsi_variants.io.genotypes import UNKNOWN_SEX
+from mmpsi_variants.io.ped import read_ped
+from mmpsi_variants.qc.sample_checks import (
     AUTOSOME,
     CHR_X,
     CHR_Y,
@@ -23,7 +24,6 @@ from mmpsi_variants.sample_checks import (
     region_of,
     run_sample_checks,
 )
-from mmpsi_variants.settings import load_settings
 
 from .conftest import REAL
 
@@ -327,7 +327,7 @@ def test_low_quality_genotypes_are_not_counted(tmp_path):
 
 def test_real_chr21_trio_has_too_few_shared_calls_to_judge(tmp_path):
     """The GIAB chr21 slice: father and son are mostly no-calls, so parentage is not judged."""
-    from mmpsi_variants.vcf_io import VariantFile
+    from mmpsi_variants.io.vcf import VariantFile
 
     vcf = REAL / "chr21_trio" / "Ashkenazim.vcf.gz"
     vf = VariantFile(vcf, tmp_path, indexed=True)

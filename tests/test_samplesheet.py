@@ -9,10 +9,10 @@ from __future__ import annotations
 import pysam
 import pytest
 
-from mmpsi_variants.errors import SampleSheetError
-from mmpsi_variants.pedigree import read_ped
-from mmpsi_variants.samplesheet import READS, VCF, load_sheet, ped_text, read_tsv
-from mmpsi_variants.validation import load_schema
+from mmpsi_variants.core.errors import SampleSheetError
+from mmpsi_variants.core.schemas import load_schema
+from mmpsi_variants.io.ped import read_ped
+from mmpsi_variants.io.samplesheet import READS, VCF, load_sheet, ped_text, read_tsv
 
 from .conftest import DEMO, ROOT
 

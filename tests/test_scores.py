@@ -8,9 +8,7 @@ import importlib.util
 import pysam
 import pytest
 
-from mmpsi_variants.errors import InputFileError, MmpsiError, VcfError
-from mmpsi_variants.normalize import Reference
-from mmpsi_variants.scores import (
+from mmpsi_variants.annotation.sources.scores import (
     CADD,
     ScoreResult,
     ScoreTable,
@@ -18,6 +16,8 @@ from mmpsi_variants.scores import (
     TableLayout,
     not_looked_up,
 )
+from mmpsi_variants.core.errors import InputFileError, MmpsiError, VcfError
+from mmpsi_variants.io.normalize import Reference
 
 from .conftest import DEMO
 from .resource_helpers import RUN_START, info, toy_fasta, write_vcf

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from mmpsi_variants.errors import ConfigError
-from mmpsi_variants.inheritance import InheritanceSettings
-from mmpsi_variants.settings import default_settings_path, load_settings, merge
+from mmpsi_variants.core.errors import ConfigError
+from mmpsi_variants.core.settings import default_settings_path, load_settings, merge
+from mmpsi_variants.inheritance.analysis import InheritanceSettings
 
 from .conftest import DEMO
 

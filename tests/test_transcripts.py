@@ -3,8 +3,8 @@ pieces no longer than their phase (real in Ensembl: 1-base CDS fragments at exon
 
 import pytest
 
-from mmpsi_variants.genemodels import Transcript
-from mmpsi_variants.transcripts import build
+from mmpsi_variants.annotation.transcripts import build
+from mmpsi_variants.io.genemodels import Transcript
 
 
 def _ts(seq: str, cds: tuple[int, int, int], strand: str = "+"):

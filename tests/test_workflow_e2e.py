@@ -29,8 +29,8 @@ from collections import defaultdict
 import pysam
 import pytest
 
-from mmpsi_variants.panel import load_panel
-from mmpsi_variants.regions import load_panel_models, panel_regions
+from mmpsi_variants.panel.knowledge import load_panel
+from mmpsi_variants.panel.regions import load_panel_models, panel_regions
 
 from .conftest import DATA, DEMO, needs_tool
 from .workflow_runner import (

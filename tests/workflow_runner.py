@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from mmpsi_variants.plan import with_absolute_paths
+from mmpsi_variants.pipeline.plan import with_absolute_paths
 
 from .conftest import DEMO, ROOT
 

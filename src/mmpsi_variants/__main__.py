@@ -1,3 +1,3 @@
-from .cli import main
+from mmpsi_variants.cli import main
 
 main()

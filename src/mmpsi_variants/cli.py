@@ -10,8 +10,8 @@ import logging
 
 import click
 
-from . import __version__
-from .errors import MmpsiError
+from mmpsi_variants import __version__
+from mmpsi_variants.core.errors import MmpsiError
 
 EXIT_USER_ERROR = 2
 
@@ -205,8 +205,8 @@ def filter_cmd(
       mmpsi-variants filter family.vcf.gz --genes genes.gff3 --reference ref.fa \
           --ped family.ped -o out/
     """
-    from .evidence import parse_score_options
-    from .filtering import FilterOptions, run_filter
+    from mmpsi_variants.annotation.sources.lookup import parse_score_options
+    from mmpsi_variants.pipeline.filter import FilterOptions, run_filter
 
     result = run_filter(
         FilterOptions(
@@ -285,8 +285,8 @@ def annotate_cmd(vcf, genes, reference, output, threads, gnomad, clinvar, scores
 
       mmpsi-variants annotate calls.vcf.gz --genes genes.gff3 --reference ref.fa -o out.vcf.gz
     """
-    from .annotate_vcf import annotate_vcf
-    from .evidence import parse_score_options
+    from mmpsi_variants.annotation.sources.lookup import parse_score_options
+    from mmpsi_variants.pipeline.annotate import annotate_vcf
 
     log = logging.getLogger("mmpsi_variants")
     result = annotate_vcf(vcf, genes, reference, output, __version__, threads, gnomad, clinvar,
@@ -325,7 +325,7 @@ def classify_cmd(codes, system):
 
       mmpsi-variants classify PVS1 PM2_Supporting PS2_Moderate
     """
-    from .acmg import classify
+    from mmpsi_variants.acmg.combining import classify
 
     result = classify(codes, system)
     click.echo(f"{result.classification}\t{result.points} points\t{result.system}")
@@ -366,10 +366,15 @@ def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
 
       mmpsi-variants panel --bed --genes genes.gff3 -o panel.bed
     """
-    from .errors import InputFileError
-    from .outputs import AtomicOutputs
-    from .panel import load_panel
-    from .regions import load_panel_models, panel_regions, write_bed, write_merged_bed
+    from mmpsi_variants.core.errors import InputFileError
+    from mmpsi_variants.io.outputs import AtomicOutputs
+    from mmpsi_variants.panel.knowledge import load_panel
+    from mmpsi_variants.panel.regions import (
+        load_panel_models,
+        panel_regions,
+        write_bed,
+        write_merged_bed,
+    )
 
     p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
     if bed:
@@ -460,10 +465,10 @@ def targets_cmd(genes, panel, tiers, splice_margin, output):
     """
     from pathlib import Path
 
-    from .coverage import panel_targets, targets_bed
-    from .outputs import AtomicOutputs
-    from .panel import load_panel
-    from .regions import load_panel_models
+    from mmpsi_variants.io.outputs import AtomicOutputs
+    from mmpsi_variants.panel.knowledge import load_panel
+    from mmpsi_variants.panel.regions import load_panel_models
+    from mmpsi_variants.qc.coverage import panel_targets, targets_bed
 
     p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
     text = targets_bed(panel_targets(p, load_panel_models(genes, p), splice_margin))
@@ -529,12 +534,12 @@ def coverage_cmd(
     """
     from pathlib import Path
 
-    from .coverage import measure, panel_targets, read_targets_bed, report
-    from .errors import InputFileError
-    from .outputs import AtomicOutputs
-    from .panel import load_panel
-    from .provenance import describe_input
-    from .regions import load_panel_models
+    from mmpsi_variants.core.errors import InputFileError
+    from mmpsi_variants.io.outputs import AtomicOutputs
+    from mmpsi_variants.io.provenance import describe_input
+    from mmpsi_variants.panel.knowledge import load_panel
+    from mmpsi_variants.panel.regions import load_panel_models
+    from mmpsi_variants.qc.coverage import measure, panel_targets, read_targets_bed, report
 
     if bool(targets_path) == bool(genes):
         raise InputFileError("give either --targets or --genes", path=alignments)
@@ -544,7 +549,7 @@ def coverage_cmd(
         p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))
         targets = panel_targets(p, load_panel_models(genes, p), splice_margin)
     if not sample:
-        from .samplesheet import read_group_samples
+        from mmpsi_variants.io.samplesheet import read_group_samples
 
         names = sorted(read_group_samples(alignments) - {""})
         sample = names[0] if len(names) == 1 else Path(alignments).name.split(".")[0]
@@ -598,9 +603,9 @@ def ped_cmd(samples_tsv, family, schema, output):
     """
     from pathlib import Path
 
-    from .outputs import AtomicOutputs
-    from .samplesheet import load_samples, ped_text
-    from .validation import load_schema
+    from mmpsi_variants.core.schemas import load_schema
+    from mmpsi_variants.io.outputs import AtomicOutputs
+    from mmpsi_variants.io.samplesheet import load_samples, ped_text
 
     samples = load_samples(samples_tsv, load_schema(schema) if schema else None)
     text = ped_text(samples, family, path=samples_tsv)
@@ -654,12 +659,12 @@ def cohort_cmd(
 
       mmpsi-variants cohort reports/*/*.variants.json --samples samples.tsv -o cohort/
     """
-    from .cohort import summarise
-    from .coverage import read_targets_bed
-    from .outputs import AtomicOutputs
-    from .panel import load_panel
-    from .samplesheet import load_samples
-    from .validation import load_schema
+    from mmpsi_variants.core.schemas import load_schema
+    from mmpsi_variants.io.outputs import AtomicOutputs
+    from mmpsi_variants.io.samplesheet import load_samples
+    from mmpsi_variants.panel.knowledge import load_panel
+    from mmpsi_variants.qc.coverage import read_targets_bed
+    from mmpsi_variants.report.cohort import summarise
 
     samples = load_samples(samples_tsv, load_schema(schema) if schema else None)
     p = load_panel(panel).select_tiers(tuple(tiers) or ("core", "extended"))

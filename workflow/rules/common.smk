@@ -1,4 +1,4 @@
-# Validate the configuration and sample sheets once, at parse time (mmpsi_variants.plan), and
+# Validate the configuration and sample sheets once, at parse time (mmpsi_variants.pipeline.plan), and
 # give the rules their inputs. Errors name the config key, or the sheet's line and column.
 
 import re
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from mmpsi_variants.errors import MmpsiError
-from mmpsi_variants.plan import load_plan
+from mmpsi_variants.core.errors import MmpsiError
+from mmpsi_variants.pipeline.plan import load_plan
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 try:

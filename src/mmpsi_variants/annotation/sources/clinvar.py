@@ -1,0 +1,482 @@
+"""ClinVar from its VCF: look-up by allele, and by protein change for PS1 and PM5.
+
+The ClinVar VCF (``clinvar.vcf.gz`` from NCBI) has one record per variant with INFO CLNSIG,
+CLNSIGCONF, CLNREVSTAT, CLNDN, GENEINFO, MC, CLNHGVS, ALLELEID and RS; the ID column is the
+Variation ID. Review stars follow ClinVar's review-status scale:
+
+=============================================================  =====
+CLNREVSTAT                                                     stars
+=============================================================  =====
+practice_guideline                                             4
+reviewed_by_expert_panel                                       3
+criteria_provided,_multiple_submitters,_no_conflicts           2
+criteria_provided,_single_submitter                            1
+criteria_provided,_conflicting_classifications (interpretations 1
+in older files)
+no_assertion_criteria_provided, no_classification_*, ...       0
+=============================================================  =====
+
+The protein index answers "is this amino-acid change known?" (PS1) and "is another missense
+change at this residue known?" (PM5). It is built for the panel regions only: every ClinVar
+record there is translated by a caller-supplied ``protein_annotator`` (our consequence engine,
+or a stub in tests), so ClinVar's protein names and ours use the same transcripts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from mmpsi_variants.core.contigs import canonical
+from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.io.normalize import Reference
+from mmpsi_variants.io.tabix import IndexedVcf, VcfBacked, VcfLine, Warn, normalise
+
+# ------------------------------------------------------------------------------ vocabulary
+
+REVIEW_STARS = {
+    "practice_guideline": 4,
+    "reviewed_by_expert_panel": 3,
+    "criteria_provided,_multiple_submitters,_no_conflicts": 2,
+    "criteria_provided,_single_submitter": 1,
+    "criteria_provided,_conflicting_classifications": 1,
+    "criteria_provided,_conflicting_interpretations": 1,
+}
+_ZERO_STAR_PREFIXES = ("no_assertion", "no_classification", "no_interpretation")
+
+# CLNSIG (its first, main term) -> our class
+SIGNIFICANCE_CLASSES = {
+    "pathogenic": "pathogenic",
+    "likely_pathogenic": "likely_pathogenic",
+    "pathogenic/likely_pathogenic": "pathogenic_or_likely_pathogenic",
+    "uncertain_significance": "uncertain",
+    "likely_benign": "likely_benign",
+    "benign": "benign",
+    "benign/likely_benign": "benign_or_likely_benign",
+    "conflicting_interpretations_of_pathogenicity": "conflicting",
+    "conflicting_classifications_of_pathogenicity": "conflicting",
+}
+PATHOGENIC_CLASSES = frozenset(
+    {"pathogenic", "likely_pathogenic", "pathogenic_or_likely_pathogenic"}
+)
+BENIGN_CLASSES = frozenset({"benign", "likely_benign", "benign_or_likely_benign"})
+
+AA3 = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "U": "Sec",
+    "O": "Pyl", "*": "Ter", "X": "Ter",
+}  # fmt: skip
+_AA3_SET = frozenset(AA3.values())
+
+
+def amino_acid(code: str) -> str:
+    """Three-letter amino acid ('Arg', 'Ter') from a one- or three-letter code."""
+    if len(code) == 1:
+        return AA3.get(code.upper(), code)
+    if code.lower() in ("stop", "ter", "*"):
+        return "Ter"
+    return code[:1].upper() + code[1:].lower()
+
+
+def review_stars(status: str) -> int | None:
+    """Stars for a CLNREVSTAT value; None when the status is not one we know."""
+    if status in REVIEW_STARS:
+        return REVIEW_STARS[status]
+    if status.startswith(_ZERO_STAR_PREFIXES):
+        return 0
+    return None
+
+
+def significance_class(clnsig: str) -> str:
+    """Our class for a CLNSIG value; modifiers such as '|risk_factor' or ',_low_penetrance'
+    after the main term do not change it."""
+    main = clnsig.split("|")[0].split(",_")[0].strip().lower()
+    return SIGNIFICANCE_CLASSES.get(main, main or "not_provided")
+
+
+# ------------------------------------------------------------------------------ records
+
+
+@dataclass(frozen=True)
+class ProteinChange:
+    """A single-residue protein change on one transcript (three-letter codes, 'Ter' = stop)."""
+
+    gene: str
+    transcript: str
+    position: int
+    ref_aa: str
+    alt_aa: str
+    hgvs_p: str
+    consequence: tuple[str, ...]
+
+    @property
+    def transcript_key(self) -> str:
+        return _tx_key(self.transcript)
+
+    @property
+    def is_missense(self) -> bool:
+        if "missense_variant" in self.consequence:
+            return True
+        return (
+            not self.consequence
+            and self.ref_aa != self.alt_aa
+            and self.ref_aa in _AA3_SET
+            and self.alt_aa in _AA3_SET
+            and "Ter" not in (self.ref_aa, self.alt_aa)
+        )
+
+
+@dataclass(frozen=True)
+class ClinVarRecord:
+    """One ClinVar variant, with its allele in normalised form."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    variation_id: str
+    allele_id: str | None
+    significance: str  # CLNSIG as written, e.g. "Pathogenic/Likely_pathogenic"
+    significance_class: str  # see SIGNIFICANCE_CLASSES
+    conflicts: tuple[tuple[str, int], ...]  # CLNSIGCONF: (significance, submissions)
+    review_status: str
+    stars: int
+    diseases: tuple[str, ...]
+    genes: tuple[tuple[str, str], ...]  # GENEINFO: (symbol, NCBI Gene ID)
+    molecular_consequences: tuple[str, ...]  # MC: SO terms
+    hgvs: tuple[str, ...]  # CLNHGVS
+    rs: tuple[str, ...]
+    record: str  # as written: chrom:pos:REF:ALT
+    protein: ProteinChange | None = None  # set on the results of protein queries
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        return (canonical(self.chrom), self.pos, self.ref, self.alt)
+
+    @property
+    def is_pathogenic_or_likely(self) -> bool:
+        return self.significance_class in PATHOGENIC_CLASSES
+
+    @property
+    def is_benign_or_likely(self) -> bool:
+        return self.significance_class in BENIGN_CLASSES
+
+    @property
+    def url(self) -> str:
+        return f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{self.variation_id}/"
+
+    def to_json(self) -> dict:
+        out = {
+            "variation_id": self.variation_id,
+            "allele_id": self.allele_id,
+            "significance": self.significance,
+            "significance_class": self.significance_class,
+            "review_status": self.review_status,
+            "stars": self.stars,
+            "conflicts": [list(c) for c in self.conflicts],
+            "diseases": list(self.diseases),
+            "genes": [g for g, _ in self.genes],
+            "molecular_consequences": list(self.molecular_consequences),
+            "hgvs": list(self.hgvs),
+            "record": self.record,
+        }
+        if self.protein is not None:
+            out["protein"] = {
+                "transcript": self.protein.transcript,
+                "hgvs_p": self.protein.hgvs_p,
+            }
+        return out
+
+
+ProteinAnnotator = Callable[[str, int, str, str], Iterable[ProteinChange]]
+
+
+def _tx_key(transcript: str) -> str:
+    """Transcript IDs compare without their version (ENST...1 and ENST...2 are one residue map
+    only when the protein is unchanged, which the caller's annotator guarantees)."""
+    return transcript.split(".")[0] if transcript.startswith(("ENST", "NM_", "XM_")) else transcript
+
+
+# ------------------------------------------------------------------------------ protein index
+
+
+class ProteinIndex:
+    """ClinVar records by (transcript, residue)."""
+
+    def __init__(self):
+        self._by_residue: dict[tuple[str, int], list[ClinVarRecord]] = defaultdict(list)
+        self.n_records = 0
+        self.n_changes = 0
+
+    def add(self, record: ClinVarRecord, changes: Iterable[ProteinChange]) -> None:
+        added = False
+        for change in changes:
+            key = (change.transcript_key, change.position)
+            self._by_residue[key].append(dataclasses.replace(record, protein=change))
+            self.n_changes += 1
+            added = True
+        self.n_records += added
+
+    def at_residue(self, transcript: str, position: int) -> list[ClinVarRecord]:
+        return list(self._by_residue.get((_tx_key(transcript), position), ()))
+
+
+def _keep(
+    rec: ClinVarRecord,
+    exclude: tuple | None,
+    min_stars: int,
+    significance: Collection[str] | None,
+) -> bool:
+    if exclude is not None and rec.key == exclude:
+        return False
+    if rec.stars < min_stars:
+        return False
+    return significance is None or rec.significance_class in significance
+
+
+def _best_first(records: Iterable[ClinVarRecord]) -> list[ClinVarRecord]:
+    return sorted(records, key=lambda r: (-r.stars, r.pos, r.alt, r.variation_id))
+
+
+# ------------------------------------------------------------------------------ the source
+
+
+class ClinVarSource(VcfBacked):
+    """A ClinVar VCF read through its tabix index.
+
+    ``reference`` enables left-alignment of both sides (see :mod:`resource_files`).
+    """
+
+    def __init__(
+        self, path: str | Path, reference: Reference | None = None, *, warn: Warn | None = None
+    ):
+        self.path = Path(path)
+        self.reference = reference
+        self.vcf = IndexedVcf(self.path, kind="ClinVar", reference=reference, warn=warn)
+        if "CLNSIG" not in self.vcf.info_defs:
+            self.vcf.close()
+            found = ", ".join(sorted(self.vcf.info_defs)[:10]) or "none"
+            raise InputFileError(
+                "no CLNSIG INFO field in the header; expected a ClinVar VCF "
+                f"(INFO fields found: {found})",
+                path=str(self.path),
+            )
+        self.date = self.vcf.meta.get("fileDate")
+        self.source = self.vcf.meta.get("source")
+        self.protein_index: ProteinIndex | None = None
+
+    def describe(self) -> dict:
+        """Version and date for the JSON ``inputs`` entry (ClinVar versions by date)."""
+        return {"version": self.date, "date": self.date}
+
+    # -- parsing
+    def _records(self, line: VcfLine) -> list[ClinVarRecord]:
+        info = line.info_dict()
+        clnsig = unquote(info.get("CLNSIG", ""))
+        revstat = info.get("CLNREVSTAT", "")
+        stars = review_stars(revstat)
+        if stars is None:
+            self.vcf.warnings(
+                f"revstat:{revstat}",
+                f"{self.path}: unknown review status {revstat!r} (first at {line.chrom}:"
+                f"{line.pos}); counted as 0 stars",
+            )
+            stars = 0
+        conflicts = []
+        # Real files escape the separator: Benign(1)%3BLikely_benign(2); older ones use '|'.
+        for item in filter(None, re.split(r"[;|]", unquote(info.get("CLNSIGCONF", "")))):
+            name, _, count = item.partition("(")
+            try:
+                conflicts.append((name, int(count.rstrip(")")) if count else 0))
+            except ValueError:
+                raise VcfError(
+                    f"CLNSIGCONF item {item!r}: expected Significance(count)",
+                    path=str(self.path),
+                    where=line.where,
+                ) from None
+        genes = tuple(
+            tuple(g.split(":", 1)) if ":" in g else (g, "")
+            for g in filter(None, info.get("GENEINFO", "").split("|"))
+        )
+        mc = tuple(
+            part.split("|", 1)[1] if "|" in part else part
+            for part in filter(None, info.get("MC", "").split(","))
+        )
+        common = dict(
+            variation_id=line.id,
+            allele_id=info.get("ALLELEID") or None,
+            significance=clnsig,
+            significance_class=significance_class(clnsig),
+            conflicts=tuple(conflicts),
+            review_status=revstat,
+            stars=stars,
+            diseases=tuple(filter(None, unquote(info.get("CLNDN", "")).split("|"))),
+            genes=genes,
+            molecular_consequences=mc,
+            hgvs=tuple(filter(None, info.get("CLNHGVS", "").split(","))),
+            rs=tuple(filter(None, info.get("RS", "").split(","))),
+        )
+        out = []
+        for allele in self.vcf.split(line):
+            written = f"{line.chrom}:{line.pos}:{line.ref}:{line.alts[allele.allele_index - 1]}"
+            out.append(
+                ClinVarRecord(
+                    chrom=line.chrom,
+                    pos=allele.pos,
+                    ref=allele.ref,
+                    alt=allele.alt,
+                    record=written,
+                    **common,
+                )
+            )
+        return out
+
+    # -- allele look-up
+    def lookup_all(self, chrom: str, pos: int, ref: str, alt: str) -> list[ClinVarRecord]:
+        """Every ClinVar record of this allele, best reviewed first."""
+        name, query, hits = self.vcf.matching(chrom, pos, ref, alt)
+        if name is None:
+            return []
+        out, lines = [], []
+        for line, _idx in hits:
+            if line in lines:
+                continue
+            lines.append(line)
+            out += [r for r in self._records(line) if (r.pos, r.ref, r.alt) == query.key[1:]]
+        return _best_first(out)
+
+    def lookup(self, chrom: str, pos: int, ref: str, alt: str) -> ClinVarRecord | None:
+        """The ClinVar record of this allele (the best reviewed when there are several)."""
+        found = self.lookup_all(chrom, pos, ref, alt)
+        return found[0] if found else None
+
+    # -- protein index
+    def build_protein_index(
+        self,
+        regions: Iterable[tuple[str, int, int]],
+        protein_annotator: ProteinAnnotator,
+        *,
+        missense_candidates_only: bool = True,
+    ) -> ProteinIndex:
+        """Translate every ClinVar record inside ``regions`` and index it by residue.
+
+        ``regions`` are (chrom, start, end), 1-based inclusive, in the caller's contig names;
+        ``protein_annotator(chrom, pos, ref, alt)`` receives the normalised allele with the
+        caller's contig name and returns its :class:`ProteinChange` per transcript (none for
+        a non-coding allele). With ``missense_candidates_only``, records that cannot change a
+        single residue (indels, and records whose MC lists consequences but no missense) are
+        skipped: PS1 and PM5 concern missense changes, and this keeps the number of
+        translations small. Returns the index, also kept for the query methods.
+        """
+        index = ProteinIndex()
+        seen: set[tuple] = set()
+        for chrom, start, end in regions:
+            name = self.vcf.resolve_contig(chrom)
+            if name is None:
+                continue
+            for line in self.vcf.fetch(name, start, end):
+                for rec in self._records(line):
+                    if rec.pos < start or rec.pos > end:
+                        continue  # a long REF reaching in; its own region will list it
+                    ident = (rec.key, rec.variation_id)
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                    if missense_candidates_only and not _missense_candidate(rec):
+                        continue
+                    index.add(rec, protein_annotator(chrom, rec.pos, rec.ref, rec.alt))
+        self.protein_index = index
+        return index
+
+    def _require_index(self) -> ProteinIndex:
+        if self.protein_index is None:
+            raise RuntimeError("call build_protein_index() before protein queries")
+        return self.protein_index
+
+    def _exclude_key(self, exclude: tuple[str, int, str, str] | None):
+        if exclude is None:
+            return None
+        allele, _ = normalise(*exclude, self.reference)
+        return allele.key
+
+    def same_amino_acid_change(
+        self,
+        transcript: str,
+        position: int,
+        ref_aa: str,
+        alt_aa: str,
+        *,
+        exclude: tuple[str, int, str, str] | None = None,
+        min_stars: int = 0,
+        significance: Collection[str] | None = None,
+    ) -> list[ClinVarRecord]:
+        """ClinVar records with the same amino-acid change on this transcript (PS1).
+
+        ``exclude`` is the queried allele itself (chrom, pos, ref, alt), which PS1 must not
+        count; ``significance`` restricts to classes such as :data:`PATHOGENIC_CLASSES`.
+        Each result carries the matching change in ``.protein``; best reviewed first.
+        """
+        ref_aa, alt_aa = amino_acid(ref_aa), amino_acid(alt_aa)
+        excl = self._exclude_key(exclude)
+        hits = [
+            r
+            for r in self._require_index().at_residue(transcript, position)
+            if r.protein.ref_aa == ref_aa
+            and r.protein.alt_aa == alt_aa
+            and _keep(r, excl, min_stars, significance)
+        ]
+        return _best_first(hits)
+
+    def other_missense_at_residue(
+        self,
+        transcript: str,
+        position: int,
+        alt_aa: str,
+        *,
+        ref_aa: str | None = None,
+        exclude: tuple[str, int, str, str] | None = None,
+        min_stars: int = 0,
+        significance: Collection[str] | None = None,
+    ) -> list[ClinVarRecord]:
+        """ClinVar missense records at this residue with a different amino acid (PM5)."""
+        alt_aa = amino_acid(alt_aa)
+        ref_aa = amino_acid(ref_aa) if ref_aa else None
+        excl = self._exclude_key(exclude)
+        hits = [
+            r
+            for r in self._require_index().at_residue(transcript, position)
+            if r.protein.is_missense
+            and r.protein.alt_aa != alt_aa
+            and (ref_aa is None or r.protein.ref_aa == ref_aa)
+            and _keep(r, excl, min_stars, significance)
+        ]
+        return _best_first(hits)
+
+
+def _missense_candidate(rec: ClinVarRecord) -> bool:
+    if len(rec.ref) != len(rec.alt) or len(rec.ref) > 3:
+        return False
+    mc = rec.molecular_consequences
+    return not mc or "missense_variant" in mc
+
+
+__all__ = [
+    "AA3",
+    "BENIGN_CLASSES",
+    "PATHOGENIC_CLASSES",
+    "REVIEW_STARS",
+    "ClinVarRecord",
+    "ClinVarSource",
+    "ProteinAnnotator",
+    "ProteinChange",
+    "ProteinIndex",
+    "amino_acid",
+    "review_stars",
+    "significance_class",
+]

@@ -1,0 +1,134 @@
+"""Allele normalisation: split multi-allelic records, trim, and left-align indels.
+
+The algorithm is the one of Tan, Abecasis and Kang (Bioinformatics 2015), which bcftools norm and
+vt also follow: drop common trailing bases, extending to the left with reference bases whenever
+an allele runs empty, then drop common leading bases while both alleles are longer than one.
+Without a reference, alleles are only trimmed, never shifted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pysam
+
+from mmpsi_variants.core.contigs import ContigMap
+from mmpsi_variants.core.errors import ReferenceGenomeError
+
+# Alleles that carry no sequence of their own.
+SKIP_ALTS = {"*", "<*>", "<NON_REF>", "."}
+
+
+@dataclass(frozen=True)
+class Allele:
+    """One alternate allele of a record, in normalised form."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    allele_index: int  # index of this ALT in the original record, 1-based like in GT
+    n_alts: int
+    original: str  # chrom:pos:REF:ALT1,ALT2 as written in the input
+    changed: bool  # whether position or alleles differ from the input
+    ref_mismatch: bool = False
+
+
+def is_symbolic(allele: str) -> bool:
+    return allele.startswith("<") or "[" in allele or "]" in allele
+
+
+class Reference:
+    """A FASTA with contig-name translation and a check that REF matches it."""
+
+    def __init__(self, path: str):
+        self.path = path
+        try:
+            self.fasta = pysam.FastaFile(path)
+        except (OSError, ValueError) as exc:
+            raise ReferenceGenomeError(
+                f"cannot open ({exc}); expected a FASTA file, indexed or indexable with "
+                "samtools faidx",
+                path=path,
+            ) from None
+        self.contigs = ContigMap(self.fasta.references)
+        self.lengths = dict(zip(self.fasta.references, self.fasta.lengths, strict=True))
+
+    def fetch(self, chrom: str, start0: int, end0: int) -> str | None:
+        """Bases [start0, end0) in 0-based coordinates, upper case; None for an unknown contig."""
+        name = self.contigs.get(chrom)
+        if name is None:
+            return None
+        return self.fasta.fetch(name, max(0, start0), end0).upper()
+
+    def close(self) -> None:
+        self.fasta.close()
+
+
+def left_align(pos: int, ref: str, alt: str, fetch) -> tuple[int, str, str]:
+    """Normalise one biallelic pair; ``fetch(start0, end0)`` returns reference bases.
+
+    >>> seq = "GCAAAAT"  # a deletion of one A written at the right end of the run
+    >>> left_align(6, "AT", "T", lambda s, e: seq[s:e])
+    (2, 'CA', 'C')
+    """
+    while True:
+        if ref and alt and ref[-1] == alt[-1] and len(ref) + len(alt) > 2:
+            ref, alt = ref[:-1], alt[:-1]
+        elif (not ref or not alt) and pos > 1:
+            chunk = min(pos - 1, 64)
+            bases = fetch(pos - 1 - chunk, pos - 1)
+            if not bases:
+                break
+            base = bases[-1]
+            pos -= 1
+            ref, alt = base + ref, base + alt
+        else:
+            break
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt = ref[1:], alt[1:]
+        pos += 1
+    return pos, ref, alt
+
+
+def trim(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Remove shared trailing then leading bases, keeping one base in each allele."""
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt = ref[1:], alt[1:]
+        pos += 1
+    return pos, ref, alt
+
+
+def split_record(
+    chrom: str, pos: int, ref: str, alts: list[str], reference: Reference | None
+) -> list[Allele]:
+    """One normalised :class:`Allele` per usable ALT of a record."""
+    original = f"{chrom}:{pos}:{ref}:{','.join(alts)}"
+    ref = ref.upper()
+    mismatch = False
+    if reference is not None:
+        actual = reference.fetch(chrom, pos - 1, pos - 1 + len(ref))
+        # IUPAC codes such as N in the reference match anything.
+        mismatch = actual is not None and any(
+            a != b and a != "N" and b != "N" for a, b in zip(actual, ref, strict=False)
+        )
+    out = []
+    for i, alt in enumerate(alts, 1):
+        if alt in SKIP_ALTS:
+            continue
+        alt_u = alt.upper()
+        if is_symbolic(alt_u):
+            npos, nref, nalt = pos, ref, alt
+        elif reference is not None and not mismatch:
+
+            def fetch(s, e):
+                return reference.fetch(chrom, s, e)
+
+            npos, nref, nalt = left_align(pos, ref, alt_u, fetch)
+        else:
+            npos, nref, nalt = trim(pos, ref, alt_u)
+        changed = (npos, nref, nalt) != (pos, ref, alt) or len(alts) > 1
+        out.append(Allele(chrom, npos, nref, nalt, i, len(alts), original, changed, mismatch))
+    return out

@@ -1,0 +1,197 @@
+"""Writing per-sample results: JSON (the contract) and TSV (for people and spreadsheets).
+
+Nothing is half-written: every file goes to a temporary name in the output directory first, and
+all of them are renamed into place only when every one was written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+
+from mmpsi_variants.panel.notes import notes_summary
+
+TSV_COLUMNS = [
+    "rank",
+    "sample",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "gene",
+    "hgnc_id",
+    "transcript",
+    "consequence",
+    "hgvs_c",
+    "hgvs_p",
+    "genotype",
+    "zygosity",
+    "depth",
+    "allele_fraction",
+    "genotype_quality",
+    "filter",
+    "gnomad_af",
+    "clinvar",
+    "inheritance",
+    "inheritance_fit",
+    "acmg_classification",
+    "acmg_genotype_classification",
+    "acmg_points",
+    "acmg_classification_richards2015",
+    "acmg_criteria",
+    "flags_acmg",
+    "treatment_notes",
+    "original",
+]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str) -> str:
+    """A sample name made safe to use as a file name: no path separators, no leading dot."""
+    cleaned = _UNSAFE.sub("_", name).strip("._-")
+    return cleaned[:100] or "sample"
+
+
+def unique_filenames(samples: list[str]) -> dict[str, str]:
+    """Safe, distinct file stems for every sample (``a/b`` and ``a_b`` must not collide)."""
+    used: set[str] = set()
+    out = {}
+    for s in samples:
+        stem = base = safe_filename(s)
+        n = 2
+        while stem.lower() in used:
+            stem = f"{base}_{n}"
+            n += 1
+        used.add(stem.lower())
+        out[s] = stem
+    return out
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "&".join(str(v) for v in value) if value else ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = str(value)
+    # Tabs and newlines from a VCF field must not break the table.
+    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _fit_cell(fit: dict | None) -> str | None:
+    return f"{fit['fit']}: {fit['reason']}" if fit else None
+
+
+def tsv_text(sample: str, variants: list[dict]) -> str:
+    lines = ["\t".join(TSV_COLUMNS)]
+    for v in variants:
+        acmg = v.get("acmg") or {}
+        clinvar = v.get("clinvar") or {}
+        row = {
+            **v,
+            "sample": sample,
+            "filter": v.get("filter"),
+            "clinvar": clinvar.get("significance") if isinstance(clinvar, dict) else clinvar,
+            "inheritance": ",".join(v["inheritance"]) if v.get("inheritance") else None,
+            "inheritance_fit": _fit_cell(v.get("inheritance_fit")),
+            "acmg_classification": acmg.get("classification"),
+            "acmg_genotype_classification": (acmg.get("genotype") or {}).get("classification"),
+            "acmg_points": acmg.get("points"),
+            "acmg_classification_richards2015": acmg.get("classification_richards2015"),
+            "acmg_criteria": ",".join(acmg.get("met") or []) or None,
+            "flags_acmg": ",".join(f["flag"] for f in acmg.get("flags") or []) or None,
+            "treatment_notes": notes_summary(v.get("notes") or []),
+        }
+        lines.append("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+def json_text(data: dict) -> str:
+    """JSON with one top-level key per line and one list item (a variant) per line.
+
+    Indenting every nested field with the json module's pure-Python encoder took longer than
+    the whole analysis of a panel; items written by the C encoder keep it fast and the file
+    still reads, and diffs, a variant per line.
+    """
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(dump(item) for item in value)
+            lines.append(f"  {dump(key)}: [\n    {items}\n  ]")
+        else:
+            lines.append(f"  {dump(key)}: {dump(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def temporary_beside(final: str | Path) -> tuple[int, Path]:
+    """Open a new, uniquely named temporary file beside ``final`` for writing: (fd, path).
+
+    Unlike tempfile.mkstemp, which makes its files private (0600), the file is created as any
+    new file would be (the umask, or a directory's default ACL, decide), so a finished output
+    renamed into place is as readable to the group as the user's other files.
+    """
+    final = Path(final)
+    for _ in range(100):
+        tmp = final.parent / f".{final.name}.{secrets.token_hex(4)}.part"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {final}")
+
+
+class AtomicOutputs:
+    """Collect files, then put all of them in place at once with :meth:`commit`."""
+
+    def __init__(self, outdir: str | Path):
+        self.outdir = Path(outdir)
+        self._pending: list[tuple[Path, Path]] = []
+
+    def add(self, name: str, text: str) -> Path:
+        """Write ``text`` to a temporary file for ``name``, which may include subdirectories."""
+        final = self.outdir / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temporary_beside(final)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        self._pending.append((Path(tmp), final))
+        return final
+
+    def add_json(self, name: str, data: dict) -> Path:
+        return self.add(name, json_text(data))
+
+    def commit(self) -> list[Path]:
+        done = []
+        for tmp, final in self._pending:
+            os.replace(tmp, final)
+            done.append(final)
+        self._pending.clear()
+        return done
+
+    def discard(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.discard()
+        return False

@@ -1,0 +1,338 @@
+"""Reading VCF and BCF files through an index.
+
+Only the panel regions are read. An input without an index gets one built in a temporary
+directory (one decompression pass in C), never beside the user's file, which may be read-only;
+plain-text or plain-gzip VCFs are first recompressed with BGZF. Parsing every record in Python
+would cost ten times more on an exome or genome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import warnings
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysam
+from cyvcf2 import VCF
+
+from mmpsi_variants.core.errors import InputFileError, SampleError, VcfError
+
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
+@dataclass(frozen=True)
+class VcfKind:
+    compression: str  # "bgzf", "gzip" or "none"
+    format: str  # "vcf" or "bcf"
+
+
+@contextlib.contextmanager
+def captured_stderr():
+    """Collect what htslib prints on file descriptor 2, so that we can word it ourselves."""
+    holder = {"text": ""}
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        saved = os.dup(2)
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield holder
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            holder["text"] = tmp.read().decode("utf-8", "replace").strip()
+
+
+def _htslib_message(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[-1] if lines else ""
+
+
+def sniff(path: str | Path) -> VcfKind:
+    """Say how a variant file is stored, or raise a one-line error when it is not usable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError("file not found; expected a VCF or BCF file", path=str(path))
+    if path.is_dir():
+        raise InputFileError("is a directory; expected a VCF or BCF file", path=str(path))
+    with open(path, "rb") as fh:
+        head = fh.read(18)
+        if not head:
+            raise InputFileError("file is empty; expected a VCF or BCF file", path=str(path))
+        compression = "none"
+        if head[:2] == b"\x1f\x8b":
+            # BGZF is gzip with a 'BC' extra subfield in every block header.
+            is_bgzf = len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC"
+            compression = "bgzf" if is_bgzf else "gzip"
+            if is_bgzf:
+                fh.seek(0, os.SEEK_END)
+                size = fh.tell()
+                fh.seek(max(0, size - len(BGZF_EOF)))
+                if fh.read() != BGZF_EOF:
+                    raise InputFileError(
+                        "truncated: the BGZF end-of-file marker is missing, so the file was cut "
+                        "short; copy or compress it again",
+                        path=str(path),
+                    )
+    try:
+        if compression == "none":
+            with open(path, "rb") as fh:
+                start = fh.read(64)
+        else:
+            with gzip.open(path, "rb") as fh:
+                start = fh.read(64)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFileError(
+            f"cannot decompress ({exc}); expected a gzip- or BGZF-compressed VCF", path=str(path)
+        ) from None
+    if start.startswith(b"BCF\x02"):
+        return VcfKind(compression, "bcf")
+    if start.startswith(b"##fileformat=VCF"):
+        return VcfKind(compression, "vcf")
+    first = start.split(b"\n")[0][:40].decode("utf-8", "replace")
+    raise InputFileError(
+        f"not a VCF: expected the first line to start with '##fileformat=VCF', found {first!r}",
+        path=str(path),
+    )
+
+
+def existing_index(path: Path, kind: VcfKind) -> Path | None:
+    if kind.compression != "bgzf":
+        return None
+    suffixes = (".csi",) if kind.format == "bcf" else (".tbi", ".csi")
+    for suffix in suffixes:
+        candidate = Path(f"{path}{suffix}")
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _recompress(src: Path, kind: VcfKind, dst: Path) -> None:
+    """Plain or plain-gzip VCF to BGZF, streaming in large blocks."""
+    from pysam.libcbgzf import BGZFile
+
+    opener = gzip.open if kind.compression == "gzip" else open
+    try:
+        with opener(src, "rb") as fin, BGZFile(str(dst), "wb") as fout:
+            while True:
+                block = fin.read(1 << 22)
+                if not block:
+                    break
+                fout.write(block)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFileError(
+            f"cannot decompress ({exc}); the file may be truncated", path=str(src)
+        ) from None
+
+
+def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
+    """Return (data file, index) for region queries, building what is missing in ``workdir``."""
+    path = Path(path)
+    kind = sniff(path)
+    index = existing_index(path, kind)
+    if index is not None:
+        return path, index
+    data = path
+    if kind.compression != "bgzf":
+        if kind.format == "bcf":
+            raise InputFileError(
+                "uncompressed BCF cannot be indexed; convert it with 'bcftools view -Ob'",
+                path=str(path),
+            )
+        data = workdir / "input.vcf.gz"
+        _recompress(path, kind, data)
+    # VCF gets a TBI (cyvcf2 loads only TBI through set_index); BCF needs CSI.
+    index = workdir / ("input.csi" if kind.format == "bcf" else "input.tbi")
+    if kind.format == "bcf":
+        bcftools = shutil.which("bcftools")
+        if not bcftools:
+            raise InputFileError(
+                "BCF without an index and no bcftools to index it; run 'bcftools index' on it",
+                path=str(path),
+            )
+        proc = subprocess.run(
+            [bcftools, "index", "-o", str(index), str(data)], capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            raise VcfError(
+                f"cannot index: {_htslib_message(proc.stderr)}; expected a sorted BCF",
+                path=str(path),
+            )
+        return data, index
+    with captured_stderr() as err:
+        try:
+            pysam.tabix_index(str(data), preset="vcf", index=str(index), force=True)
+            failed = False
+        except (OSError, ValueError):
+            failed = True
+    if failed:
+        detail = _htslib_message(err["text"])
+        if "Unsorted" in detail or "unsorted" in detail:
+            msg = f"records are not sorted by position ({detail}); sort with 'bcftools sort'"
+        else:
+            msg = f"cannot index ({detail or 'htslib failed'}); expected a valid VCF"
+        raise VcfError(msg, path=str(path))
+    return data, index
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    samples: tuple[str, ...]
+    contigs: dict[str, int]  # name -> length (0 when the header does not say)
+    file_date: str | None
+    source: str | None
+    reference: str | None
+    format_ids: frozenset[str]
+
+
+_META = re.compile(r"^##(\w+)=(.*)$")
+
+
+def parse_header(raw: str) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for line in raw.splitlines():
+        m = _META.match(line)
+        if m and not m.group(2).startswith("<"):
+            meta.setdefault(m.group(1), m.group(2))
+    return meta
+
+
+class VariantFile:
+    """A VCF/BCF opened with cyvcf2.
+
+    With ``indexed`` (the panel mode), records are read region by region through an index,
+    built in ``workdir`` when the file has none; without it, the file is streamed once.
+    """
+
+    def __init__(self, path: str | Path, workdir: Path, indexed: bool = True):
+        self.path = Path(path)
+        self.kind = sniff(self.path)
+        self._tabix = None
+        if indexed:
+            self.data, self.index = prepare_indexed(self.path, workdir)
+        else:
+            self.data, self.index = self.path, None
+        with captured_stderr() as err:
+            try:
+                self._vcf = VCF(str(self.data), gts012=False, strict_gt=False, lazy=True)
+                if self.index is not None:
+                    self._vcf.set_index(str(self.index))
+                opened = True
+            except Exception:  # cyvcf2 raises bare Exception or OSError on a bad header
+                opened = False
+        if not opened:
+            detail = _htslib_message(err["text"]) or "could not parse the header"
+            raise VcfError(f"{detail}; expected a valid VCF header", path=str(self.path))
+        raw = self.raw_header = self._vcf.raw_header
+        meta = parse_header(raw)
+        contigs = dict(zip(self._vcf.seqnames, _lengths(self._vcf), strict=False))
+        self.header = HeaderInfo(
+            samples=tuple(self._vcf.samples),
+            contigs=contigs,
+            file_date=meta.get("fileDate"),
+            source=meta.get("source"),
+            reference=meta.get("reference"),
+            format_ids=frozenset(re.findall(r"##FORMAT=<ID=([^,>]+)", raw)),
+        )
+
+    @property
+    def samples(self) -> tuple[str, ...]:
+        return self.header.samples
+
+    def sample_indices(self, wanted: list[str] | None) -> list[int]:
+        if not wanted:
+            return list(range(len(self.samples)))
+        missing = [s for s in wanted if s not in self.samples]
+        if missing:
+            have = ", ".join(self.samples[:10]) or "none"
+            raise SampleError(
+                f"sample(s) {', '.join(missing)} not in the VCF; it has: {have}",
+                path=str(self.path),
+            )
+        return [self.samples.index(s) for s in wanted]
+
+    def _records(self, iterable, where: str) -> Iterator:
+        last = where
+        try:
+            with warnings.catch_warnings():
+                # cyvcf2 warns about every empty region; an empty panel gene is normal.
+                warnings.filterwarnings("ignore", message="no intervals found")
+                for record in iterable:
+                    last = f"{record.CHROM}:{record.POS}"
+                    yield record
+        except Exception as exc:  # htslib read errors surface as plain exceptions
+            raise VcfError(
+                f"cannot read the record after {last} ({exc}); the file may be corrupt",
+                path=str(self.path),
+                where=f"near {last}",
+            ) from None
+
+    def fetch(self, chrom: str, start: int, end: int) -> Iterator:
+        """Records overlapping chrom:start-end (1-based inclusive).
+
+        htslib silently skips a text record it cannot parse during a region query, which
+        would lose a variant without a word; the raw lines of the region are checked first.
+        """
+        if self.index is None:
+            raise RuntimeError("fetch() needs a VariantFile opened with indexed=True")
+        expected = self._check_raw_lines(chrom, start, end)
+        records = list(self._records(self._vcf(f"{chrom}:{start}-{end}"), f"{chrom}:{start}"))
+        if expected is not None and len(records) != len(expected):
+            parsed = {(r.CHROM, r.POS) for r in records}
+            bad = next((k for k in expected if k not in parsed), expected[0])
+            raise VcfError(
+                "htslib cannot parse this record; expected a valid VCF data line",
+                path=str(self.path),
+                where=f"record {bad[0]}:{bad[1]}",
+            )
+        return iter(records)
+
+    def _check_raw_lines(self, chrom: str, start: int, end: int) -> list | None:
+        if self.kind.format != "vcf":
+            return None  # BCF is binary; htslib validated it when it was written
+        if self._tabix is None:
+            self._tabix = pysam.TabixFile(str(self.data), index=str(self.index))
+            self._tabix_contigs = set(self._tabix.contigs)
+        if chrom not in self._tabix_contigs:
+            return []
+        n_cols = 9 + len(self.samples) if self.samples else 8
+        keys = []
+        for line in self._tabix.fetch(chrom, max(0, start - 1), end):
+            cols = line.split("\t")
+            where = f"record {cols[0]}:{cols[1]}" if len(cols) > 1 else f"a line in {chrom}"
+            if len(cols) != n_cols:
+                raise VcfError(
+                    f"expected {n_cols} tab-separated columns, found {len(cols)}",
+                    path=str(self.path),
+                    where=where,
+                )
+            if not cols[1].isdigit():
+                raise VcfError(
+                    f"POS {cols[1]!r} is not a positive integer", path=str(self.path), where=where
+                )
+            keys.append((cols[0], int(cols[1])))
+        return keys
+
+    def fetch_all(self) -> Iterator:
+        """Every record, streamed in file order."""
+        return self._records(self._vcf, "the header")
+
+    def close(self) -> None:
+        self._vcf.close()
+        if self._tabix is not None:
+            self._tabix.close()
+
+
+def _lengths(vcf: VCF) -> list[int]:
+    try:
+        return list(vcf.seqlens)
+    except Exception:  # no ##contig lines: names come from the index, lengths are unknown
+        return [0] * len(vcf.seqnames)

@@ -1,0 +1,273 @@
+"""What the Snakemake workflow will do with a configuration: entry points, paths, targets.
+
+``workflow/rules/common.smk`` calls :func:`load_plan` once, at parse time. It validates
+``config/config.yaml``, ``samples.tsv`` and ``units.tsv`` against the JSON Schemas in
+``workflow/schemas/`` (errors name the key, or the line and column), decides each family's entry
+point (reads or an existing VCF), where the reference indexes come from, and answers the rules'
+questions about input paths. Keeping this here rather than in the Snakefile keeps it testable.
+
+Output layout (see the Snakefile's header):
+
+    results/reference/         staged reference FASTA and the indexes that were missing
+    results/panel/             calling regions and coverage targets (BED)
+    results/bam/{sample}.bam   aligned, duplicate-marked reads (FASTQ entry only)
+    results/qc/{sample}.*      samtools stats, panel coverage (TSV, JSON)
+    results/calls/{family}.vcf.gz   normalised joint calls (+ .tbi)
+    results/ped/{family}.ped   the family's PED, derived from samples.tsv
+    results/reports/{sample}/  the filter's outputs and the sample's summary
+    results/cohort/            cohort summary
+"""
+
+from __future__ import annotations
+
+import copy
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from mmpsi_variants.core.schemas import load_schema, validate_config
+from mmpsi_variants.io.samplesheet import VCF, SampleSheet, index_of, load_sheet
+
+BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str  # the user's FASTA
+    fasta: str  # the staged FASTA every rule reads (a link to the user's)
+    bwa_prefix: str
+    build_bwa_index: bool  # False when a complete bwa index lies beside the user's FASTA
+
+    @property
+    def fai(self) -> str:
+        return self.fasta + ".fai"
+
+    @property
+    def bwa_files(self) -> list[str]:
+        return [self.bwa_prefix + s for s in BWA_SUFFIXES]
+
+    @property
+    def index_files(self) -> list[str]:
+        out = [self.fai]
+        if self.fasta.endswith(".gz"):
+            out.append(self.fasta + ".gzi")
+        return out
+
+
+def stage_reference(fasta: str) -> Reference:
+    staged = "results/reference/genome.fa" + (".gz" if fasta.endswith(".gz") else "")
+    existing = all(Path(fasta + s).exists() for s in BWA_SUFFIXES)
+    return Reference(fasta, staged, fasta if existing else staged, not existing)
+
+
+@dataclass(frozen=True)
+class Plan:
+    config: dict
+    sheet: SampleSheet
+    reference: Reference
+
+    # -- who comes from where
+    @property
+    def samples(self) -> list[str]:
+        return list(self.sheet.samples)
+
+    @property
+    def families(self) -> list[str]:
+        return list(self.sheet.families)
+
+    @property
+    def fastq_samples(self) -> list[str]:
+        return self.sheet.samples_by_kind("fastq")
+
+    @property
+    def aligned_samples(self) -> list[str]:
+        """Samples with reads (FASTQ or BAM/CRAM): they get stats and coverage."""
+        return [s for s in self.samples if self.sheet.units_of(s)[0].kind != "vcf"]
+
+    def units(self, sample: str) -> list[str]:
+        return [u.unit for u in self.sheet.units_of(sample)]
+
+    def family_samples(self, family: str) -> list[str]:
+        return list(self.sheet.families[family].samples)
+
+    def family_of(self, sample: str) -> str:
+        return self.sheet.samples[sample].family
+
+    # -- inputs of the rules
+    def unit_fastqs(self, sample: str, unit: str) -> list[str]:
+        u = next(u for u in self.sheet.units_of(sample) if u.unit == unit)
+        return [u.fq1, u.fq2] if u.fq2 else [u.fq1]
+
+    def read_group(self, sample: str, unit: str) -> str:
+        """The @RG line bwa writes, tab-escaped as bwa -R expects."""
+        return f"@RG\\tID:{sample}.{unit}\\tSM:{sample}\\tLB:{sample}\\tPL:ILLUMINA\\tPU:{unit}"
+
+    def unit_bams(self, sample: str) -> list[str]:
+        return [f"results/bam/units/{sample}.{u}.bam" for u in self.units(sample)]
+
+    def alignment(self, sample: str) -> str:
+        u = self.sheet.units_of(sample)[0]
+        return u.bam if u.kind == "bam" else f"results/bam/{sample}.bam"
+
+    def alignment_index(self, sample: str) -> str:
+        u = self.sheet.units_of(sample)[0]
+        if u.kind != "bam":
+            return f"results/bam/{sample}.bam.bai"
+        found = index_of(Path(u.bam))
+        if found is not None:
+            return str(found)
+        return u.bam + (".crai" if u.bam.endswith(".cram") else ".bai")
+
+    def family_alignments(self, family: str) -> list[str]:
+        return [self.alignment(s) for s in self.family_samples(family)]
+
+    def family_alignment_indexes(self, family: str) -> list[str]:
+        return [self.alignment_index(s) for s in self.family_samples(family)]
+
+    def read_group_map(self, family: str) -> str:
+        """bcftools mpileup -G lines, shell-quoted: every read of a file is the sheet's sample.
+
+        Renaming by file makes the calls carry the sheet's names whatever SM the BAM has.
+        """
+        lines = [f"* {self.alignment(s)} {s}" for s in self.family_samples(family)]
+        return " ".join(shlex.quote(line) for line in lines)
+
+    def calling_inputs(self, family: str) -> dict[str, object]:
+        """Named inputs of the calling rules for a family."""
+        inputs: dict[str, object] = {
+            "bams": self.family_alignments(family),
+            "bais": self.family_alignment_indexes(family),
+            "fasta": self.reference.fasta,
+            "fai": self.reference.fai,
+        }
+        if self.calling_regions:
+            inputs["regions"] = self.calling_regions
+        return inputs
+
+    def family_source(self, family: str) -> str:
+        return self.sheet.families[family].source
+
+    def raw_calls(self, family: str) -> str:
+        fam = self.sheet.families[family]
+        if fam.source == VCF:
+            return fam.vcf
+        return f"results/calls/{family}.{self.config['calling']['caller']}.vcf.gz"
+
+    def subset_options(self, family: str) -> str:
+        """bcftools view options taking the family's samples from the calls or the user's VCF."""
+        opts = "-s " + ",".join(self.family_samples(family))
+        if self.family_source(family) == VCF:
+            # A cohort VCF holds other families' alleles and sites; keep the family's own.
+            opts += " --trim-alt-alleles --min-ac 1"
+        return opts
+
+    def quality_filter(self, family: str) -> str:
+        """A pipe stage marking our own calls below calling.min_qual as LowQual."""
+        if self.family_source(family) == VCF:
+            return ""
+        q = self.config["calling"]["min_qual"]
+        return f"| bcftools filter -s LowQual -e 'QUAL<{q}' -Ou"
+
+    def norm_reference(self, family: str) -> str:
+        return "" if self.family_source(family) == VCF else f"-f {self.reference.fasta}"
+
+    # -- the filter's evidence: annotation resources, thresholds, the patient's phenotype
+    @property
+    def filter_resources(self) -> dict[str, str]:
+        """Named files the filter reads besides the calls; inputs, so a change re-runs it."""
+        res = self.config["resources"]
+        files = {k: res[k] for k in ("gnomad", "clinvar") if res.get(k)}
+        files.update({f"score_{k}": v for k, v in (res.get("scores") or {}).items()})
+        if self.config.get("settings"):
+            files["settings"] = self.config["settings"]
+        return files
+
+    def filter_options(self, sample: str) -> str:
+        """The filter's options for the resources, settings and the sample's phenotype."""
+        opts = []
+        for name, path in self.filter_resources.items():
+            if name.startswith("score_"):
+                opts += ["--scores", f"{name[len('score_') :]}={path}"]
+            else:
+                opts += [f"--{name}", path]
+        phenotype = self.phenotype_text(sample)
+        if phenotype:
+            opts += ["--phenotype", f"{sample}={phenotype}"]
+        return " ".join(shlex.quote(o) for o in opts)
+
+    def phenotype_text(self, sample: str) -> str:
+        """The sheet's phenotype columns of an affected sample as one line (PP4 reads it)."""
+        s = self.sheet.samples[sample]
+        if s.affected != "yes":
+            return ""
+        return "; ".join(f"{k}: {v}" for k, v in s.phenotype.items() if v)
+
+    @property
+    def calling_regions(self) -> str | None:
+        regions = self.config["calling"]["regions"]
+        if regions == "all":
+            return None
+        return "results/panel/calling_regions.bed" if regions == "panel" else regions
+
+    @property
+    def targets(self) -> str:
+        return "results/panel/targets.bed"
+
+    # -- what `rule all` asks for
+    def final_outputs(self) -> list[str]:
+        out = []
+        for s in self.samples:
+            out += [
+                f"results/reports/{s}/{s}.variants.json",
+                f"results/reports/{s}/{s}.variants.tsv",
+                f"results/reports/{s}/{s}.summary.json",
+            ]
+        for s in self.aligned_samples:
+            out += [
+                f"results/qc/{s}.stats.txt",
+                f"results/qc/{s}.coverage.tsv",
+                f"results/qc/{s}.coverage.json",
+            ]
+        for f in self.families:
+            out += [f"results/calls/{f}.vcf.gz", f"results/calls/{f}.vcf.gz.tbi"]
+        out += ["results/cohort/cohort.tsv", "results/cohort/cohort.json"]
+        out += ["results/cohort/candidates.tsv"]
+        return out
+
+
+def with_absolute_paths(config: dict, base: str | Path) -> dict:
+    """A copy of ``config`` whose file paths (reference, resources, settings, panel) are
+    absolute, relative ones taken from ``base``: to run the same configuration from another
+    working directory."""
+    base = Path(base)
+    cfg = copy.deepcopy(config)
+
+    def absolute(path):
+        return str(base / path) if path else path
+
+    ref = cfg["reference"]
+    ref["fasta"], ref["genes"] = absolute(ref["fasta"]), absolute(ref["genes"])
+    res = cfg.get("resources") or {}
+    for key in ("gnomad", "clinvar"):
+        if key in res:
+            res[key] = absolute(res[key])
+    if res.get("scores"):
+        res["scores"] = {name: absolute(path) for name, path in res["scores"].items()}
+    for key in ("settings", "panel"):
+        if key in cfg:
+            cfg[key] = absolute(cfg[key])
+    return cfg
+
+
+def load_plan(config: dict, schema_dir: str | Path) -> Plan:
+    """Validate the configuration and the sheets; raises an :class:`MmpsiError` subclass."""
+    schema_dir = Path(schema_dir)
+    validate_config(config, load_schema(schema_dir / "config.schema.yaml"))
+    sheet = load_sheet(
+        config["samples"],
+        config["units"],
+        samples_schema=load_schema(schema_dir / "samples.schema.yaml"),
+        units_schema=load_schema(schema_dir / "units.schema.yaml"),
+        check_read_groups=config["calling"]["caller"] == "freebayes",
+    )
+    return Plan(config, sheet, stage_reference(config["reference"]["fasta"]))

@@ -1,0 +1,548 @@
+"""Sample-level checks over the whole VCF: sex from chrX, and parentage from Mendelian errors.
+
+A de novo call is only as good as the family it comes from: a sample swap or a non-paternity
+turns inherited variants into false de novos. So before any de novo is called "confirmed" we
+check, over the genome and not just the panel, that
+
+* each sample's chrX heterozygosity agrees with its PED sex (peddy's het_ratio = het / hom-alt
+  calls on chrX outside the pseudoautosomal regions; low means male), and
+* each child and each parent share an allele wherever they can be compared: the rate of opposite
+  homozygotes (child 0/0 and parent 1/1, or the reverse) among sites where either carries the
+  ALT is near zero for a true parent and a few percent for an unrelated person.
+
+For trios we also count Mendelian errors the way ``bcftools +mendelian2`` does, chrX and chrY
+included, so that the numbers can be checked against bcftools' own output.
+
+The VCF is streamed once with cyvcf2, biallelic PASS SNVs only. Counting stops for a pair after
+``max_informative_sites`` sites and for the sex check after ``max_sites`` chrX sites, so a genome
+costs little more than an exome; with an index, chrX is reached by a region query once the
+autosomal counts are full. Both caps are reported in the JSON.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cyvcf2 import VCF
+
+from mmpsi_variants.core.contigs import Build, canonical
+from mmpsi_variants.core.errors import VcfError
+from mmpsi_variants.io.genotypes import FEMALE, MALE, UNKNOWN_SEX
+from mmpsi_variants.io.ped import Pedigree
+
+_MISSING_INT = -2147483648
+_VECTOR_END = -2147483647
+
+AUTOSOME, CHR_X, CHR_Y, MITO = "autosome", "X", "Y", "MT"
+
+
+@dataclass(frozen=True)
+class ParentageSettings:
+    min_depth: int
+    min_genotype_quality: float
+    max_error_rate: float
+    min_informative_sites: int
+    max_informative_sites: int
+
+
+@dataclass(frozen=True)
+class SexCheckSettings:
+    min_depth: int
+    male_max_het_ratio: float
+    min_sites: int
+    max_sites: int
+
+
+def region_of(chrom: str, pos: int, build: Build) -> str:
+    """AUTOSOME (pseudoautosomal regions included), CHR_X, CHR_Y or MITO."""
+    key = canonical(chrom)
+    if key == "MT":
+        return MITO
+    if key in ("X", "Y") and not build.in_par(chrom, pos):
+        return CHR_X if key == "X" else CHR_Y
+    return AUTOSOME
+
+
+def _is_male_pattern(child: tuple[int, ...], sex: str) -> bool:
+    # A haploid call marks the male pattern when the PED does not give the sex, as bcftools'
+    # ploidy-driven checks do.
+    return sex == MALE or (sex == UNKNOWN_SEX and len(child) == 1)
+
+
+def relevant_parents(child: tuple[int, ...], region: str, child_sex: str) -> tuple[str, ...]:
+    """The parents whose alleles the child's genotype at a site must come from."""
+    male = _is_male_pattern(child, child_sex)
+    if region == MITO:
+        return ()
+    if region == CHR_Y:
+        return ("father",) if male else ()
+    if region == CHR_X and male:
+        return ("mother",)
+    return ("father", "mother")
+
+
+def mendelian_status(
+    child: tuple[int, ...],
+    father: tuple[int, ...] | None,
+    mother: tuple[int, ...] | None,
+    region: str,
+    child_sex: str = UNKNOWN_SEX,
+) -> tuple[bool, bool]:
+    """(error, missing) for one trio at one site, from the GT allele indices (-1 = missing).
+
+    A missing or unsequenced parent is a wildcard: the site can still be an error through the
+    other parent (child 1/1, father 0/0, mother ./.), and it also counts as missing. On chrX a
+    boy's alleles must come from his mother and his father is not consulted; on chrY a boy's
+    from his father. A heterozygous call in a boy outside the PAR is an error in itself.
+
+    >>> mendelian_status((0, 1), (0, 0), (0, 0), AUTOSOME)
+    (True, False)
+    >>> mendelian_status((1, 1), (0, 0), (-1, -1), AUTOSOME)
+    (True, True)
+    >>> mendelian_status((1,), (0,), (0, 1), CHR_X)
+    (False, False)
+    """
+    if region == MITO:
+        return False, False
+    if not child or any(a < 0 for a in child):
+        return False, True
+    roles = relevant_parents(child, region, child_sex)
+    if not roles:
+        return False, False
+    relevant = {r: (father if r == "father" else mother) for r in roles}
+    sets = {}
+    missing = False
+    for role, gt in relevant.items():
+        if gt is None or not gt or any(a < 0 for a in gt):
+            sets[role] = None
+            missing = True
+        else:
+            sets[role] = set(gt)
+    if len(relevant) == 1:
+        (only,) = sets.values()
+        if len(set(child)) > 1:
+            return True, missing  # two different alleles where a boy has one copy
+        return (only is not None and child[0] not in only), missing
+    if len(child) != 2:
+        # A haploid call where two copies are expected: take it as homozygous.
+        child = (child[0], child[0])
+    a, b = child
+    f, m = sets["father"], sets["mother"]
+
+    def fits(x, y):
+        return (f is None or x in f) and (m is None or y in m)
+
+    return not (fits(a, b) or fits(b, a)), missing
+
+
+@dataclass
+class PairCounts:
+    informative: int = 0
+    errors: int = 0
+
+
+@dataclass
+class TrioCounts:
+    good: int = 0
+    good_alt: int = 0
+    error: int = 0
+    missing: int = 0
+
+
+@dataclass
+class SexCounts:
+    hom_ref: int = 0
+    het: int = 0
+    hom_alt: int = 0
+
+
+@dataclass(frozen=True)
+class SexCheck:
+    ped_sex: str
+    predicted_sex: str | None
+    het_ratio: float | None
+    counts: SexCounts
+    status: str  # consistent / mismatch / unknown_ped_sex / not_assessed
+    reason: str
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "ped_sex": self.ped_sex,
+            "predicted_sex": self.predicted_sex,
+            "het_ratio": None if self.het_ratio is None else round(self.het_ratio, 4),
+            "het": self.counts.het,
+            "hom_alt": self.counts.hom_alt,
+            "hom_ref": self.counts.hom_ref,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    parent: str
+    role: str
+    informative_sites: int
+    opposite_homozygotes: int
+    status: str  # passed / failed / not_assessed
+    reason: str
+
+    @property
+    def error_rate(self) -> float | None:
+        if not self.informative_sites:
+            return None
+        return self.opposite_homozygotes / self.informative_sites
+
+    def to_json(self) -> dict:
+        rate = self.error_rate
+        return {
+            "parent": self.parent,
+            "role": self.role,
+            "informative_sites": self.informative_sites,
+            "opposite_homozygotes": self.opposite_homozygotes,
+            "error_rate": None if rate is None else round(rate, 5),
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Parentage:
+    child: str
+    father: str | None  # as named in the PED
+    mother: str | None
+    pairs: tuple[PairCheck, ...]
+    trio: TrioCounts | None
+    capped: bool
+    max_informative_sites: int
+
+    @property
+    def status(self) -> str:
+        """passed / failed / not_assessed / no_parents_sequenced."""
+        if not self.pairs:
+            return "no_parents_sequenced"
+        states = {p.status for p in self.pairs}
+        if "failed" in states:
+            return "failed"
+        if "not_assessed" in states:
+            return "not_assessed"
+        return "passed"
+
+    def passed_for(self, role: str) -> bool:
+        return any(p.role == role and p.status == "passed" for p in self.pairs)
+
+    def to_json(self) -> dict:
+        trio = None
+        if self.trio is not None:
+            informative = self.trio.good_alt + self.trio.error
+            trio = {
+                "informative_sites": informative,
+                "mendelian_errors": self.trio.error,
+                "error_rate": round(self.trio.error / informative, 5) if informative else None,
+                "sites_missing": self.trio.missing,
+            }
+        return {
+            "status": self.status,
+            "father": self.father,
+            "mother": self.mother,
+            "pairs": [p.to_json() for p in self.pairs],
+            "trio": trio,
+            "capped": self.capped,
+            "max_informative_sites": self.max_informative_sites,
+        }
+
+
+@dataclass
+class SampleChecks:
+    sex: dict[str, SexCheck] = field(default_factory=dict)
+    parentage: dict[str, Parentage] = field(default_factory=dict)
+    x_sites: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _ped_where(ped: Pedigree, sample: str) -> str:
+    ind = ped.get(sample)
+    return f"{ped.path} line {ind.line}" if ind else ped.path
+
+
+class _Accumulator:
+    """Counts per pair, trio and sample, fed one record at a time."""
+
+    def __init__(self, samples, ped, build, parentage, sex_settings, format_ids):
+        self.samples = list(samples)
+        self.index = {s: i for i, s in enumerate(self.samples)}
+        self.build = build
+        self.ps = parentage
+        self.ss = sex_settings
+        self.has_dp = "DP" in format_ids
+        self.has_gq = "GQ" in format_ids
+        self.sex_of = {s: ped.sex_of(s) for s in self.samples}
+        self.pairs: dict[tuple[str, str], PairCounts] = {}
+        self.trios: dict[str, tuple[int, int | None, int | None]] = {}
+        self.trio_counts: dict[str, TrioCounts] = {}
+        for s in self.samples:
+            father, mother = ped.parents(s)
+            fi = self.index.get(father) if father else None
+            mi = self.index.get(mother) if mother else None
+            for parent in (p for p in (father, mother) if p in self.index):
+                self.pairs[(s, parent)] = PairCounts()
+            if fi is not None and mi is not None:
+                self.trios[s] = (self.index[s], fi, mi)
+                self.trio_counts[s] = TrioCounts()
+        self.sex = [SexCounts() for _ in self.samples]
+        self.x_sites = 0
+
+    @property
+    def autosomes_full(self) -> bool:
+        cap = self.ps.max_informative_sites
+        return all(c.informative >= cap for c in self.pairs.values()) and all(
+            c.good_alt + c.error >= cap for c in self.trio_counts.values()
+        )
+
+    @property
+    def x_full(self) -> bool:
+        return self.x_sites >= self.ss.max_sites
+
+    def _quality(self, record, min_depth, min_gq):
+        ok = [True] * len(self.samples)
+        if self.has_dp:
+            dp = _format(record, "DP")
+            if dp is not None:
+                for i, v in enumerate(dp[:, 0]):
+                    if v not in (_MISSING_INT, _VECTOR_END) and v < min_depth:
+                        ok[i] = False
+        if self.has_gq and min_gq > 0:
+            gq = _format(record, "GQ")
+            if gq is not None:
+                for i, v in enumerate(gq[:, 0]):
+                    if v == v and v >= 0 and v < min_gq and v not in (_MISSING_INT, _VECTOR_END):
+                        ok[i] = False
+        return ok
+
+    def add(self, record) -> None:
+        if record.FILTER not in (None, "PASS"):
+            return
+        alts = record.ALT
+        if len(alts) != 1 or len(record.REF) != 1 or len(alts[0]) != 1 or alts[0] in "*.":
+            return
+        region = region_of(record.CHROM, record.POS, self.build)
+        if region == MITO:
+            return
+        gts = _alleles(record)
+        if region == CHR_X and not self.x_full:
+            self._add_sex(record, gts)
+        if self.autosomes_full:
+            return
+        ok = self._quality(record, self.ps.min_depth, self.ps.min_genotype_quality)
+        if region == AUTOSOME:
+            self._add_pairs(gts, ok)
+        self._add_trios(gts, ok, region)
+
+    def _add_sex(self, record, gts) -> None:
+        ok = self._quality(record, self.ss.min_depth, 0)
+        self.x_sites += 1
+        for i, gt in enumerate(gts):
+            if not ok[i] or not gt or any(a < 0 for a in gt):
+                continue
+            counts = self.sex[i]
+            if len(set(gt)) > 1:
+                counts.het += 1
+            elif gt[0] == 0:
+                counts.hom_ref += 1
+            else:
+                counts.hom_alt += 1
+
+    def _add_pairs(self, gts, ok) -> None:
+        cap = self.ps.max_informative_sites
+        for (child, parent), counts in self.pairs.items():
+            if counts.informative >= cap:
+                continue
+            ci, pi = self.index[child], self.index[parent]
+            c, p = gts[ci], gts[pi]
+            if not (ok[ci] and ok[pi]) or len(c) != 2 or len(p) != 2 or min(c + p) < 0:
+                continue
+            if not any(c) and not any(p):
+                continue
+            counts.informative += 1
+            if len(set(c)) == 1 and len(set(p)) == 1 and c[0] != p[0]:
+                counts.errors += 1
+
+    def _add_trios(self, gts, ok, region) -> None:
+        for child, (ci, fi, mi) in self.trios.items():
+            if not (ok[ci] and ok[fi] and ok[mi]):
+                continue
+            error, missing = mendelian_status(gts[ci], gts[fi], gts[mi], region, self.sex_of[child])
+            counts = self.trio_counts[child]
+            if error:
+                counts.error += 1
+            if missing:
+                counts.missing += 1
+            if not error and not missing:
+                counts.good += 1
+                roles = relevant_parents(gts[ci], region, self.sex_of[child])
+                looked = [gts[ci]] + [gts[fi] if r == "father" else gts[mi] for r in roles]
+                if any(a > 0 for g in looked for a in g):
+                    counts.good_alt += 1
+
+
+def _alleles(record) -> list[tuple[int, ...]]:
+    """Per sample, the GT allele indices without the padding of shorter ploidies."""
+    arr = record.genotype.array()
+    return [tuple(int(a) for a in row[:-1] if a != -2) for row in arr]
+
+
+def _format(record, key):
+    try:
+        return record.format(key)
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def run_sample_checks(
+    vcf_path: str | Path,
+    index_path: str | Path | None,
+    samples: Iterable[str],
+    ped: Pedigree,
+    build: Build,
+    parentage: ParentageSettings,
+    sex_settings: SexCheckSettings,
+    format_ids: frozenset[str],
+) -> SampleChecks:
+    """Stream the VCF once and return the sex check and parentage of every VCF sample."""
+    samples = list(samples)
+    acc = _Accumulator(samples, ped, build, parentage, sex_settings, format_ids)
+    if "GT" not in format_ids:
+        # No genotypes, nothing to count: every check comes out "not assessed".
+        return _results(acc, ped, samples, parentage, sex_settings)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="no intervals found")
+        vcf = VCF(str(vcf_path), gts012=False, strict_gt=False, lazy=True)
+        try:
+            if index_path is not None:
+                vcf.set_index(str(index_path))
+            _stream(vcf, acc, index_path is not None, str(vcf_path))
+        finally:
+            vcf.close()
+    return _results(acc, ped, samples, parentage, sex_settings)
+
+
+def _stream(vcf, acc: _Accumulator, indexed: bool, path: str) -> None:
+    x_name = next((c for c in vcf.seqnames if canonical(c) == "X"), None)
+    last = "the header"
+    x_seen = jump = False
+    try:
+        for record in vcf:
+            last = f"{record.CHROM}:{record.POS}"
+            if acc.autosomes_full:
+                if acc.x_full or x_name is None:
+                    return
+                if x_name != record.CHROM:
+                    if indexed and not x_seen:
+                        jump = True
+                        break
+                    continue  # cheap: cyvcf2 parses FORMAT lazily
+            x_seen |= x_name == record.CHROM
+            acc.add(record)
+        if jump:
+            for record in vcf(x_name):
+                last = f"{record.CHROM}:{record.POS}"
+                if acc.x_full:
+                    return
+                acc.add(record)
+    except Exception as exc:  # htslib read errors surface as plain exceptions
+        raise VcfError(
+            f"cannot read the record after {last} ({exc}); the file may be corrupt",
+            path=path,
+            where=f"near {last}",
+        ) from None
+
+
+def _results(acc, ped, samples, ps: ParentageSettings, ss: SexCheckSettings) -> SampleChecks:
+    out = SampleChecks(x_sites=acc.x_sites)
+    for i, s in enumerate(samples):
+        counts = acc.sex[i]
+        ped_sex = ped.sex_of(s)
+        calls = counts.het + counts.hom_alt
+        if calls < ss.min_sites:
+            check = SexCheck(
+                ped_sex,
+                None,
+                None,
+                counts,
+                "not_assessed",
+                f"{calls} heterozygous or homozygous-ALT chrX calls outside the PAR "
+                f"(at least {ss.min_sites} needed)",
+            )
+        else:
+            # peddy's ratio; a sample without hom-alt calls counts one, as peddy does.
+            ratio = counts.het / max(counts.hom_alt, 1)
+            predicted = MALE if ratio < ss.male_max_het_ratio else FEMALE
+            basis = (
+                f"chrX het/hom-ALT ratio {ratio:.2f} over {calls} calls outside the PAR "
+                f"(male below {ss.male_max_het_ratio})"
+            )
+            if ped_sex == UNKNOWN_SEX:
+                status, reason = "unknown_ped_sex", f"no sex in the PED; {basis}"
+            elif ped_sex == predicted:
+                status, reason = "consistent", basis
+            else:
+                status, reason = "mismatch", f"{ped_sex} in the PED but {predicted} by {basis}"
+                out.warnings.append(
+                    f"sex check: {s} ({_ped_where(ped, s)}) is {ped_sex} in the PED but its "
+                    f"chrX looks {predicted}: {basis}; check for a sample swap or a PED error"
+                )
+            check = SexCheck(ped_sex, predicted, ratio, counts, status, reason)
+        out.sex[s] = check
+
+    for s in samples:
+        father, mother = ped.parents(s)
+        if father is None and mother is None:
+            continue
+        pairs = []
+        capped = False
+        for role, parent in (("father", father), ("mother", mother)):
+            counts = acc.pairs.get((s, parent)) if parent else None
+            if counts is None:
+                continue
+            capped |= counts.informative >= ps.max_informative_sites
+            pairs.append(_pair_check(s, parent, role, counts, ps, ped, out.warnings))
+        out.parentage[s] = Parentage(
+            child=s,
+            father=father,
+            mother=mother,
+            pairs=tuple(pairs),
+            trio=acc.trio_counts.get(s),
+            capped=capped,
+            max_informative_sites=ps.max_informative_sites,
+        )
+    return out
+
+
+def _pair_check(child, parent, role, counts: PairCounts, ps, ped, warn_list) -> PairCheck:
+    n, e = counts.informative, counts.errors
+    if n < ps.min_informative_sites:
+        return PairCheck(
+            parent,
+            role,
+            n,
+            e,
+            "not_assessed",
+            f"{n} informative sites (at least {ps.min_informative_sites} needed; calls of a "
+            "gene panel alone rarely have enough: call the exome or genome to check parentage)",
+        )
+    rate = e / n
+    text = (
+        f"{e} opposite homozygotes over {n} informative sites ({rate:.2%}; "
+        f"at most {ps.max_error_rate:.2%} for a parent)"
+    )
+    if rate <= ps.max_error_rate:
+        return PairCheck(parent, role, n, e, "passed", text)
+    warn_list.append(
+        f"parentage: {child} ({_ped_where(ped, child)}) and its {role} {parent}: {text}; "
+        f"check for a sample swap, non-{'paternity' if role == 'father' else 'maternity'} "
+        "or a PED error"
+    )
+    return PairCheck(parent, role, n, e, "failed", text)
