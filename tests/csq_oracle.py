@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.annotation.annotator import Annotator, combine_alleles
-from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import Reference
 
 CSQ_DIR = Path(__file__).parent / "data" / "realdata" / "csq"
@@ -250,7 +250,8 @@ def _after_start_lost(c: Case, tid: str, start_lost: dict) -> bool:
 
 def compare_all() -> list[Comparison]:
     """Run our annotator on every case; one comparison per transcript bcftools names."""
-    from mmpsi_variants.annotation.consequence import RANK, MinimalVariant, predict
+    from mmpsi_variants.annotation.consequence import predict
+    from mmpsi_variants.annotation.effects import RANK, MinimalVariant
     from mmpsi_variants.io.normalize import left_align
 
     out, annotators = [], {}

@@ -7,9 +7,9 @@ copied from the truth tables (which the tests then compare against).
 
 from __future__ import annotations
 
-from mmpsi_variants.annotation.sources.clinvar import AA3, ProteinChange
+from mmpsi_variants.annotation.sources.clinvar_terms import AA3, ProteinChange
 from mmpsi_variants.core.contigs import canonical
-from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import Reference
 
 _BASES = "TCAG"

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from mmpsi_variants.acmg.combining import ALL_CODES
-from mmpsi_variants.acmg.criteria import Context, evaluate
+from mmpsi_variants.acmg.criterion import Context
+from mmpsi_variants.acmg.evaluation import evaluate
 from mmpsi_variants.core.settings import load_settings
 from mmpsi_variants.panel.knowledge import load_panel
 
@@ -260,7 +261,7 @@ def test_flags(demo):
 
 
 def test_mechanism_mismatch_flag_for_truncating_kcnt1():
-    from mmpsi_variants.acmg.criteria import flags
+    from mmpsi_variants.acmg.evaluation import flags
 
     c = Context(settings=SETTINGS, panel_gene=PANEL.gene("KCNT1"))
     out = flags(variant(consequence=["stop_gained"]), c)
@@ -306,7 +307,7 @@ GENOTYPE_CASES = [
 
 @pytest.mark.parametrize("modes,zygosity,own,partner,expected", GENOTYPE_CASES)
 def test_genotype_class(modes, zygosity, own, partner, expected):
-    from mmpsi_variants.acmg.criteria import set_genotype_classes
+    from mmpsi_variants.acmg.ranking import set_genotype_classes
 
     def entry(pos, cls, partners):
         fit = "no" if zygosity == "hemizygous" and "X-linked-female-limited" in modes else "yes"
@@ -330,7 +331,7 @@ def test_genotype_class(modes, zygosity, own, partner, expected):
 
 
 def test_rank_order():
-    from mmpsi_variants.acmg.criteria import rank_key
+    from mmpsi_variants.acmg.ranking import rank_key
 
     def entry(name, genotype, fit, cls, points, evidence):
         genotype = {"classification": genotype, "gene_evidence": evidence}
@@ -409,6 +410,6 @@ def test_bad_curation_line(run, tmp_path):
     ],
 )
 def test_phenotype_text_for_pp4(text, expected):
-    from mmpsi_variants.pipeline.filter import phenotype_says_eimfs
+    from mmpsi_variants.acmg.phenotype import phenotype_says_eimfs
 
     assert phenotype_says_eimfs(text) is expected

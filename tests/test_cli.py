@@ -6,7 +6,7 @@ import io
 import pytest
 
 from mmpsi_variants.cli import cli
-from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.gene_cache import load_gene_models
 
 from .conftest import DEMO
 

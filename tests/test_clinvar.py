@@ -7,16 +7,16 @@ import re
 
 import pytest
 
-from mmpsi_variants.annotation.sources.clinvar import (
+from mmpsi_variants.annotation.sources.clinvar import ClinVarSource
+from mmpsi_variants.annotation.sources.clinvar_terms import (
     PATHOGENIC_CLASSES,
-    ClinVarSource,
     ProteinChange,
     amino_acid,
     review_stars,
     significance_class,
 )
 from mmpsi_variants.core.errors import InputFileError, VcfError
-from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import Reference
 
 from .conftest import DEMO, REAL

@@ -5,8 +5,8 @@ import csv
 import pytest
 
 from mmpsi_variants.annotation.annotator import Annotator
-from mmpsi_variants.annotation.consequence import IMPACT, SEVERITY, MinimalVariant
-from mmpsi_variants.io.genemodels import load_gene_models
+from mmpsi_variants.annotation.effects import IMPACT, SEVERITY, MinimalVariant
+from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import Reference
 
 from . import synthetic_tx

@@ -15,15 +15,17 @@ from cyvcf2 import VCF
 
 from mmpsi_variants.annotation.existing import (
     SEVERITY,
-    AnnotationField,
     ExistingAnnotation,
-    find_annotation_fields,
-    parse_entries,
     primary_entry,
     select_for_allele,
     severity_rank,
     vep_allele_strings,
     vep_minimal_allele,
+)
+from mmpsi_variants.annotation.existing_parse import (
+    AnnotationField,
+    find_annotation_fields,
+    parse_entries,
 )
 from mmpsi_variants.core.errors import VcfError
 

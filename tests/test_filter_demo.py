@@ -13,7 +13,7 @@ import subprocess
 import jsonschema
 import pytest
 
-from mmpsi_variants.io.outputs import TSV_COLUMNS
+from mmpsi_variants.report.tables import TSV_COLUMNS
 
 from .conftest import DEMO, ROOT, demo_vcf_text, needs_tool
 

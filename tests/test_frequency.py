@@ -7,7 +7,8 @@ import copy
 
 import pytest
 
-from mmpsi_variants.acmg.criteria import Context, evaluate
+from mmpsi_variants.acmg.criterion import Context
+from mmpsi_variants.acmg.evaluation import evaluate
 from mmpsi_variants.acmg.frequency import gene_ceiling, max_credible_af, max_tolerated_ac
 from mmpsi_variants.core.settings import load_settings
 from mmpsi_variants.panel.knowledge import load_panel

@@ -3,7 +3,8 @@
 import pytest
 
 from mmpsi_variants.core.errors import GeneModelError, InputFileError
-from mmpsi_variants.io.genemodels import load_gene_models, primary_transcript
+from mmpsi_variants.io.gene_cache import load_gene_models
+from mmpsi_variants.io.genemodels import primary_transcript
 
 from .conftest import REAL
 
@@ -169,15 +170,15 @@ def test_primary_transcript_falls_back_to_longest_cds(tmp_path):
 def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
     import os
 
-    from mmpsi_variants.io import genemodels
+    from mmpsi_variants.io import gene_cache
 
     monkeypatch.setitem(os.environ, "MMPSI_CACHE_DIR", str(tmp_path / "cache"))
     gff = _gff(tmp_path, GFF_HEAD + GENE + MRNA + EXON + CDS)
     first = load_gene_models(gff)
-    assert len(list((tmp_path / "cache").glob("*.marshal"))) == 1
+    assert len(list((tmp_path / "cache" / "genemodels").glob("*.marshal"))) == 1
     calls = []
-    real = genemodels._parse
-    monkeypatch.setattr(genemodels, "_parse", lambda *a: calls.append(a) or real(*a))
+    real = gene_cache.parse_gene_models
+    monkeypatch.setattr(gene_cache, "parse_gene_models", lambda *a: calls.append(a) or real(*a))
     second = load_gene_models(gff)
     assert calls == [] and second.genes == first.genes
     gff.write_text(GFF_HEAD + GENE + MRNA + EXON + CDS.replace("\t150\t", "\t151\t"))

@@ -13,11 +13,8 @@ import pytest
 import yaml
 
 from mmpsi_variants.core.settings import load_settings
-from mmpsi_variants.inheritance.analysis import (
-    InheritanceSettings,
-    binomial_lower_tail,
-    mosaic_evidence,
-)
+from mmpsi_variants.inheritance.evidence import binomial_lower_tail, mosaic_evidence
+from mmpsi_variants.inheritance.settings import InheritanceSettings
 from mmpsi_variants.io.genotypes import SampleCall
 
 from .conftest import DEMO, REAL

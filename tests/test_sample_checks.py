@@ -11,19 +11,13 @@ import random
 import pytest
 from cyvcf2 import VCF
 
-from mmpsi_variants.core.contigs import NO_BUILD, get_build
+from mmpsi_variants.core.contigs import AUTOSOME, CHR_X, CHR_Y, NO_BUILD, get_build, region_of
 from mmpsi_variants.core.settings import load_settings
-from mmpsi_variants.inheritance.analysis import InheritanceSettings
+from mmpsi_variants.inheritance.settings import InheritanceSettings
 from mmpsi_variants.io.genotypes import UNKNOWN_SEX
 from mmpsi_variants.io.ped import read_ped
-from mmpsi_variants.qc.sample_checks import (
-    AUTOSOME,
-    CHR_X,
-    CHR_Y,
-    mendelian_status,
-    region_of,
-    run_sample_checks,
-)
+from mmpsi_variants.qc.parentage import mendelian_status
+from mmpsi_variants.qc.sample_checks import run_sample_checks
 
 from .conftest import REAL
 

@@ -7,7 +7,7 @@ import yaml
 
 from mmpsi_variants.core.errors import ConfigError
 from mmpsi_variants.core.settings import default_settings_path, load_settings, merge
-from mmpsi_variants.inheritance.analysis import InheritanceSettings
+from mmpsi_variants.inheritance.settings import InheritanceSettings
 
 from .conftest import DEMO
 

@@ -12,7 +12,7 @@ import csv
 from pathlib import Path
 
 from mmpsi_variants.acmg.combining import DEFAULT_STRENGTH, RETIRED, parse_code
-from mmpsi_variants.acmg.criteria import MET, NOT_MET, Result
+from mmpsi_variants.acmg.criterion import MET, NOT_MET, Result
 from mmpsi_variants.core.contigs import canonical
 from mmpsi_variants.core.errors import ConfigError, InputFileError
 

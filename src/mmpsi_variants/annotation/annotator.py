@@ -9,24 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from mmpsi_variants.annotation.consequence import (
-    RANK,
-    UPSTREAM_DISTANCE,
-    Effect,
-    MinimalVariant,
+from mmpsi_variants.annotation.consequence import predict
+from mmpsi_variants.annotation.effects import RANK, UPSTREAM_DISTANCE, Effect, MinimalVariant
+from mmpsi_variants.annotation.hgvs import hgvs_c, hgvs_p
+from mmpsi_variants.annotation.protein import (
     exon_skip_effect,
     inframe_repeat,
     next_methionine,
-    predict,
     skipped_exon_for,
 )
-from mmpsi_variants.annotation.hgvs import hgvs_c, hgvs_p
 from mmpsi_variants.annotation.transcripts import TranscriptSeq, build, revcomp
 from mmpsi_variants.core.contigs import ContigMap
+from mmpsi_variants.core.intervals import IntervalIndex
 from mmpsi_variants.core.recent import RecentCache
 from mmpsi_variants.io.genemodels import Gene, GeneModels, Transcript
 from mmpsi_variants.io.normalize import Reference, left_align
-from mmpsi_variants.panel.regions import IntervalIndex
 
 CSQ_FIELDS = [
     "Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Gene", "Feature", "BIOTYPE",

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from mmpsi_variants.annotation.annotator import Annotator
+from mmpsi_variants.core.variant import variant_label
 
 # phase(i, j) for two variants of the sample's list: "cis", "trans" or "unknown".
 Phase = Callable[[int, int], str]
@@ -43,10 +44,6 @@ def _clusters(items: list[tuple[tuple[int, int], int]]) -> list[list[int]]:
             out.append([i])
             reach = hi
     return [c for c in out if len(c) > 1]
-
-
-def _variant_id(v: dict) -> str:
-    return f"{v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']}"
 
 
 def mark_shared_codons(variants: list[dict], annotator: Annotator | None, phase: Phase) -> None:
@@ -89,7 +86,7 @@ def mark_shared_codons(variants: list[dict], annotator: Annotator | None, phase:
                     continue
                 known = all(relation(j, k) == "cis" for j in group for k in group if j < k)
                 variants[i]["together"] = {
-                    "with": [_variant_id(variants[j]) for j in partners],
+                    "with": [variant_label(variants[j]) for j in partners],
                     "phase": "cis" if known else "unknown",
                     "transcript": transcript,
                     "consequence": list(hit[0].consequence),

@@ -7,7 +7,7 @@ bases written as dup; p. in three-letter code in parentheses because it is predi
 
 from __future__ import annotations
 
-from mmpsi_variants.annotation.consequence import Effect, MinimalVariant
+from mmpsi_variants.annotation.effects import Effect, MinimalVariant
 from mmpsi_variants.annotation.transcripts import THREE_LETTER, TranscriptSeq, revcomp
 
 

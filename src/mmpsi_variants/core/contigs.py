@@ -117,3 +117,18 @@ def detect_build(contig_lengths: Mapping[str, int], reference_line: str | None =
             if any(a.lower() in low for a in entry["aliases"]):
                 return get_build(build)
     return NO_BUILD
+
+
+# Where a site lies, for inheritance and the sex check: chrX outside the pseudoautosomal
+# regions is haploid in males.
+AUTOSOME, CHR_X, CHR_Y, MITO = "autosome", "X", "Y", "MT"
+
+
+def region_of(chrom: str, pos: int, build: Build) -> str:
+    """AUTOSOME (pseudoautosomal regions included), CHR_X, CHR_Y or MITO."""
+    key = canonical(chrom)
+    if key == "MT":
+        return MITO
+    if key in ("X", "Y") and not build.in_par(chrom, pos):
+        return CHR_X if key == "X" else CHR_Y
+    return AUTOSOME

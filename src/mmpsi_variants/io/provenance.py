@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from mmpsi_variants import __version__
+from mmpsi_variants.core.cache import cache_dir
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -21,10 +22,8 @@ def sha256sum(path: str | Path, block: int = 1 << 20) -> str:
     (same path, device, inode, size, nanosecond mtime and ctime) keeps its digest, as git and
     ccache assume.
     """
-    from mmpsi_variants.io.genemodels import cache_dir
-
     st = os.stat(path)
-    where = cache_dir()
+    where = cache_dir("digests")
     memo = None
     if where is not None:
         ident = (
@@ -33,7 +32,7 @@ def sha256sum(path: str | Path, block: int = 1 << 20) -> str:
                 f"\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
             ).encode()
         )
-        memo = where / "digests" / hashlib.sha1(ident).hexdigest()
+        memo = where / hashlib.sha1(ident).hexdigest()
         try:
             digest = memo.read_text(encoding="ascii").strip()
             if _HEX64.fullmatch(digest):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.core.errors import ConfigError, PanelError
-from mmpsi_variants.io.genemodels import Gene, GeneModels, load_gene_models
+from mmpsi_variants.core.intervals import merge_intervals
+from mmpsi_variants.io.gene_cache import load_gene_models
+from mmpsi_variants.io.genemodels import Gene, GeneModels
 from mmpsi_variants.panel.knowledge import Panel, PanelGene, resolve_gene
 
 DEFAULT_PADDING = 1000
@@ -80,46 +80,6 @@ def panel_regions(
             path=models.path,
         )
     return sorted(regions, key=lambda r: (r.chrom, r.start))
-
-
-def merge_intervals(regions: list[PanelRegion]) -> dict[str, list[tuple[int, int]]]:
-    """Overlapping regions merged per contig, so that no record is fetched twice."""
-    by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for r in sorted(regions, key=lambda r: (r.chrom, r.start)):
-        ivs = by_chrom[r.chrom]
-        if ivs and r.start <= ivs[-1][1] + 1:
-            ivs[-1] = (ivs[-1][0], max(ivs[-1][1], r.end))
-        else:
-            ivs.append((r.start, r.end))
-    return dict(by_chrom)
-
-
-class IntervalIndex:
-    """Which intervals (anything with chrom, start, end) overlap a position.
-
-    Sorted starts per contig plus the longest interval bound the scan, which is plenty for a
-    panel or a genome's worth of gene spans.
-    """
-
-    def __init__(self, items):
-        self._by_chrom: dict[str, list] = defaultdict(list)
-        for item in items:
-            self._by_chrom[item.chrom].append(item)
-        self._starts: dict[str, list[int]] = {}
-        self._longest: dict[str, int] = {}
-        for chrom, rs in self._by_chrom.items():
-            rs.sort(key=lambda r: r.start)
-            self._starts[chrom] = [r.start for r in rs]
-            self._longest[chrom] = max(r.end - r.start + 1 for r in rs)
-
-    def overlapping(self, chrom: str, start: int, end: int) -> list:
-        rs = self._by_chrom.get(chrom)
-        if not rs:
-            return []
-        starts = self._starts[chrom]
-        hi = bisect.bisect_right(starts, end)
-        lo = bisect.bisect_left(starts, start - self._longest[chrom])
-        return [r for r in rs[lo:hi] if r.end >= start]
 
 
 def write_bed(regions: list[PanelRegion], out) -> None:

@@ -16,47 +16,40 @@ from urllib.parse import unquote
 
 from mmpsi_variants import __version__
 from mmpsi_variants.acmg.combining import Thresholds
-from mmpsi_variants.acmg.criteria import Context, assess, rank_key, set_genotype_classes
+from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.curation import read_curation
+from mmpsi_variants.acmg.evaluation import assess
+from mmpsi_variants.acmg.phenotype import sample_says_eimfs
+from mmpsi_variants.acmg.ranking import rank_key, set_genotype_classes
 from mmpsi_variants.annotation.annotator import Annotator
 from mmpsi_variants.annotation.existing import ExistingAnnotation, primary_entry
 from mmpsi_variants.annotation.haplotypes import mark_shared_codons
 from mmpsi_variants.annotation.sources.lookup import Resources
 from mmpsi_variants.core.contigs import ContigMap, canonical, detect_build, get_build
 from mmpsi_variants.core.errors import ContigError, InputFileError
+from mmpsi_variants.core.intervals import IntervalIndex, merge_intervals
 from mmpsi_variants.core.settings import load_settings
-from mmpsi_variants.inheritance.analysis import (
-    EvidenceCollector,
-    InheritanceSettings,
-    analyse_sample,
-    build_families,
-    gene_modes_from_panel,
-    pair_phase,
-)
-from mmpsi_variants.io.genemodels import GeneModels, load_gene_models
+from mmpsi_variants.inheritance.analysis import analyse_sample, gene_modes_from_panel
+from mmpsi_variants.inheritance.evidence import EvidenceCollector
+from mmpsi_variants.inheritance.families import build_families
+from mmpsi_variants.inheritance.origin import pair_phase
+from mmpsi_variants.inheritance.settings import InheritanceSettings
+from mmpsi_variants.io.gene_cache import load_gene_models
+from mmpsi_variants.io.genemodels import GeneModels
 from mmpsi_variants.io.genotypes import UNKNOWN_SEX, FormatFields, sample_call
 from mmpsi_variants.io.normalize import Reference, split_record
-from mmpsi_variants.io.outputs import AtomicOutputs, tsv_text, unique_filenames
+from mmpsi_variants.io.outputs import AtomicOutputs, unique_filenames
 from mmpsi_variants.io.ped import check_against_vcf, read_ped
 from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.io.vcf import VariantFile, existing_index
 from mmpsi_variants.panel.knowledge import Panel, load_panel
 from mmpsi_variants.panel.notes import gene_notes
-from mmpsi_variants.panel.regions import (
-    DEFAULT_PADDING,
-    IntervalIndex,
-    load_panel_models,
-    merge_intervals,
-    panel_regions,
-)
+from mmpsi_variants.panel.regions import DEFAULT_PADDING, load_panel_models, panel_regions
 from mmpsi_variants.qc.sample_checks import run_sample_checks
+from mmpsi_variants.report.document import DISCLAIMER
+from mmpsi_variants.report.tables import tsv_text
 
 log = logging.getLogger("mmpsi_variants")
-
-DISCLAIMER = (
-    "For research use only. Not validated for clinical diagnosis; confirm findings in an "
-    "accredited laboratory before any clinical decision."
-)
 
 
 @dataclass
@@ -616,44 +609,6 @@ def existing_annotation_fields(entries, hit, existing) -> dict:
     }
 
 
-EIMFS_WORDS = ("eimfs", "mmpsi", "migrating")
-# Free-text phenotypes say what a child does not have as often as what it has ("focal
-# seizures, not migrating"); a negated mention must not count as EIMFS for PP4. A negation
-# counts only when it governs the term: at most two words before it, none of them a
-# conjunction or another term ("no fever and migrating seizures" is a migrating phenotype).
-_CLAUSES = re.compile(r"[;,.|/\n]|\bbut\b|\bhowever\b")
-_TERM = re.compile("|".join(EIMFS_WORDS))
-_GAP = r"(?:\s+(?!(?:and|or|with|then|but|not|" + "|".join(EIMFS_WORDS) + r")\b)[\w-]+){0,2}"
-_NEGATED_BEFORE = re.compile(
-    r"(?:\b(?:no|not|without|never)|\babsence of|\bnegative for)" + _GAP + r"\s*$|\bnon-?\s*$"
-)
-_NOT_ONLY = re.compile(r"\bnot only" + _GAP + r"\s*$")
-_NEGATED_AFTER = re.compile(r"^[\w-]*" + _GAP + r"\s+(?:(?:is|was|been|has been)\s+)?"
-                            r"(not\s+)?(?:ruled out|excluded|unlikely)\b")  # fmt: skip
-
-
-def phenotype_says_eimfs(text: str) -> bool:
-    """Whether a free-text phenotype names EIMFS/MMPSI (or migrating seizures) at least once
-    without negating it."""
-    for clause in _CLAUSES.split(text.lower()):
-        for m in _TERM.finditer(clause):
-            before, after = clause[: m.start()], clause[m.start() :]
-            if _NEGATED_BEFORE.search(before) and not _NOT_ONLY.search(before):
-                continue
-            denied = _NEGATED_AFTER.match(after)
-            if denied and not denied.group(1):  # "not excluded" leaves it standing
-                continue
-            return True
-    return False
-
-
-def _eimfs(sample: str, affected: bool | None, phenotypes: dict) -> bool | None:
-    text = phenotypes.get(sample) or (phenotypes.get("*") if affected is not False else None)
-    if text is None:
-        return None
-    return phenotype_says_eimfs(text)
-
-
 def score_variants(opts: FilterOptions, panel, per_sample, families, samples) -> None:
     """ACMG/AMP evidence for every kept variant, then each sample's list ranked by it."""
     settings = load_settings(opts.settings).section("acmg")
@@ -674,7 +629,7 @@ def score_variants(opts: FilterOptions, panel, per_sample, families, samples) ->
                 panel_gene=pg,
                 sample_variants=per_sample[sample],
                 affected=affected,
-                phenotype_eimfs=_eimfs(sample, affected, opts.phenotypes),
+                phenotype_eimfs=sample_says_eimfs(sample, affected, opts.phenotypes),
                 curator=curated.get(key, []),
             )
             v["acmg"] = assess(v, ctx, thresholds).to_json()

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants import __version__
-from mmpsi_variants.acmg.criteria import variant_label as allele_label
 from mmpsi_variants.core.errors import InputFileError, SampleSheetError
+from mmpsi_variants.core.intervals import IntervalIndex
+from mmpsi_variants.core.variant import variant_label as allele_label
 from mmpsi_variants.io.samplesheet import PHENOTYPE_COLUMNS, Sample
 from mmpsi_variants.panel.knowledge import Panel
-from mmpsi_variants.panel.regions import IntervalIndex
-from mmpsi_variants.pipeline.filter import DISCLAIMER
 from mmpsi_variants.qc.coverage import ExonTarget
+from mmpsi_variants.report.document import DISCLAIMER
 
 RANKING_RULE = (
     "ACMG/AMP (mmpsi-variants filter): PASS panel variants whose genotype is not (likely) "

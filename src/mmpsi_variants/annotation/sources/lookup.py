@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mmpsi_variants.annotation.annotator import Annotator
-from mmpsi_variants.annotation.sources.clinvar import ClinVarSource, ProteinChange, amino_acid
+from mmpsi_variants.annotation.sources.clinvar import ClinVarSource
+from mmpsi_variants.annotation.sources.clinvar_terms import ProteinChange, amino_acid
 from mmpsi_variants.annotation.sources.gnomad import GnomadSource
 from mmpsi_variants.annotation.sources.scores import ScoreTable, SpliceAISource
 from mmpsi_variants.core.errors import ConfigError

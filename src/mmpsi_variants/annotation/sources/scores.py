@@ -259,9 +259,7 @@ class ScoreTable(TabixBacked):
 
 _ROLES = ("chrom", "pos", "ref", "alt", "score")
 
-
 # ------------------------------------------------------------------------------ SpliceAI
-
 SPLICEAI_FIELDS = ("ALLELE", "SYMBOL", "DS_AG", "DS_AL", "DS_DG", "DS_DL", "DP_AG", "DP_AL",
                    "DP_DG", "DP_DL")  # fmt: skip
 

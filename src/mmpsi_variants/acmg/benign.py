@@ -1,0 +1,279 @@
+"""The benign criteria (BA1, BS1, BS2, BP1-BP3, BP7) and the computational pair PP3/BP4.
+
+Each takes a variant (its JSON entry) and the :class:`~mmpsi_variants.acmg.criterion.Context`
+and returns a :class:`~mmpsi_variants.acmg.criterion.Result`. Frequencies are gnomAD's filtering
+allele frequency; REVEL and SpliceAI thresholds are the ClinGen SVI calibration (Pejaver 2022).
+"""
+
+from __future__ import annotations
+
+from mmpsi_variants.acmg.combining import (
+    STRONG,
+    SUPPORTING,
+)
+from mmpsi_variants.acmg.criterion import (
+    MET,
+    SPLICE_SITE,
+    TRUNCATING,
+    Context,
+    Result,
+    allele_ceiling,
+    cap,
+    fmt_int,
+    gene_spec,
+    inheritance_modes,
+    met,
+    no,
+    unknown,
+)
+from mmpsi_variants.core.variant import variant_label
+
+
+def pp3_bp4(v: dict, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]:
+    terms = set(v.get("consequence") or [])
+    scores = v.get("scores") or {}
+    comp = gene_spec(ctx, "computational")
+    bands = ctx.settings["revel"]
+    splice = scores.get("spliceai")
+    sp = ctx.settings["spliceai"]
+    if "missense_variant" in terms:
+        revel = scores.get("revel")
+        if revel is None:
+            why = (
+                "REVEL score not found"
+                if (scores.get("status") or {}).get("revel") == "absent"
+                else "no REVEL given"
+            )
+            return unknown("PP3", why), unknown("BP4", why)
+        pp3 = next(
+            (
+                lv
+                for lv, t in (
+                    ("Strong", bands["pp3_strong"]),
+                    ("Moderate", bands["pp3_moderate"]),
+                    ("Supporting", bands["pp3_supporting"]),
+                )
+                if revel >= t
+            ),
+            None,
+        )
+        bp4 = next(
+            (
+                lv
+                for lv, t in (
+                    ("VeryStrong", bands["bp4_very_strong"]),
+                    ("Strong", bands["bp4_strong"]),
+                    ("Moderate", bands["bp4_moderate"]),
+                    ("Supporting", bands["bp4_supporting"]),
+                )
+                if revel <= t
+            ),
+            None,
+        )
+        if pp3:
+            level = cap(pp3, comp.get("pp3_max"))
+            note = f" (capped at {level} for this gene)" if level != pp3 else ""
+            return (
+                met(
+                    "PP3",
+                    level,
+                    f"REVEL {revel:.3f} >= {bands['pp3_' + pp3.lower()]} (Pejaver 2022){note}",
+                ),
+                no("BP4", f"REVEL {revel:.3f}"),
+            )
+        if bp4:
+            if splice is not None and splice > sp["bp4_max"]:
+                return no("PP3", f"REVEL {revel:.3f}"), no(
+                    "BP4", f"REVEL {revel:.3f} but SpliceAI {splice:.2f}"
+                )
+            level = cap(bp4, comp.get("bp4_max"))
+            key = {"VeryStrong": "very_strong"}.get(bp4, bp4.lower())
+            splice_note = "" if splice is not None else "; splice effect not assessed (no SpliceAI)"
+            return (
+                no("PP3", f"REVEL {revel:.3f}"),
+                met(
+                    "BP4",
+                    level,
+                    f"REVEL {revel:.3f} <= {bands['bp4_' + key]} (Pejaver 2022){splice_note}",
+                ),
+            )
+        why = f"REVEL {revel:.3f} is in the indeterminate range"
+        return no("PP3", why), no("BP4", why)
+    if splice is None:
+        why = "no SpliceAI score for this non-missense variant"
+        return unknown("PP3", why), unknown("BP4", why)
+    if splice >= sp["pp3_min"]:
+        if terms & SPLICE_SITE and pvs1_result.status == MET:
+            return no(
+                "PP3", f"SpliceAI {splice:.2f}, but PVS1 already counts this splice effect"
+            ), no("BP4", "")
+        return met(
+            "PP3", SUPPORTING, f"SpliceAI {splice:.2f} >= {sp['pp3_min']} (Walker 2023)"
+        ), no("BP4", "splice effect predicted")
+    if splice <= sp["bp4_max"] and not terms & (
+        TRUNCATING | SPLICE_SITE | {"start_lost", "stop_lost"}
+    ):
+        return no("PP3", f"SpliceAI {splice:.2f}"), met(
+            "BP4", SUPPORTING, f"SpliceAI {splice:.2f} <= {sp['bp4_max']}"
+        )
+    return no("PP3", f"SpliceAI {splice:.2f}"), no("BP4", f"SpliceAI {splice:.2f}")
+
+
+def _reduced_penetrance(v: dict, ctx: Context) -> dict | None:
+    c = (v.get("hgvs_c") or "").split(":")[-1]
+    p = v.get("hgvs_p") or ""
+    for a in (ctx.panel_gene.acmg if ctx.panel_gene else {}).get("reduced_penetrance_alleles", []):
+        if (a.get("hgvs_c") and a["hgvs_c"] == c) or (a.get("hgvs_p") and a["hgvs_p"] == p):
+            return a
+    return None
+
+
+def _faf(pop: dict) -> float | None:
+    for key in ("faf95_max", "grpmax_af", "af"):
+        if pop.get(key) is not None:
+            return pop[key]
+    return None
+
+
+def ba1(v: dict, ctx: Context) -> Result:
+    pop = v.get("population") or {"status": "not_looked_up"}
+    if pop.get("status") in ("not_looked_up", "not_covered"):
+        return unknown("BA1", "no gnomAD frequency for this site")
+    if pop.get("status") == "absent":
+        return no("BA1", "absent from gnomAD")
+    if variant_label(v) in ctx.settings["ba1"]["exceptions"]:
+        return no("BA1", "on the BA1 exception list")
+    freq, an = _faf(pop), pop.get("an") or 0
+    limit = gene_spec(ctx, "frequency").get("ba1_af", ctx.settings["ba1"]["max_af"])
+    min_an = ctx.settings["ba1"]["min_an"]
+    if freq is not None and freq > limit and an >= min_an:
+        return Result(
+            "BA1",
+            MET,
+            "StandAlone",
+            f"gnomAD filtering AF {freq:.4g} > {limit:g} ({fmt_int(an)} alleles)",
+        )
+    return no("BA1", f"gnomAD filtering AF {freq if freq is not None else 0:.3g} <= {limit:g}")
+
+
+def bs1(v: dict, ctx: Context) -> Result:
+    pop = v.get("population") or {"status": "not_looked_up"}
+    if pop.get("status") in ("not_looked_up", "not_covered"):
+        return unknown("BS1", "no gnomAD frequency for this site")
+    rp = _reduced_penetrance(v, ctx)
+    if rp:
+        return no("BS1", "a known reduced-penetrance allele: not applied automatically")
+    freq_spec = gene_spec(ctx, "frequency")
+    symbol = ctx.panel_gene.symbol if ctx.panel_gene else "this gene"
+    limit = freq_spec.get("bs1_af")
+    how = f"{limit:g}, the panel's VCEP value" if limit else None
+    ceiling = None if limit else allele_ceiling(ctx)
+    if ceiling:
+        limit, how = ceiling.af, ceiling.how
+    if not limit:
+        return unknown(
+            "BS1",
+            f"no maximum credible allele frequency set for {symbol} (settings: "
+            "acmg.max_credible_af, Whiffin et al. 2017)",
+        )
+    if pop.get("status") == "absent":
+        return no("BS1", "absent from gnomAD")
+    freq, ac = _faf(pop), pop.get("ac") or 0
+    min_ac = freq_spec.get("min_ac", 1)
+    if freq is not None and freq > limit and ac >= min_ac:
+        return met("BS1", STRONG, f"gnomAD AF {freq:.3g} > {how} with {ac} alleles")
+    return no(
+        "BS1", f"gnomAD AF {freq if freq is not None else 0:.3g} <= {how} or AC {ac} < {min_ac}"
+    )
+
+
+def bs2(v: dict, ctx: Context) -> Result:
+    pop = v.get("population") or {"status": "not_looked_up"}
+    if pop.get("status") in ("not_looked_up", "not_covered"):
+        return unknown("BS2", "no gnomAD counts for this site")
+    if _reduced_penetrance(v, ctx):
+        return no("BS2", "a known reduced-penetrance allele: not applied automatically")
+    if pop.get("status") == "absent":
+        return no("BS2", "absent from gnomAD")
+    spec = gene_spec(ctx, "bs2")
+    modes = inheritance_modes(ctx)
+    if "AR" in modes and spec.get("homozygotes", True):
+        n = pop.get("nhomalt") or 0
+        if n >= 1:
+            return met("BS2", STRONG, f"{n} homozygote(s) in gnomAD for a recessive gene")
+        return no("BS2", "no homozygote in gnomAD")
+    if "XLR" in modes and spec.get("hemizygotes", True):
+        n = pop.get("nhemi")
+        if n is None:
+            return unknown("BS2", "gnomAD gives no hemizygote count")
+        if n >= 1:
+            return met("BS2", STRONG, f"{n} hemizygote(s) in gnomAD for an X-linked gene")
+        return no("BS2", "no hemizygote in gnomAD")
+    if spec.get("heterozygotes"):
+        ac = pop.get("ac") or 0
+        if ac >= ctx.settings["bs2"]["min_heterozygotes"]:
+            return met(
+                "BS2",
+                STRONG,
+                f"{ac} carriers in gnomAD for a fully penetrant early-onset gene (heuristic)",
+            )
+        return no("BS2", f"{ac} carrier(s) in gnomAD")
+    return unknown(
+        "BS2", "population carriers are not evidence for this gene's inheritance and penetrance"
+    )
+
+
+def bp1(v: dict, ctx: Context) -> Result:
+    if "missense_variant" not in (v.get("consequence") or []):
+        return no("BP1", "not a missense change")
+    if gene_spec(ctx, "bp1").get("applicable"):
+        return met("BP1", SUPPORTING, "missense in a gene where truncating variants cause disease")
+    return no("BP1", "missense variants cause disease in this gene")
+
+
+def bp2(v: dict, ctx: Context) -> Result:
+    if v.get("inheritance") is None:
+        return unknown("BP2", "no phase information")
+    partners = (v.get("compound_het") or {}).get("partners") or []
+    by_key = ctx.variants_by_label() if partners else {}
+    dominant = "AD" in inheritance_modes(ctx)
+    for p in partners:
+        other = by_key.get(p.get("variant"))
+        cls = ((other or {}).get("clinvar") or {}).get("significance_class") or ""
+        if cls != "pathogenic":
+            continue
+        if p.get("phase") == "cis":
+            return met("BP2", SUPPORTING, f"in cis with the pathogenic {p['variant']}")
+        if p.get("phase") == "trans" and dominant:
+            return met(
+                "BP2", SUPPORTING, f"in trans with the pathogenic {p['variant']} in a dominant gene"
+            )
+    return no(
+        "BP2", "not in cis with a pathogenic variant, nor in trans with one in a dominant gene"
+    )
+
+
+def bp3(v: dict, ctx: Context) -> Result:
+    terms = set(v.get("consequence") or [])
+    if not terms & {"inframe_insertion", "inframe_deletion"}:
+        return no("BP3", "not an in-frame insertion or deletion")
+    if (v.get("lof_detail") or {}).get("in_repeat"):
+        return met("BP3", SUPPORTING, "in-frame change inside a repeat of the protein")
+    return no("BP3", "not in a repeat")
+
+
+def bp7(v: dict, ctx: Context) -> Result:
+    terms = set(v.get("consequence") or [])
+    if "synonymous_variant" not in terms:
+        return no("BP7", "not synonymous")
+    splice = (v.get("scores") or {}).get("spliceai")
+    if splice is None:
+        return unknown("BP7", "synonymous, but no SpliceAI score to rule out a splice effect")
+    if splice <= ctx.settings["spliceai"]["bp4_max"]:
+        return met(
+            "BP7",
+            SUPPORTING,
+            f"synonymous with SpliceAI {splice:.2f} <= "
+            f"{ctx.settings['spliceai']['bp4_max']} (conservation not assessed)",
+        )
+    return no("BP7", f"synonymous but SpliceAI {splice:.2f} predicts a splice effect")

@@ -1,0 +1,123 @@
+"""One ACMG/AMP criterion's result, and what every criterion may look at.
+
+A :class:`Result` is met (with its strength), not met, not evaluated (the data cannot say, never
+counted as negative) or retired; :class:`Context` is what the scorer knows beyond the variant
+itself (the ``acmg:`` settings, the panel gene, the sample's other variants, the phenotype).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mmpsi_variants.acmg.combining import (
+    DEFAULT_STRENGTH,
+    MODERATE,
+    STRONG,
+    SUPPORTING,
+    VERY_STRONG,
+    Evidence,
+)
+from mmpsi_variants.acmg.frequency import Ceiling, gene_ceiling
+from mmpsi_variants.acmg.ranking import DOMINANT_MODES
+from mmpsi_variants.core.variant import variant_label
+from mmpsi_variants.panel.knowledge import PanelGene
+
+MET, NOT_MET, NOT_EVALUATED, RETIRED = "met", "not_met", "not_evaluated", "retired"
+
+LEVELS = [SUPPORTING, MODERATE, STRONG, VERY_STRONG]
+
+TRUNCATING = {"stop_gained", "frameshift_variant"}
+
+SPLICE_SITE = {"splice_donor_variant", "splice_acceptor_variant"}
+
+
+@dataclass(frozen=True)
+class Result:
+    code: str
+    status: str
+    strength: str | None
+    reason: str
+    source: str = "computed"
+
+    @property
+    def evidence(self) -> Evidence | None:
+        return Evidence(self.code, self.strength) if self.status == MET else None
+
+    @property
+    def points(self) -> int | None:
+        e = self.evidence
+        return e.points if e else None
+
+    def to_json(self) -> dict:
+        e = self.evidence
+        return {
+            "code": e.label if e else self.code,
+            "criterion": self.code,
+            "status": self.status,
+            "strength": self.strength if self.status == MET else None,
+            "points": self.points,
+            "reason": self.reason,
+            "source": self.source,
+        }
+
+
+def met(code: str, strength: str | None, reason: str) -> Result:
+    return Result(code, MET, strength or DEFAULT_STRENGTH[code], reason)
+
+
+def no(code: str, reason: str) -> Result:
+    return Result(code, NOT_MET, None, reason)
+
+
+def unknown(code: str, reason: str) -> Result:
+    return Result(code, NOT_EVALUATED, None, reason)
+
+
+def cap(strength: str, maximum: str | None) -> str:
+    if maximum and LEVELS.index(strength) > LEVELS.index(maximum):
+        return maximum
+    return strength
+
+
+@dataclass
+class Context:
+    """What the scorer knows beyond the variant itself."""
+
+    settings: dict  # the acmg: section of settings.yaml
+    panel_gene: PanelGene | None
+    sample_variants: list[dict] = field(default_factory=list)
+    affected: bool | None = None  # PED status of the sample
+    phenotype_eimfs: bool | None = None  # the sample sheet or --phenotype says EIMFS/MMPSI
+    curator: list[Result] = field(default_factory=list)
+
+    def variants_by_label(self) -> dict[str, dict]:
+        """The sample's variants by chrom:pos:ref:alt, as compound-het partners name them."""
+        return {variant_label(x): x for x in self.sample_variants}
+
+
+def gene_spec(ctx: Context, key: str) -> dict:
+    return (ctx.panel_gene.acmg if ctx.panel_gene else {}).get(key, {}) or {}
+
+
+def fmt_int(n) -> str:
+    return f"{n:,}" if isinstance(n, int) else str(n)
+
+
+def inheritance_modes(ctx: Context) -> tuple[str, ...]:
+    return ctx.panel_gene.inheritance.value if ctx.panel_gene else ()
+
+
+def is_recessive(ctx: Context) -> bool:
+    return any(m in ("AR", "XLR") for m in inheritance_modes(ctx))
+
+
+def allele_ceiling(ctx: Context) -> Ceiling | None:
+    """The gene's maximum credible allele frequency from the settings, if a curator set one."""
+    if ctx.panel_gene is None:
+        return None
+    symbol = ctx.panel_gene.symbol
+    modes = set(inheritance_modes(ctx))
+    biallelic = "AR" in modes and not modes & DOMINANT_MODES
+    x_linked = "XLR" in modes and not modes & DOMINANT_MODES
+    setting = ctx.settings["max_credible_af"].get(symbol)
+    return gene_ceiling(symbol, setting, biallelic=biallelic, x_linked=x_linked)

@@ -1,0 +1,216 @@
+"""All 28 criteria for one variant, combined into its class, with the flags a reader needs.
+
+:func:`evaluate` runs every criterion (curator rows replace computed ones), :func:`assess` adds
+both combining systems' classes; :func:`flags` names what weakens the result (phase unknown,
+few parents' reads, a codon shared with another variant ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mmpsi_variants.acmg.benign import ba1, bp1, bp2, bp3, bp7, bs1, bs2, pp3_bp4
+from mmpsi_variants.acmg.combining import (
+    POINTS,
+    STRONG,
+    Thresholds,
+    classify_points,
+    classify_richards,
+)
+from mmpsi_variants.acmg.criterion import (
+    LEVELS,
+    MET,
+    RETIRED,
+    SPLICE_SITE,
+    TRUNCATING,
+    Context,
+    Result,
+    gene_spec,
+    no,
+    unknown,
+)
+from mmpsi_variants.acmg.pathogenic import de_novo, pm1, pm2, pm3, pm4, pm5, pp2, pp4, ps1, pvs1
+
+NOT_FROM_A_VCF = {
+    "PS3": "needs functional studies (curator evidence)",
+    "PS4": "needs case-control prevalence data (curator evidence)",
+    "PP1": "needs segregation in affected relatives beyond this pedigree (curator evidence)",
+    "BS3": "needs functional studies (curator evidence)",
+    "BS4": "needs segregation data (curator evidence)",
+    "BP5": "needs the case's other molecular findings (curator evidence)",
+}
+
+
+def evaluate(v: dict, ctx: Context) -> list[Result]:
+    """All 28 criteria for one variant, in the order of Richards 2015, curator evidence merged."""
+    r: dict[str, Result] = {}
+    r["PVS1"] = pvs1(v, ctx)
+    r["PS1"] = ps1(v, ctx)
+    r["PS2"], r["PM6"] = de_novo(v, ctx)
+    r["PM5"] = pm5(v, ctx, r["PS1"])
+    r["PM1"] = pm1(v, ctx)
+    r["PM2"] = pm2(v, ctx)
+    r["PM3"] = pm3(v, ctx)
+    r["PM4"] = (
+        pm4(v, ctx) if r["PVS1"].status != MET else no("PM4", "PVS1 already counts this change")
+    )
+    r["PP2"] = pp2(v, ctx)
+    r["PP3"], r["BP4"] = pp3_bp4(v, ctx, r["PVS1"])
+    de_novo_used = MET in (r["PS2"].status, r["PM6"].status)
+    r["PP4"] = pp4(v, ctx, de_novo_used)
+    r["BA1"], r["BS1"], r["BS2"] = ba1(v, ctx), bs1(v, ctx), bs2(v, ctx)
+    r["BP1"], r["BP2"], r["BP3"], r["BP7"] = bp1(v, ctx), bp2(v, ctx), bp3(v, ctx), bp7(v, ctx)
+    for code, why in NOT_FROM_A_VCF.items():
+        r[code] = unknown(code, why)
+    r["PP5"] = Result("PP5", RETIRED, None, "retired by ClinGen SVI (Biesecker and Harrison 2018)")
+    r["BP6"] = Result("BP6", RETIRED, None, "retired by ClinGen SVI (Biesecker and Harrison 2018)")
+    _cap_pm1_pp3(r)
+    for c in ctx.curator:  # curator evidence replaces the computed result of the same code
+        r[c.code] = c
+    order = [
+        "PVS1",
+        "PS1",
+        "PS2",
+        "PS3",
+        "PS4",
+        "PM1",
+        "PM2",
+        "PM3",
+        "PM4",
+        "PM5",
+        "PM6",
+        "PP1",
+        "PP2",
+        "PP3",
+        "PP4",
+        "PP5",
+        "BA1",
+        "BS1",
+        "BS2",
+        "BS3",
+        "BS4",
+        "BP1",
+        "BP2",
+        "BP3",
+        "BP4",
+        "BP5",
+        "BP6",
+        "BP7",
+    ]
+    return [r[c] for c in order]
+
+
+def _cap_pm1_pp3(r: dict[str, Result]) -> None:
+    """PM1 and PP3 together count at most Strong (4 points; Pejaver 2022)."""
+    if r["PM1"].status == MET and r["PP3"].status == MET:
+        total = POINTS[r["PM1"].strength] + POINTS[r["PP3"].strength]
+        if total > POINTS[STRONG]:
+            allowed = POINTS[STRONG] - POINTS[r["PM1"].strength]
+            level = next(lv for lv in reversed(LEVELS) if POINTS[lv] <= allowed)
+            old = r["PP3"]
+            r["PP3"] = Result(
+                "PP3",
+                MET,
+                level,
+                f"{old.reason}; lowered to {level}: PM1 + PP3 are capped at Strong",
+            )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    results: list[Result]
+    points_class: str
+    points: int
+    richards_class: str
+    richards_reason: str
+    flags: list[dict]
+
+    def to_json(self) -> dict:
+        return {
+            "criteria": [r.to_json() for r in self.results],
+            "met": [r.evidence.label for r in self.results if r.status == MET],
+            "points": self.points,
+            "classification": self.points_class,
+            "classification_richards2015": self.richards_class,
+            "richards2015_reason": self.richards_reason,
+            "system": "points",
+            "flags": self.flags,
+        }
+
+
+def assess(v: dict, ctx: Context, thresholds: Thresholds) -> Assessment:
+    results = evaluate(v, ctx)
+    ev = [r.evidence for r in results if r.status == MET]
+    pts = classify_points(ev, thresholds)
+    ric = classify_richards(ev)
+    shown = flags(v, ctx)
+    if pts.classification in ("Likely benign", "Benign"):
+        # A treatment note beside a benign call would only distract.
+        shown = [f for f in shown if f["flag"] != "treatable_cause"]
+    return Assessment(
+        results, pts.classification, pts.points, ric.classification, ric.reason, shown
+    )
+
+
+def flags(v: dict, ctx: Context) -> list[dict]:
+    """Gene-specific guards shown beside the class: mechanism, inheritance, treatability."""
+    out = []
+    pg = ctx.panel_gene
+    terms = set(v.get("consequence") or [])
+    truncating = bool(terms & (TRUNCATING | SPLICE_SITE | {"start_lost"}))
+    if pg is not None and truncating:
+        gate = gene_spec(ctx, "pvs1")
+        if gate.get("applicable") is False or pg.lof_accepted_for_phenotype is False:
+            text = gate.get("phenotype_mismatch") or (
+                f"loss of function is not the EIMFS mechanism of {pg.symbol}"
+            )
+            out.append(
+                {
+                    "flag": "mechanism_mismatch",
+                    "text": text,
+                    "verification": gate.get("verification") or pg.mechanism.verification,
+                }
+            )
+    together = v.get("together")
+    if together:
+        out.append(
+            {
+                "flag": "codon_shared_with_another_variant",
+                "text": (
+                    f"with {', '.join(together['with'])} ({together['phase']} phase) the "
+                    "codon reads "
+                    f"{together['hgvs_p'] or 'unchanged'} "
+                    f"({'&'.join(together['consequence'])}); the evidence here is for this "
+                    "variant alone"
+                ),
+                "verification": None,
+            }
+        )
+    fit = (v.get("inheritance_fit") or {}).get("fit")
+    if fit == "no":
+        out.append(
+            {
+                "flag": "inheritance_misfit",
+                "text": v["inheritance_fit"].get("reason", ""),
+                "verification": pg.inheritance.verification if pg else None,
+            }
+        )
+    if pg is not None:
+        # Treatment notes that fit this variant's likely mechanism: a note limited to gain of
+        # function needs a missense change, one limited to loss of function a null variant.
+        notes = []
+        for n in pg.treatment_notes:
+            scope = (n.applies_to or "").lower()
+            if "gain_of_function" in scope and "missense_variant" not in terms:
+                continue
+            if "loss_of_function" in scope and not truncating and "missense_variant" not in terms:
+                continue
+            if n.direction in ("consider", "avoid"):
+                notes.append(n)
+        if notes:
+            text = "; ".join(f"{n.direction} {n.therapy} [{n.verification}]" for n in notes)
+            best = min((n.verification for n in notes), key=["V", "V2", "U"].index)
+            out.append(
+                {"flag": "treatable_cause", "text": f"{pg.symbol}: {text}", "verification": best}
+            )
+    return out

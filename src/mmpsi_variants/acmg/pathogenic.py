@@ -1,0 +1,355 @@
+"""The pathogenic criteria (PVS1, PS1, PS2/PM6, PM1-PM5, PP2, PP4), one function each.
+
+Each takes a variant (its JSON entry) and the :class:`~mmpsi_variants.acmg.criterion.Context`
+and returns a :class:`~mmpsi_variants.acmg.criterion.Result` with the reason and the numbers
+used. The rules follow Richards et al. 2015 with the ClinGen SVI refinements (PVS1 decision
+tree, PM2 at Supporting, the de novo point scale) and the panel's gene-specific settings.
+"""
+
+from __future__ import annotations
+
+from mmpsi_variants.acmg.combining import (
+    MODERATE,
+    STRONG,
+    SUPPORTING,
+    VERY_STRONG,
+)
+from mmpsi_variants.acmg.criterion import (
+    MET,
+    SPLICE_SITE,
+    TRUNCATING,
+    Context,
+    Result,
+    allele_ceiling,
+    fmt_int,
+    gene_spec,
+    is_recessive,
+    met,
+    no,
+    unknown,
+)
+
+
+def pvs1(v: dict, ctx: Context) -> Result:
+    terms = set(v.get("consequence") or [])
+    lof_terms = terms & (TRUNCATING | SPLICE_SITE | {"start_lost"})
+    if not lof_terms:
+        return no(
+            "PVS1", "not a null variant (nonsense, frameshift, canonical splice site or start loss)"
+        )
+    pg = ctx.panel_gene
+    gate = gene_spec(ctx, "pvs1").get("applicable")
+    if gate is None and pg is not None:
+        gate = {True: True, False: False}.get(pg.lof_accepted_for_phenotype, "unknown")
+    name = pg.symbol if pg else v.get("gene") or "this gene"
+    if gate is False:
+        return no("PVS1", f"loss of function is not the disease mechanism of {name} in EIMFS")
+    if gate == "unknown" or gate is None:
+        return unknown("PVS1", f"loss of function is not established as the mechanism of {name}")
+    detail = v.get("lof_detail") or {}
+    if terms & TRUNCATING:
+        nmd_codon = gene_spec(ctx, "pvs1").get("nmd_last_codon")
+        pos = _protein_start(v)
+        removed = v.get("protein_fraction_removed")
+        if nmd_codon and pos is not None:
+            if pos < nmd_codon:
+                return met(
+                    "PVS1",
+                    VERY_STRONG,
+                    f"truncating at residue {pos}, 5' of codon {nmd_codon}, the gene's NMD "
+                    "boundary (VCEP)",
+                )
+            return _nmd_escape(
+                "PVS1", removed, f"truncating at residue {pos}, 3' of codon {nmd_codon}"
+            )
+        if v.get("nmd") == "NMD_predicted":
+            return met(
+                "PVS1",
+                VERY_STRONG,
+                "premature stop predicted to trigger NMD (not in the "
+                "last exon or the last 50 nt of the penultimate exon)",
+            )
+        return _nmd_escape("PVS1", removed, "premature stop escapes NMD")
+    if terms & SPLICE_SITE:
+        skip = detail.get("exon_skipping")
+        if not skip:
+            return unknown(
+                "PVS1", "canonical splice site, but the skipped exon's effect is unknown"
+            )
+        exon = f"exon {skip['exon']} ({skip['exon_length']} nt)"
+        if skip.get("start_codon_lost"):
+            return met(
+                "PVS1", STRONG, f"canonical splice site; skipping {exon} removes the start codon"
+            )
+        if not skip.get("in_frame"):
+            if skip.get("nmd") == "NMD_predicted":
+                return met(
+                    "PVS1",
+                    VERY_STRONG,
+                    f"canonical splice site; skipping {exon} shifts the frame and predicts NMD",
+                )
+            return _nmd_escape(
+                "PVS1",
+                skip.get("fraction_removed"),
+                f"canonical splice site; skipping {exon} shifts the frame, escaping NMD",
+            )
+        return _nmd_escape(
+            "PVS1",
+            skip.get("fraction_removed"),
+            f"canonical splice site; skipping {exon} keeps the frame",
+        )
+    nxt = detail.get("next_methionine")
+    if nxt is None:
+        return met("PVS1", VERY_STRONG, "start codon lost and no in-frame Met downstream")
+    return met(
+        "PVS1",
+        SUPPORTING,
+        f"start codon lost; next in-frame Met at residue {nxt} (no "
+        "pathogenic variant upstream of it evaluated)",
+    )
+
+
+def _nmd_escape(code: str, removed: float | None, what: str) -> Result:
+    if removed is None:
+        return unknown(code, f"{what}; the fraction of the protein removed is unknown")
+    pct = f"{removed:.1%} of the protein"
+    if removed > 0.10:
+        return met(code, STRONG, f"{what}; removes {pct} (> 10%)")
+    return met(code, MODERATE, f"{what}; removes {pct} (<= 10%)")
+
+
+def _protein_start(v: dict) -> int | None:
+    pos = v.get("protein_position")
+    if not pos:
+        return None
+    try:
+        return int(str(pos).split("-")[0])
+    except ValueError:
+        return None
+
+
+def _splice_altering(v: dict, ctx: Context) -> bool:
+    score = (v.get("scores") or {}).get("spliceai")
+    return score is not None and score >= ctx.settings["spliceai"]["pp3_min"]
+
+
+def _clinvar_matches(v: dict, key: str, ctx: Context) -> list[dict]:
+    min_stars = ctx.settings["clinvar"]["min_stars"]
+    return [
+        r
+        for r in (v.get("clinvar_protein") or {}).get(key, [])
+        if r.get("significance_class") in ("pathogenic", "likely_pathogenic")
+        and (r.get("stars") or 0) >= min_stars
+    ]
+
+
+def ps1(v: dict, ctx: Context) -> Result:
+    if "missense_variant" not in (v.get("consequence") or []):
+        return no("PS1", "not a missense change")
+    if v.get("clinvar_status") in (None, "not_looked_up"):
+        return unknown("PS1", "ClinVar not given")
+    if _splice_altering(v, ctx):
+        return no(
+            "PS1",
+            "predicted to alter splicing (SpliceAI); the amino-acid match may not be the mechanism",
+        )
+    hits = _clinvar_matches(v, "same_amino_acid_change", ctx)
+    if not hits:
+        return no(
+            "PS1",
+            "no ClinVar pathogenic or likely pathogenic record with the same amino-acid change",
+        )
+    best = hits[0]
+    strength = STRONG if best["significance_class"] == "pathogenic" else MODERATE
+    return met(
+        "PS1",
+        strength,
+        f"same amino-acid change as ClinVar {best.get('variation_id')} "
+        f"({best.get('significance')}, {best.get('stars')} star(s))",
+    )
+
+
+def pm5(v: dict, ctx: Context, ps1_result: Result) -> Result:
+    if "missense_variant" not in (v.get("consequence") or []):
+        return no("PM5", "not a missense change")
+    if v.get("clinvar_status") in (None, "not_looked_up"):
+        return unknown("PM5", "ClinVar not given")
+    if ps1_result.status == MET:
+        return no("PM5", "PS1 already uses the pathogenic change at this residue")
+    hits = _clinvar_matches(v, "other_missense_same_residue", ctx)
+    if not hits:
+        return no("PM5", "no other pathogenic missense change at this residue in ClinVar")
+    pathogenic = [h for h in hits if h["significance_class"] == "pathogenic"]
+    na_channel = gene_spec(ctx, "computational").get("pp3_max") == MODERATE
+    if pathogenic and na_channel and len(pathogenic) >= 2:
+        strength = STRONG
+    elif pathogenic:
+        strength = MODERATE
+    else:
+        strength = SUPPORTING
+    first = (pathogenic or hits)[0]
+    return met(
+        "PM5",
+        strength,
+        f"{len(hits)} other pathogenic/likely pathogenic missense change(s) "
+        f"at this residue in ClinVar (e.g. {(first.get('protein') or {}).get('hgvs_p')}, "
+        f"{first.get('significance')})",
+    )
+
+
+def de_novo(v: dict, ctx: Context) -> tuple[Result, Result]:
+    """PS2 and PM6 from the ClinGen SVI de novo point scale (points are not ACMG points)."""
+    dn = v.get("de_novo") or {}
+    confidence = dn.get("confidence")
+    if v.get("inheritance") is None:
+        reason = "no pedigree given: de novo status not evaluated"
+        return unknown("PS2", reason), unknown("PM6", reason)
+    if dn.get("status") != "de_novo" or confidence not in ("confirmed", "assumed"):
+        why = dn.get("reason") or "not de novo in this pedigree"
+        return no("PS2", why), no("PM6", why)
+    spec = gene_spec(ctx, "de_novo_phenotype").get(
+        "specificity", ctx.settings["de_novo"]["default_specificity"]
+    )
+    if ctx.affected is False:
+        spec = "not_consistent"
+    points = ctx.settings["de_novo"]["points"][spec][confidence]
+    scale = ctx.settings["de_novo"]["strength_from_points"]
+    strength = None
+    for threshold, level in sorted(((float(k), lv) for k, lv in scale.items()), reverse=True):
+        if points >= threshold:
+            strength = level
+            break
+    code, other = ("PS2", "PM6") if confidence == "confirmed" else ("PM6", "PS2")
+    why = (
+        f"{confidence} de novo, phenotype {spec.replace('_', ' ')} for the gene: {points} de "
+        f"novo point(s) on the ClinGen SVI scale"
+    )
+    if strength is None:
+        main = no(code, f"{why}, too few for any strength")
+    else:
+        main = Result(code, MET, strength, f"{why} = {strength}")
+    rest = no(
+        other,
+        f"{'confirmed' if confidence == 'confirmed' else 'assumed'} de novo: scored as {code}",
+    )
+    return (main, rest) if code == "PS2" else (rest, main)
+
+
+def pm1(v: dict, ctx: Context) -> Result:
+    regions = gene_spec(ctx, "pm1").get("regions")
+    if "missense_variant" not in (v.get("consequence") or []):
+        return no("PM1", "not a missense change")
+    if not regions:
+        return unknown("PM1", "no curated hotspot or critical-domain ranges for this gene")
+    pos = _protein_start(v)
+    if pos is None:
+        return unknown("PM1", "protein position unknown")
+    for a, b in regions:
+        if a <= pos <= b:
+            return met("PM1", MODERATE, f"residue {pos} lies in the curated region {a}-{b}")
+    return no("PM1", f"residue {pos} lies outside the gene's curated regions")
+
+
+def pm2(v: dict, ctx: Context) -> Result:
+    pop = v.get("population") or {"status": "not_looked_up"}
+    status = pop.get("status")
+    if status == "not_looked_up":
+        return unknown("PM2", "gnomAD not given")
+    if status == "not_covered":
+        return unknown("PM2", "site not covered by the gnomAD file given")
+    s = ctx.settings["pm2"]
+    if is_recessive(ctx):
+        faf = pop.get("faf95_max")
+        freq = faf if faf is not None else pop.get("af") or 0.0
+        ceiling = allele_ceiling(ctx)
+        limit, how = (
+            (ceiling.af, ceiling.how)
+            if ceiling
+            else (
+                s["recessive_max_faf"],
+                f"{s['recessive_max_faf']:g} for a recessive gene; heuristic",
+            )
+        )
+        if status == "absent" or freq < limit:
+            what = "absent from gnomAD" if status == "absent" else f"FAF {freq:.2e}"
+            return met("PM2", SUPPORTING, f"{what} (< {how})")
+        return no("PM2", f"gnomAD FAF {freq:.2e} is not below {how}")
+    if status == "absent":
+        return met("PM2", SUPPORTING, "absent from gnomAD (no record at this allele)")
+    ac, an = pop.get("ac") or 0, pop.get("an") or 0
+    if ac <= s["dominant_max_ac"] and an >= s["dominant_min_an"]:
+        return met(
+            "PM2",
+            SUPPORTING,
+            f"{ac} of {fmt_int(an)} gnomAD alleles (at most "
+            f"{s['dominant_max_ac']} in >= {fmt_int(s['dominant_min_an'])})",
+        )
+    if an < s["dominant_min_an"]:
+        return unknown(
+            "PM2",
+            f"only {fmt_int(an)} gnomAD alleles at this site (< {fmt_int(s['dominant_min_an'])})",
+        )
+    return no("PM2", f"{ac} of {fmt_int(an)} gnomAD alleles, more than {s['dominant_max_ac']}")
+
+
+def pm3(v: dict, ctx: Context) -> Result:
+    if not is_recessive(ctx):
+        return no("PM3", "not a recessive gene")
+    if v.get("inheritance") is None:
+        return unknown("PM3", "no pedigree or phase information")
+    if v.get("zygosity") == "homozygous" and ctx.affected is not False:
+        return met("PM3", SUPPORTING, "homozygous in an affected child (heuristic)")
+    partners = (v.get("compound_het") or {}).get("partners") or []
+    by_key = ctx.variants_by_label() if partners else {}
+    for p in partners:
+        other = by_key.get(p.get("variant"))
+        if other is None:
+            continue
+        cls = ((other.get("clinvar") or {}).get("significance_class")) or ""
+        if cls in ("pathogenic", "likely_pathogenic") and p.get("phase") == "trans":
+            return met(
+                "PM3",
+                MODERATE,
+                f"in trans with {p['variant']} ({cls.replace('_', ' ')} "
+                f"in ClinVar; phased by {p.get('phased_by')})",
+            )
+    if partners:
+        return no("PM3", "second variant not known pathogenic, or phase not established")
+    return no("PM3", "no second variant in this gene")
+
+
+def pm4(v: dict, ctx: Context) -> Result:
+    terms = set(v.get("consequence") or [])
+    if "stop_lost" in terms:
+        return met("PM4", MODERATE, "stop codon lost: the protein is lengthened")
+    if terms & {"inframe_insertion", "inframe_deletion", "protein_altering_variant"}:
+        if (v.get("lof_detail") or {}).get("in_repeat"):
+            return no("PM4", "in-frame change inside a repeat of the protein")
+        return met("PM4", MODERATE, "in-frame change of protein length outside a repeat")
+    return no("PM4", "no change of protein length")
+
+
+def pp2(v: dict, ctx: Context) -> Result:
+    if "missense_variant" not in (v.get("consequence") or []):
+        return no("PP2", "not a missense change")
+    spec = gene_spec(ctx, "pp2")
+    if spec.get("applicable"):
+        return met(
+            "PP2",
+            SUPPORTING,
+            "missense in a gene where missense variants are the usual "
+            f"cause and benign missense is rare ({spec.get('verification', '?')})",
+        )
+    return no("PP2", "not marked missense-constrained in the panel")
+
+
+def pp4(v: dict, ctx: Context, de_novo_used: bool) -> Result:
+    if not gene_spec(ctx, "pp4").get("applicable"):
+        return no("PP4", "the gene's phenotype is not specific enough for PP4 (panel setting)")
+    if ctx.phenotype_eimfs is None:
+        return unknown("PP4", "the patient's phenotype was not given (sample sheet or --phenotype)")
+    if not ctx.phenotype_eimfs:
+        return no("PP4", "the patient's phenotype is not EIMFS")
+    if de_novo_used:
+        return no("PP4", "the phenotype already counts in the de novo criterion")
+    return met("PP4", SUPPORTING, "EIMFS phenotype, highly specific for this gene (heuristic)")
