@@ -9,8 +9,10 @@ import pytest
 from mmpsi_variants.acmg.combining import ALL_CODES
 from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.evaluation import evaluate
+from mmpsi_variants.acmg.settings import AcmgSettings
 from mmpsi_variants.core.settings import load_settings
 from mmpsi_variants.panel.knowledge import load_panel
+from mmpsi_variants.report.record import variant_from_json
 
 from .conftest import DEMO
 
@@ -98,10 +100,11 @@ def test_demo_criterion(demo, case):
 # -- synthetic cases for what the demo family does not hold --------------------------------------
 
 PANEL = load_panel()
-SETTINGS = load_settings().section("acmg")
+SETTINGS = AcmgSettings.from_settings(load_settings())
 
 
 def variant(**over):
+    """A contract entry; the tests turn it into a record with ``rec``."""
     v = {
         "chrom": "chr1", "pos": 100, "ref": "C", "alt": "T", "gene": "KCNT1",
         "zygosity": "heterozygous", "consequence": ["missense_variant"],
@@ -117,7 +120,11 @@ def variant(**over):
 
 def run(v, gene="KCNT1", **ctx):
     c = Context(settings=SETTINGS, panel_gene=PANEL.gene(gene), **ctx)
-    return {r.code: r for r in evaluate(v, c)}
+    return {r.code: r for r in evaluate(rec(v), c)}
+
+
+def rec(v: dict):
+    return variant_from_json(v)
 
 
 def test_pvs1_never_for_kcnt1_truncating():
@@ -187,14 +194,14 @@ def test_bp1_only_where_the_panel_says():
     pg = copy.deepcopy(PANEL.gene("PNPO"))
     pg.acmg["bp1"] = {"applicable": True, "verification": "U", "sources": ["FACTBASE_U"]}
     c = Context(settings=SETTINGS, panel_gene=pg)
-    r = {x.code: x for x in evaluate(variant(gene="PNPO"), c)}
+    r = {x.code: x for x in evaluate(rec(variant(gene="PNPO")), c)}
     assert r["BP1"].status == "met"
 
 
 def test_bp2_in_cis_with_a_pathogenic_variant():
     other = variant(pos=200, clinvar={"significance_class": "pathogenic"})
     v = variant(compound_het={"partners": [{"variant": "chr1:200:C:T", "phase": "cis"}]})
-    assert run(v, sample_variants=[v, other])["BP2"].status == "met"
+    assert run(v, sample_variants=[rec(v), rec(other)])["BP2"].status == "met"
 
 
 def test_bp3_and_not_pm4_in_a_repeat():
@@ -264,7 +271,7 @@ def test_mechanism_mismatch_flag_for_truncating_kcnt1():
     from mmpsi_variants.acmg.evaluation import flags
 
     c = Context(settings=SETTINGS, panel_gene=PANEL.gene("KCNT1"))
-    out = flags(variant(consequence=["stop_gained"]), c)
+    out = flags(rec(variant(consequence=["stop_gained"])), c)
     assert any(f["flag"] == "mechanism_mismatch" for f in out)
 
 
@@ -307,7 +314,7 @@ GENOTYPE_CASES = [
 
 @pytest.mark.parametrize("modes,zygosity,own,partner,expected", GENOTYPE_CASES)
 def test_genotype_class(modes, zygosity, own, partner, expected):
-    from mmpsi_variants.acmg.ranking import set_genotype_classes
+    from mmpsi_variants.acmg.ranking import with_genotype_classes
 
     def entry(pos, cls, partners):
         fit = "no" if zygosity == "hemizygous" and "X-linked-female-limited" in modes else "yes"
@@ -326,17 +333,23 @@ def test_genotype_class(modes, zygosity, own, partner, expected):
     if partner:
         variants[0]["compound_het"]["partners"] = [{"variant": "chr1:20:A:G", "phase": partner[1]}]
         variants.append(entry(20, partner[0], []))
-    set_genotype_classes(variants)
-    assert variants[0]["acmg"]["genotype"]["classification"] == expected
+    (first, *_) = with_genotype_classes([rec(v) for v in variants])
+    assert first.acmg["genotype"]["classification"] == expected
 
 
 def test_rank_order():
     from mmpsi_variants.acmg.ranking import rank_key
 
+    names = {}
+
     def entry(name, genotype, fit, cls, points, evidence):
         genotype = {"classification": genotype, "gene_evidence": evidence}
         acmg = {"classification": cls, "points": points, "genotype": genotype}
-        return {"name": name, "inheritance_fit": {"fit": fit}, "acmg": acmg}
+        pos = names[name] = len(names) + 1  # every variant otherwise alike
+        return rec(
+            {"chrom": "chr1", "pos": pos, "ref": "A", "alt": "G", "acmg": acmg,
+             "inheritance": [], "inheritance_fit": {"fit": fit}}
+        )  # fmt: skip
 
     variants = [
         entry("vus-het-in-AR", VUS, "partly", LP, 9, "definitive"),
@@ -348,7 +361,8 @@ def test_rank_order():
         entry("vus-fits", VUS, "yes", VUS, 3, "limited"),
         entry("misfit", P, "no", P, 12, "definitive"),
     ]
-    assert [v["name"] for v in sorted(variants, key=rank_key)] == [
+    by_pos = {pos: name for name, pos in names.items()}
+    assert [by_pos[v.pos] for v in sorted(variants, key=rank_key)] == [
         "pathogenic",
         "moderate-gene",
         "seed-gene",

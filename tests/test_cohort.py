@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from mmpsi_variants.core.variant import VariantKey
 from mmpsi_variants.io.samplesheet import load_samples
 from mmpsi_variants.panel.knowledge import load_panel
 from mmpsi_variants.panel.regions import load_panel_models
@@ -79,7 +80,7 @@ def test_a_recessive_pair_is_one_candidate():
     vus = "Uncertain significance"
     a = _entry("ALDH7A1", 10, 1, genotype={"classification": vus, "partner": "chr1:20:A:G"})
     b = _entry("ALDH7A1", 20, 2, vus, genotype={"classification": vus, "partner": "chr1:10:A:G"})
-    (pair,) = rank_candidates("S", [a, b], PANEL, {("chr1", 20, "A", "G"): 3}, None)
+    (pair,) = rank_candidates("S", [a, b], PANEL, {VariantKey("chr1", 20, "A", "G"): 3}, None)
     assert [v["pos"] for v in pair.variants] == [10, 20]
     assert pair.classification == "Uncertain significance"
     assert pair.cohort_carriers == 3

@@ -30,6 +30,24 @@ def test_our_own_csq_round_trip_needs_no_models_or_reference(run, tmp_path):
     assert any(n["kind"] == "treatment" for n in v["notes"])
 
 
+def test_resources_are_looked_up_with_existing_annotation(run, tmp_path):
+    """Regression: with --use-existing-annotation the gnomAD, ClinVar and score files were
+    listed among the inputs but never looked up, so PM2, BA1, PS1 and PP3 were silently left
+    "not evaluated"."""
+    annotated = tmp_path / "demo.ann.vcf.gz"
+    run("annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
+        "--reference", DEMO / "genome.fa", "-o", annotated)  # fmt: skip
+    got = _filter(run, annotated, tmp_path / "out", "--gnomad", DEMO / "gnomad.demo.vcf.gz",
+                  "--clinvar", DEMO / "clinvar.demo.vcf.gz",
+                  "--scores", DEMO / "revel.demo.tsv.gz")  # fmt: skip
+    kcnt1 = got[("EIMFS01", "chr9", 12383, "C", "T")]
+    assert kcnt1["population"]["status"] == "absent" and kcnt1["clinvar_status"] != "not_looked_up"
+    assert kcnt1["scores"]["status"]["revel"] != "not_looked_up"
+    assert "PM2_Supporting" in kcnt1["acmg"]["met"]
+    common = got[("EIMFS01", "chr2", 23191, "G", "A")]  # the common SCN2A synonymous variant
+    assert common["population"]["status"] == "found" and "BA1" in common["acmg"]["met"]
+
+
 @needs_tool("bcftools")
 def test_bcftools_csq_annotation(run, tmp_path):
     """The demo annotated by bcftools csq itself, then read through its BCSQ field."""

@@ -3,18 +3,20 @@ PM2 (recessive genes) and BS1."""
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 
 import pytest
 
 from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.evaluation import evaluate
 from mmpsi_variants.acmg.frequency import gene_ceiling, max_credible_af, max_tolerated_ac
+from mmpsi_variants.acmg.settings import AcmgSettings
 from mmpsi_variants.core.settings import load_settings
 from mmpsi_variants.panel.knowledge import load_panel
+from mmpsi_variants.report.record import variant_from_json
 
 PANEL = load_panel()
-SETTINGS = load_settings().section("acmg")
+SETTINGS = AcmgSettings.from_settings(load_settings())
 
 
 # (prevalence, allelic, genetic, penetrance, biallelic, expected)
@@ -65,8 +67,7 @@ def test_gene_ceiling_forms():
 
 
 def _run(gene, population, ceilings):
-    settings = copy.deepcopy(SETTINGS)
-    settings["max_credible_af"] = ceilings
+    settings = dataclasses.replace(SETTINGS, max_credible_af=ceilings)
     v = {
         "chrom": "chr1", "pos": 100, "ref": "C", "alt": "T", "gene": gene,
         "zygosity": "heterozygous", "consequence": ["missense_variant"],
@@ -77,7 +78,7 @@ def _run(gene, population, ceilings):
         "clinvar_protein": None, "scores": {"revel": None, "spliceai": None, "status": {}},
     }  # fmt: skip
     ctx = Context(settings=settings, panel_gene=PANEL.gene(gene))
-    return {r.code: r for r in evaluate(v, ctx)}
+    return {r.code: r for r in evaluate(variant_from_json(v), ctx)}
 
 
 def _pop(faf, ac=20, an=100_000):

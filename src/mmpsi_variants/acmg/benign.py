@@ -26,16 +26,16 @@ from mmpsi_variants.acmg.criterion import (
     no,
     unknown,
 )
-from mmpsi_variants.core.variant import variant_label
+from mmpsi_variants.core.record import Variant
 
 
-def pp3_bp4(v: dict, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]:
-    terms = set(v.get("consequence") or [])
-    scores = v.get("scores") or {}
+def pp3_bp4(v: Variant, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]:
+    terms = set(v.consequence)
+    scores = v.lookups.scores or {}
     comp = gene_spec(ctx, "computational")
-    bands = ctx.settings["revel"]
+    bands = ctx.settings.revel
     splice = scores.get("spliceai")
-    sp = ctx.settings["spliceai"]
+    sp = ctx.settings.spliceai
     if "missense_variant" in terms:
         revel = scores.get("revel")
         if revel is None:
@@ -45,31 +45,8 @@ def pp3_bp4(v: dict, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]
                 else "no REVEL given"
             )
             return unknown("PP3", why), unknown("BP4", why)
-        pp3 = next(
-            (
-                lv
-                for lv, t in (
-                    ("Strong", bands["pp3_strong"]),
-                    ("Moderate", bands["pp3_moderate"]),
-                    ("Supporting", bands["pp3_supporting"]),
-                )
-                if revel >= t
-            ),
-            None,
-        )
-        bp4 = next(
-            (
-                lv
-                for lv, t in (
-                    ("VeryStrong", bands["bp4_very_strong"]),
-                    ("Strong", bands["bp4_strong"]),
-                    ("Moderate", bands["bp4_moderate"]),
-                    ("Supporting", bands["bp4_supporting"]),
-                )
-                if revel <= t
-            ),
-            None,
-        )
+        pp3, pp3_cut = next(((lv, t) for lv, t in bands.pp3() if revel >= t), (None, None))
+        bp4, bp4_cut = next(((lv, t) for lv, t in bands.bp4() if revel <= t), (None, None))
         if pp3:
             level = cap(pp3, comp.get("pp3_max"))
             note = f" (capped at {level} for this gene)" if level != pp3 else ""
@@ -77,24 +54,23 @@ def pp3_bp4(v: dict, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]
                 met(
                     "PP3",
                     level,
-                    f"REVEL {revel:.3f} >= {bands['pp3_' + pp3.lower()]} (Pejaver 2022){note}",
+                    f"REVEL {revel:.3f} >= {pp3_cut} (Pejaver 2022){note}",
                 ),
                 no("BP4", f"REVEL {revel:.3f}"),
             )
         if bp4:
-            if splice is not None and splice > sp["bp4_max"]:
+            if splice is not None and splice > sp.bp4_max:
                 return no("PP3", f"REVEL {revel:.3f}"), no(
                     "BP4", f"REVEL {revel:.3f} but SpliceAI {splice:.2f}"
                 )
             level = cap(bp4, comp.get("bp4_max"))
-            key = {"VeryStrong": "very_strong"}.get(bp4, bp4.lower())
             splice_note = "" if splice is not None else "; splice effect not assessed (no SpliceAI)"
             return (
                 no("PP3", f"REVEL {revel:.3f}"),
                 met(
                     "BP4",
                     level,
-                    f"REVEL {revel:.3f} <= {bands['bp4_' + key]} (Pejaver 2022){splice_note}",
+                    f"REVEL {revel:.3f} <= {bp4_cut} (Pejaver 2022){splice_note}",
                 ),
             )
         why = f"REVEL {revel:.3f} is in the indeterminate range"
@@ -102,26 +78,26 @@ def pp3_bp4(v: dict, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]
     if splice is None:
         why = "no SpliceAI score for this non-missense variant"
         return unknown("PP3", why), unknown("BP4", why)
-    if splice >= sp["pp3_min"]:
+    if splice >= sp.pp3_min:
         if terms & SPLICE_SITE and pvs1_result.status == MET:
             return no(
                 "PP3", f"SpliceAI {splice:.2f}, but PVS1 already counts this splice effect"
             ), no("BP4", "")
-        return met(
-            "PP3", SUPPORTING, f"SpliceAI {splice:.2f} >= {sp['pp3_min']} (Walker 2023)"
-        ), no("BP4", "splice effect predicted")
-    if splice <= sp["bp4_max"] and not terms & (
+        return met("PP3", SUPPORTING, f"SpliceAI {splice:.2f} >= {sp.pp3_min} (Walker 2023)"), no(
+            "BP4", "splice effect predicted"
+        )
+    if splice <= sp.bp4_max and not terms & (
         TRUNCATING | SPLICE_SITE | {"start_lost", "stop_lost"}
     ):
         return no("PP3", f"SpliceAI {splice:.2f}"), met(
-            "BP4", SUPPORTING, f"SpliceAI {splice:.2f} <= {sp['bp4_max']}"
+            "BP4", SUPPORTING, f"SpliceAI {splice:.2f} <= {sp.bp4_max}"
         )
     return no("PP3", f"SpliceAI {splice:.2f}"), no("BP4", f"SpliceAI {splice:.2f}")
 
 
-def _reduced_penetrance(v: dict, ctx: Context) -> dict | None:
-    c = (v.get("hgvs_c") or "").split(":")[-1]
-    p = v.get("hgvs_p") or ""
+def _reduced_penetrance(v: Variant, ctx: Context) -> dict | None:
+    c = (v.annotation.hgvs_c or "").split(":")[-1]
+    p = v.annotation.hgvs_p or ""
     for a in (ctx.panel_gene.acmg if ctx.panel_gene else {}).get("reduced_penetrance_alleles", []):
         if (a.get("hgvs_c") and a["hgvs_c"] == c) or (a.get("hgvs_p") and a["hgvs_p"] == p):
             return a
@@ -135,17 +111,17 @@ def _faf(pop: dict) -> float | None:
     return None
 
 
-def ba1(v: dict, ctx: Context) -> Result:
-    pop = v.get("population") or {"status": "not_looked_up"}
+def ba1(v: Variant, ctx: Context) -> Result:
+    pop = v.lookups.population or {"status": "not_looked_up"}
     if pop.get("status") in ("not_looked_up", "not_covered"):
         return unknown("BA1", "no gnomAD frequency for this site")
     if pop.get("status") == "absent":
         return no("BA1", "absent from gnomAD")
-    if variant_label(v) in ctx.settings["ba1"]["exceptions"]:
+    if v.label in ctx.settings.ba1.exceptions:
         return no("BA1", "on the BA1 exception list")
     freq, an = _faf(pop), pop.get("an") or 0
-    limit = gene_spec(ctx, "frequency").get("ba1_af", ctx.settings["ba1"]["max_af"])
-    min_an = ctx.settings["ba1"]["min_an"]
+    limit = gene_spec(ctx, "frequency").get("ba1_af", ctx.settings.ba1.max_af)
+    min_an = ctx.settings.ba1.min_an
     if freq is not None and freq > limit and an >= min_an:
         return Result(
             "BA1",
@@ -156,8 +132,8 @@ def ba1(v: dict, ctx: Context) -> Result:
     return no("BA1", f"gnomAD filtering AF {freq if freq is not None else 0:.3g} <= {limit:g}")
 
 
-def bs1(v: dict, ctx: Context) -> Result:
-    pop = v.get("population") or {"status": "not_looked_up"}
+def bs1(v: Variant, ctx: Context) -> Result:
+    pop = v.lookups.population or {"status": "not_looked_up"}
     if pop.get("status") in ("not_looked_up", "not_covered"):
         return unknown("BS1", "no gnomAD frequency for this site")
     rp = _reduced_penetrance(v, ctx)
@@ -187,8 +163,8 @@ def bs1(v: dict, ctx: Context) -> Result:
     )
 
 
-def bs2(v: dict, ctx: Context) -> Result:
-    pop = v.get("population") or {"status": "not_looked_up"}
+def bs2(v: Variant, ctx: Context) -> Result:
+    pop = v.lookups.population or {"status": "not_looked_up"}
     if pop.get("status") in ("not_looked_up", "not_covered"):
         return unknown("BS2", "no gnomAD counts for this site")
     if _reduced_penetrance(v, ctx):
@@ -211,7 +187,7 @@ def bs2(v: dict, ctx: Context) -> Result:
         return no("BS2", "no hemizygote in gnomAD")
     if spec.get("heterozygotes"):
         ac = pop.get("ac") or 0
-        if ac >= ctx.settings["bs2"]["min_heterozygotes"]:
+        if ac >= ctx.settings.bs2_min_heterozygotes:
             return met(
                 "BS2",
                 STRONG,
@@ -223,23 +199,23 @@ def bs2(v: dict, ctx: Context) -> Result:
     )
 
 
-def bp1(v: dict, ctx: Context) -> Result:
-    if "missense_variant" not in (v.get("consequence") or []):
+def bp1(v: Variant, ctx: Context) -> Result:
+    if "missense_variant" not in v.consequence:
         return no("BP1", "not a missense change")
     if gene_spec(ctx, "bp1").get("applicable"):
         return met("BP1", SUPPORTING, "missense in a gene where truncating variants cause disease")
     return no("BP1", "missense variants cause disease in this gene")
 
 
-def bp2(v: dict, ctx: Context) -> Result:
-    if v.get("inheritance") is None:
+def bp2(v: Variant, ctx: Context) -> Result:
+    if not v.inheritance.analysed:
         return unknown("BP2", "no phase information")
-    partners = (v.get("compound_het") or {}).get("partners") or []
+    partners = (v.inheritance.compound_het or {}).get("partners") or []
     by_key = ctx.variants_by_label() if partners else {}
     dominant = "AD" in inheritance_modes(ctx)
     for p in partners:
         other = by_key.get(p.get("variant"))
-        cls = ((other or {}).get("clinvar") or {}).get("significance_class") or ""
+        cls = ((other.lookups.clinvar if other else None) or {}).get("significance_class") or ""
         if cls != "pathogenic":
             continue
         if p.get("phase") == "cis":
@@ -253,27 +229,27 @@ def bp2(v: dict, ctx: Context) -> Result:
     )
 
 
-def bp3(v: dict, ctx: Context) -> Result:
-    terms = set(v.get("consequence") or [])
+def bp3(v: Variant, ctx: Context) -> Result:
+    terms = set(v.consequence)
     if not terms & {"inframe_insertion", "inframe_deletion"}:
         return no("BP3", "not an in-frame insertion or deletion")
-    if (v.get("lof_detail") or {}).get("in_repeat"):
+    if (v.annotation.lof_detail or {}).get("in_repeat"):
         return met("BP3", SUPPORTING, "in-frame change inside a repeat of the protein")
     return no("BP3", "not in a repeat")
 
 
-def bp7(v: dict, ctx: Context) -> Result:
-    terms = set(v.get("consequence") or [])
+def bp7(v: Variant, ctx: Context) -> Result:
+    terms = set(v.consequence)
     if "synonymous_variant" not in terms:
         return no("BP7", "not synonymous")
-    splice = (v.get("scores") or {}).get("spliceai")
+    splice = (v.lookups.scores or {}).get("spliceai")
     if splice is None:
         return unknown("BP7", "synonymous, but no SpliceAI score to rule out a splice effect")
-    if splice <= ctx.settings["spliceai"]["bp4_max"]:
+    if splice <= ctx.settings.spliceai.bp4_max:
         return met(
             "BP7",
             SUPPORTING,
             f"synonymous with SpliceAI {splice:.2f} <= "
-            f"{ctx.settings['spliceai']['bp4_max']} (conservation not assessed)",
+            f"{ctx.settings.spliceai.bp4_max} (conservation not assessed)",
         )
     return no("BP7", f"synonymous but SpliceAI {splice:.2f} predicts a splice effect")

@@ -19,7 +19,8 @@ from mmpsi_variants.acmg.combining import (
 )
 from mmpsi_variants.acmg.frequency import Ceiling, gene_ceiling
 from mmpsi_variants.acmg.ranking import DOMINANT_MODES
-from mmpsi_variants.core.variant import variant_label
+from mmpsi_variants.acmg.settings import AcmgSettings
+from mmpsi_variants.core.record import Variant
 from mmpsi_variants.panel.knowledge import PanelGene
 
 MET, NOT_MET, NOT_EVALUATED, RETIRED = "met", "not_met", "not_evaluated", "retired"
@@ -83,16 +84,16 @@ def cap(strength: str, maximum: str | None) -> str:
 class Context:
     """What the scorer knows beyond the variant itself."""
 
-    settings: dict  # the acmg: section of settings.yaml
+    settings: AcmgSettings
     panel_gene: PanelGene | None
-    sample_variants: list[dict] = field(default_factory=list)
+    sample_variants: list[Variant] = field(default_factory=list)
     affected: bool | None = None  # PED status of the sample
     phenotype_eimfs: bool | None = None  # the sample sheet or --phenotype says EIMFS/MMPSI
     curator: list[Result] = field(default_factory=list)
 
-    def variants_by_label(self) -> dict[str, dict]:
+    def variants_by_label(self) -> dict[str, Variant]:
         """The sample's variants by chrom:pos:ref:alt, as compound-het partners name them."""
-        return {variant_label(x): x for x in self.sample_variants}
+        return {x.label: x for x in self.sample_variants}
 
 
 def gene_spec(ctx: Context, key: str) -> dict:
@@ -119,5 +120,5 @@ def allele_ceiling(ctx: Context) -> Ceiling | None:
     modes = set(inheritance_modes(ctx))
     biallelic = "AR" in modes and not modes & DOMINANT_MODES
     x_linked = "XLR" in modes and not modes & DOMINANT_MODES
-    setting = ctx.settings["max_credible_af"].get(symbol)
+    setting = ctx.settings.max_credible_af.get(symbol)
     return gene_ceiling(symbol, setting, biallelic=biallelic, x_linked=x_linked)

@@ -13,16 +13,17 @@ from pathlib import Path
 
 from mmpsi_variants.acmg.combining import DEFAULT_STRENGTH, RETIRED, parse_code
 from mmpsi_variants.acmg.criterion import MET, NOT_MET, Result
-from mmpsi_variants.core.contigs import canonical
 from mmpsi_variants.core.errors import ConfigError, InputFileError
+from mmpsi_variants.core.variant import VariantKey
 
 
-def read_curation(path: str | Path) -> dict[tuple, list[Result]]:
-    """(canonical chrom, pos, REF, ALT) -> curator results; malformed lines name the line."""
+def read_curation(path: str | Path) -> dict[VariantKey, list[Result]]:
+    """Each curated allele (its contig in canonical form) -> the curator's results; malformed
+    lines name the line."""
     path = Path(path)
     if not path.exists():
         raise InputFileError("file not found; expected a curation TSV", path=str(path))
-    out: dict[tuple, list[Result]] = {}
+    out: dict[VariantKey, list[Result]] = {}
     with open(path, encoding="utf-8") as fh:
         for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
             if not row or not "".join(row).strip() or row[0].startswith("#"):
@@ -63,6 +64,6 @@ def read_curation(path: str | Path) -> dict[tuple, list[Result]]:
                     )
             except ConfigError as exc:
                 raise ConfigError(exc.message, path=str(path), where=f"line {lineno}") from None
-            key = (canonical(chrom), int(pos), ref.upper(), alt.upper())
+            key = VariantKey(chrom, int(pos), ref.upper(), alt.upper()).canonical
             out.setdefault(key, []).append(result)
     return out

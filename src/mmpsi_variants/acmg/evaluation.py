@@ -30,6 +30,7 @@ from mmpsi_variants.acmg.criterion import (
     unknown,
 )
 from mmpsi_variants.acmg.pathogenic import de_novo, pm1, pm2, pm3, pm4, pm5, pp2, pp4, ps1, pvs1
+from mmpsi_variants.core.record import Variant
 
 NOT_FROM_A_VCF = {
     "PS3": "needs functional studies (curator evidence)",
@@ -41,7 +42,7 @@ NOT_FROM_A_VCF = {
 }
 
 
-def evaluate(v: dict, ctx: Context) -> list[Result]:
+def evaluate(v: Variant, ctx: Context) -> list[Result]:
     """All 28 criteria for one variant, in the order of Richards 2015, curator evidence merged."""
     r: dict[str, Result] = {}
     r["PVS1"] = pvs1(v, ctx)
@@ -138,7 +139,7 @@ class Assessment:
         }
 
 
-def assess(v: dict, ctx: Context, thresholds: Thresholds) -> Assessment:
+def assess(v: Variant, ctx: Context, thresholds: Thresholds) -> Assessment:
     results = evaluate(v, ctx)
     ev = [r.evidence for r in results if r.status == MET]
     pts = classify_points(ev, thresholds)
@@ -152,11 +153,11 @@ def assess(v: dict, ctx: Context, thresholds: Thresholds) -> Assessment:
     )
 
 
-def flags(v: dict, ctx: Context) -> list[dict]:
+def flags(v: Variant, ctx: Context) -> list[dict]:
     """Gene-specific guards shown beside the class: mechanism, inheritance, treatability."""
     out = []
     pg = ctx.panel_gene
-    terms = set(v.get("consequence") or [])
+    terms = set(v.consequence)
     truncating = bool(terms & (TRUNCATING | SPLICE_SITE | {"start_lost"}))
     if pg is not None and truncating:
         gate = gene_spec(ctx, "pvs1")
@@ -171,7 +172,7 @@ def flags(v: dict, ctx: Context) -> list[dict]:
                     "verification": gate.get("verification") or pg.mechanism.verification,
                 }
             )
-    together = v.get("together")
+    together = v.together
     if together:
         out.append(
             {
@@ -186,12 +187,12 @@ def flags(v: dict, ctx: Context) -> list[dict]:
                 "verification": None,
             }
         )
-    fit = (v.get("inheritance_fit") or {}).get("fit")
+    fit = (v.inheritance.fit or {}).get("fit")
     if fit == "no":
         out.append(
             {
                 "flag": "inheritance_misfit",
-                "text": v["inheritance_fit"].get("reason", ""),
+                "text": v.inheritance.fit.get("reason", ""),
                 "verification": pg.inheritance.verification if pg else None,
             }
         )

@@ -28,10 +28,16 @@ from mmpsi_variants.acmg.criterion import (
     no,
     unknown,
 )
+from mmpsi_variants.core.record import Variant
+
+NO_PROTEIN_MATCHES = (
+    "ClinVar's protein changes were not compared (they need gene models and a reference, and "
+    "the variant's amino-acid change)"
+)
 
 
-def pvs1(v: dict, ctx: Context) -> Result:
-    terms = set(v.get("consequence") or [])
+def pvs1(v: Variant, ctx: Context) -> Result:
+    terms = set(v.consequence)
     lof_terms = terms & (TRUNCATING | SPLICE_SITE | {"start_lost"})
     if not lof_terms:
         return no(
@@ -41,16 +47,16 @@ def pvs1(v: dict, ctx: Context) -> Result:
     gate = gene_spec(ctx, "pvs1").get("applicable")
     if gate is None and pg is not None:
         gate = {True: True, False: False}.get(pg.lof_accepted_for_phenotype, "unknown")
-    name = pg.symbol if pg else v.get("gene") or "this gene"
+    name = pg.symbol if pg else v.gene or "this gene"
     if gate is False:
         return no("PVS1", f"loss of function is not the disease mechanism of {name} in EIMFS")
     if gate == "unknown" or gate is None:
         return unknown("PVS1", f"loss of function is not established as the mechanism of {name}")
-    detail = v.get("lof_detail") or {}
+    detail = v.annotation.lof_detail or {}
     if terms & TRUNCATING:
         nmd_codon = gene_spec(ctx, "pvs1").get("nmd_last_codon")
         pos = _protein_start(v)
-        removed = v.get("protein_fraction_removed")
+        removed = v.annotation.protein_fraction_removed
         if nmd_codon and pos is not None:
             if pos < nmd_codon:
                 return met(
@@ -62,7 +68,7 @@ def pvs1(v: dict, ctx: Context) -> Result:
             return _nmd_escape(
                 "PVS1", removed, f"truncating at residue {pos}, 3' of codon {nmd_codon}"
             )
-        if v.get("nmd") == "NMD_predicted":
+        if v.annotation.nmd == "NMD_predicted":
             return met(
                 "PVS1",
                 VERY_STRONG,
@@ -118,8 +124,8 @@ def _nmd_escape(code: str, removed: float | None, what: str) -> Result:
     return met(code, MODERATE, f"{what}; removes {pct} (<= 10%)")
 
 
-def _protein_start(v: dict) -> int | None:
-    pos = v.get("protein_position")
+def _protein_start(v: Variant) -> int | None:
+    pos = v.annotation.protein_position
     if not pos:
         return None
     try:
@@ -128,26 +134,28 @@ def _protein_start(v: dict) -> int | None:
         return None
 
 
-def _splice_altering(v: dict, ctx: Context) -> bool:
-    score = (v.get("scores") or {}).get("spliceai")
-    return score is not None and score >= ctx.settings["spliceai"]["pp3_min"]
+def _splice_altering(v: Variant, ctx: Context) -> bool:
+    score = (v.lookups.scores or {}).get("spliceai")
+    return score is not None and score >= ctx.settings.spliceai.pp3_min
 
 
-def _clinvar_matches(v: dict, key: str, ctx: Context) -> list[dict]:
-    min_stars = ctx.settings["clinvar"]["min_stars"]
+def _clinvar_matches(v: Variant, key: str, ctx: Context) -> list[dict]:
+    min_stars = ctx.settings.clinvar_min_stars
     return [
         r
-        for r in (v.get("clinvar_protein") or {}).get(key, [])
+        for r in (v.lookups.clinvar_protein or {}).get(key, [])
         if r.get("significance_class") in ("pathogenic", "likely_pathogenic")
         and (r.get("stars") or 0) >= min_stars
     ]
 
 
-def ps1(v: dict, ctx: Context) -> Result:
-    if "missense_variant" not in (v.get("consequence") or []):
+def ps1(v: Variant, ctx: Context) -> Result:
+    if "missense_variant" not in v.consequence:
         return no("PS1", "not a missense change")
-    if v.get("clinvar_status") in (None, "not_looked_up"):
+    if v.lookups.clinvar_status in (None, "not_looked_up"):
         return unknown("PS1", "ClinVar not given")
+    if v.lookups.clinvar_protein is None:
+        return unknown("PS1", NO_PROTEIN_MATCHES)
     if _splice_altering(v, ctx):
         return no(
             "PS1",
@@ -169,11 +177,13 @@ def ps1(v: dict, ctx: Context) -> Result:
     )
 
 
-def pm5(v: dict, ctx: Context, ps1_result: Result) -> Result:
-    if "missense_variant" not in (v.get("consequence") or []):
+def pm5(v: Variant, ctx: Context, ps1_result: Result) -> Result:
+    if "missense_variant" not in v.consequence:
         return no("PM5", "not a missense change")
-    if v.get("clinvar_status") in (None, "not_looked_up"):
+    if v.lookups.clinvar_status in (None, "not_looked_up"):
         return unknown("PM5", "ClinVar not given")
+    if v.lookups.clinvar_protein is None:
+        return unknown("PM5", NO_PROTEIN_MATCHES)
     if ps1_result.status == MET:
         return no("PM5", "PS1 already uses the pathogenic change at this residue")
     hits = _clinvar_matches(v, "other_missense_same_residue", ctx)
@@ -197,28 +207,23 @@ def pm5(v: dict, ctx: Context, ps1_result: Result) -> Result:
     )
 
 
-def de_novo(v: dict, ctx: Context) -> tuple[Result, Result]:
+def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
     """PS2 and PM6 from the ClinGen SVI de novo point scale (points are not ACMG points)."""
-    dn = v.get("de_novo") or {}
+    dn = v.inheritance.de_novo or {}
     confidence = dn.get("confidence")
-    if v.get("inheritance") is None:
+    if not v.inheritance.analysed:
         reason = "no pedigree given: de novo status not evaluated"
         return unknown("PS2", reason), unknown("PM6", reason)
     if dn.get("status") != "de_novo" or confidence not in ("confirmed", "assumed"):
         why = dn.get("reason") or "not de novo in this pedigree"
         return no("PS2", why), no("PM6", why)
     spec = gene_spec(ctx, "de_novo_phenotype").get(
-        "specificity", ctx.settings["de_novo"]["default_specificity"]
+        "specificity", ctx.settings.de_novo.default_specificity
     )
     if ctx.affected is False:
         spec = "not_consistent"
-    points = ctx.settings["de_novo"]["points"][spec][confidence]
-    scale = ctx.settings["de_novo"]["strength_from_points"]
-    strength = None
-    for threshold, level in sorted(((float(k), lv) for k, lv in scale.items()), reverse=True):
-        if points >= threshold:
-            strength = level
-            break
+    points = ctx.settings.de_novo.points[spec][confidence]
+    strength = ctx.settings.de_novo.strength(points)
     code, other = ("PS2", "PM6") if confidence == "confirmed" else ("PM6", "PS2")
     why = (
         f"{confidence} de novo, phenotype {spec.replace('_', ' ')} for the gene: {points} de "
@@ -235,9 +240,9 @@ def de_novo(v: dict, ctx: Context) -> tuple[Result, Result]:
     return (main, rest) if code == "PS2" else (rest, main)
 
 
-def pm1(v: dict, ctx: Context) -> Result:
+def pm1(v: Variant, ctx: Context) -> Result:
     regions = gene_spec(ctx, "pm1").get("regions")
-    if "missense_variant" not in (v.get("consequence") or []):
+    if "missense_variant" not in v.consequence:
         return no("PM1", "not a missense change")
     if not regions:
         return unknown("PM1", "no curated hotspot or critical-domain ranges for this gene")
@@ -250,14 +255,14 @@ def pm1(v: dict, ctx: Context) -> Result:
     return no("PM1", f"residue {pos} lies outside the gene's curated regions")
 
 
-def pm2(v: dict, ctx: Context) -> Result:
-    pop = v.get("population") or {"status": "not_looked_up"}
+def pm2(v: Variant, ctx: Context) -> Result:
+    pop = v.lookups.population or {"status": "not_looked_up"}
     status = pop.get("status")
     if status == "not_looked_up":
         return unknown("PM2", "gnomAD not given")
     if status == "not_covered":
         return unknown("PM2", "site not covered by the gnomAD file given")
-    s = ctx.settings["pm2"]
+    s = ctx.settings.pm2
     if is_recessive(ctx):
         faf = pop.get("faf95_max")
         freq = faf if faf is not None else pop.get("af") or 0.0
@@ -266,8 +271,8 @@ def pm2(v: dict, ctx: Context) -> Result:
             (ceiling.af, ceiling.how)
             if ceiling
             else (
-                s["recessive_max_faf"],
-                f"{s['recessive_max_faf']:g} for a recessive gene; heuristic",
+                s.recessive_max_faf,
+                f"{s.recessive_max_faf:g} for a recessive gene; heuristic",
             )
         )
         if status == "absent" or freq < limit:
@@ -277,35 +282,35 @@ def pm2(v: dict, ctx: Context) -> Result:
     if status == "absent":
         return met("PM2", SUPPORTING, "absent from gnomAD (no record at this allele)")
     ac, an = pop.get("ac") or 0, pop.get("an") or 0
-    if ac <= s["dominant_max_ac"] and an >= s["dominant_min_an"]:
+    if ac <= s.dominant_max_ac and an >= s.dominant_min_an:
         return met(
             "PM2",
             SUPPORTING,
             f"{ac} of {fmt_int(an)} gnomAD alleles (at most "
-            f"{s['dominant_max_ac']} in >= {fmt_int(s['dominant_min_an'])})",
+            f"{s.dominant_max_ac} in >= {fmt_int(s.dominant_min_an)})",
         )
-    if an < s["dominant_min_an"]:
+    if an < s.dominant_min_an:
         return unknown(
             "PM2",
-            f"only {fmt_int(an)} gnomAD alleles at this site (< {fmt_int(s['dominant_min_an'])})",
+            f"only {fmt_int(an)} gnomAD alleles at this site (< {fmt_int(s.dominant_min_an)})",
         )
-    return no("PM2", f"{ac} of {fmt_int(an)} gnomAD alleles, more than {s['dominant_max_ac']}")
+    return no("PM2", f"{ac} of {fmt_int(an)} gnomAD alleles, more than {s.dominant_max_ac}")
 
 
-def pm3(v: dict, ctx: Context) -> Result:
+def pm3(v: Variant, ctx: Context) -> Result:
     if not is_recessive(ctx):
         return no("PM3", "not a recessive gene")
-    if v.get("inheritance") is None:
+    if not v.inheritance.analysed:
         return unknown("PM3", "no pedigree or phase information")
-    if v.get("zygosity") == "homozygous" and ctx.affected is not False:
+    if v.call.zygosity == "homozygous" and ctx.affected is not False:
         return met("PM3", SUPPORTING, "homozygous in an affected child (heuristic)")
-    partners = (v.get("compound_het") or {}).get("partners") or []
+    partners = (v.inheritance.compound_het or {}).get("partners") or []
     by_key = ctx.variants_by_label() if partners else {}
     for p in partners:
         other = by_key.get(p.get("variant"))
         if other is None:
             continue
-        cls = ((other.get("clinvar") or {}).get("significance_class")) or ""
+        cls = ((other.lookups.clinvar or {}).get("significance_class")) or ""
         if cls in ("pathogenic", "likely_pathogenic") and p.get("phase") == "trans":
             return met(
                 "PM3",
@@ -318,19 +323,19 @@ def pm3(v: dict, ctx: Context) -> Result:
     return no("PM3", "no second variant in this gene")
 
 
-def pm4(v: dict, ctx: Context) -> Result:
-    terms = set(v.get("consequence") or [])
+def pm4(v: Variant, ctx: Context) -> Result:
+    terms = set(v.consequence)
     if "stop_lost" in terms:
         return met("PM4", MODERATE, "stop codon lost: the protein is lengthened")
     if terms & {"inframe_insertion", "inframe_deletion", "protein_altering_variant"}:
-        if (v.get("lof_detail") or {}).get("in_repeat"):
+        if (v.annotation.lof_detail or {}).get("in_repeat"):
             return no("PM4", "in-frame change inside a repeat of the protein")
         return met("PM4", MODERATE, "in-frame change of protein length outside a repeat")
     return no("PM4", "no change of protein length")
 
 
-def pp2(v: dict, ctx: Context) -> Result:
-    if "missense_variant" not in (v.get("consequence") or []):
+def pp2(v: Variant, ctx: Context) -> Result:
+    if "missense_variant" not in v.consequence:
         return no("PP2", "not a missense change")
     spec = gene_spec(ctx, "pp2")
     if spec.get("applicable"):
@@ -343,7 +348,7 @@ def pp2(v: dict, ctx: Context) -> Result:
     return no("PP2", "not marked missense-constrained in the panel")
 
 
-def pp4(v: dict, ctx: Context, de_novo_used: bool) -> Result:
+def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
     if not gene_spec(ctx, "pp4").get("applicable"):
         return no("PP4", "the gene's phenotype is not specific enough for PP4 (panel setting)")
     if ctx.phenotype_eimfs is None:

@@ -1,6 +1,6 @@
 """Ranking a sample's variants: the class of each genotype, and the sort order of the report.
 
-ACMG classifies variants; a report ranks explanations. :func:`set_genotype_classes` gives each
+ACMG classifies variants; a report ranks explanations. :func:`with_genotype_classes` gives each
 variant the class of the genotype it belongs to (a recessive pair counts as its weaker allele),
 and :func:`rank_key` orders the list: genotype class, inheritance fit, variant class, points,
 the panel's EIMFS evidence for the gene.
@@ -8,7 +8,10 @@ the panel's EIMFS evidence for the gene.
 
 from __future__ import annotations
 
-from mmpsi_variants.core.variant import variant_label
+from collections.abc import Callable
+from dataclasses import replace
+
+from mmpsi_variants.core.record import Variant
 
 CLASS_ORDER = {
     "Pathogenic": 0,
@@ -28,8 +31,11 @@ UNCERTAIN = "Uncertain significance"
 EVIDENCE_ORDER = ("definitive", "strong", "moderate", "limited", "seed_only")
 
 
-def set_genotype_classes(variants: list[dict], evidence_of=lambda hgnc_id: None) -> None:
-    """Give each variant of one sample the class of the genotype it belongs to (``acmg.genotype``).
+def with_genotype_classes(
+    variants: list[Variant], evidence_of: Callable[[str | None], str | None] = lambda _: None
+) -> list[Variant]:
+    """Each variant of one sample with the class of the genotype it belongs to
+    (``acmg.genotype``).
 
     ACMG classifies variants; a report ranks explanations. A recessive disease needs both
     alleles, so where no dominant mode of the gene applies the genotype is only as strong as
@@ -38,59 +44,62 @@ def set_genotype_classes(variants: list[dict], evidence_of=lambda hgnc_id: None)
     carrier allele would outrank a de novo variant of a dominant gene that explains the
     disease. ``evidence_of`` gives the panel's EIMFS evidence level of a gene, a tie-breaker.
     """
-    by_label = {variant_label(v): v for v in variants}
+    by_label = {v.label: v for v in variants}
+    out = []
     for v in variants:
-        acmg = v.get("acmg")
+        acmg = v.acmg
         if not acmg:
+            out.append(v)
             continue
         own = acmg.get("classification")
-        modes = set((v.get("inheritance_fit") or {}).get("modes") or ())
+        modes = set((v.inheritance.fit or {}).get("modes") or ())
         recessive_only = bool(modes) and not modes & DOMINANT_MODES
         partners = [
             by_label[p["variant"]]
-            for p in (v.get("compound_het") or {}).get("partners") or ()
+            for p in (v.inheritance.compound_het or {}).get("partners") or ()
             if p["phase"] != "cis" and p["variant"] in by_label
         ]
         genotype = {"classification": own, "partner": None, "reason": "the variant's own class"}
-        if (v.get("inheritance_fit") or {}).get("fit") == "no":
+        if (v.inheritance.fit or {}).get("fit") == "no":
             genotype = {
                 "classification": _weaker(own, UNCERTAIN),
                 "partner": None,
                 "reason": "the genotype does not fit the gene's inheritance",
             }
         elif recessive_only and partners:
-            best = min(partners, key=lambda w: (_class_rank(w), -(w["acmg"].get("points") or 0)))
+            best = min(partners, key=lambda w: (_class_rank(w), -(w.acmg.get("points") or 0)))
             genotype = {
-                "classification": _weaker(own, best["acmg"]["classification"]),
-                "partner": variant_label(best),
-                "reason": f"recessive pair with {variant_label(best)} "
-                f"({best['acmg']['classification']}): the genotype counts as its weaker allele",
+                "classification": _weaker(own, best.acmg["classification"]),
+                "partner": best.label,
+                "reason": f"recessive pair with {best.label} "
+                f"({best.acmg['classification']}): the genotype counts as its weaker allele",
             }
-        elif recessive_only and v.get("zygosity") == "heterozygous":
+        elif recessive_only and v.call.zygosity == "heterozygous":
             genotype = {
                 "classification": _weaker(own, UNCERTAIN),
                 "partner": None,
                 "reason": "one allele of a recessive gene: the genotype is uncertain until a "
                 "second variant is found",
             }
-        genotype["gene_evidence"] = evidence_of(v.get("hgnc_id"))
-        acmg["genotype"] = genotype
+        genotype["gene_evidence"] = evidence_of(v.hgnc_id)
+        out.append(replace(v, acmg={**acmg, "genotype": genotype}))
+    return out
 
 
 def _weaker(a: str | None, b: str | None) -> str | None:
     return max(a, b, key=lambda c: CLASS_ORDER.get(c, 2))
 
 
-def _class_rank(v: dict) -> int:
-    return CLASS_ORDER.get((v.get("acmg") or {}).get("classification"), 2)
+def _class_rank(v: Variant) -> int:
+    return CLASS_ORDER.get((v.acmg or {}).get("classification"), 2)
 
 
-def rank_key(v: dict) -> tuple:
+def rank_key(v: Variant) -> tuple:
     """Sort key, best first: genotypes that contradict the gene's inheritance last; then the
     genotype's class, inheritance fit, the variant's class, its points, and the panel's EIMFS
     evidence for the gene."""
-    acmg = v.get("acmg") or {}
-    fit = (v.get("inheritance_fit") or {}).get("fit")
+    acmg = v.acmg or {}
+    fit = (v.inheritance.fit or {}).get("fit")
     genotype = acmg.get("genotype") or {}
     evidence = genotype.get("gene_evidence")
     return (
@@ -100,6 +109,6 @@ def rank_key(v: dict) -> tuple:
         _class_rank(v),
         -(acmg.get("points") or 0),
         EVIDENCE_ORDER.index(evidence) if evidence in EVIDENCE_ORDER else len(EVIDENCE_ORDER),
-        v.get("chrom", ""),
-        v.get("pos", 0),
+        v.chrom,
+        v.pos,
     )

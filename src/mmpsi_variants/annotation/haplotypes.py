@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
 from mmpsi_variants.annotation.annotator import Annotator
-from mmpsi_variants.core.variant import variant_label
+from mmpsi_variants.core.record import Variant
 
 # phase(i, j) for two variants of the sample's list: "cis", "trans" or "unknown".
 Phase = Callable[[int, int], str]
@@ -46,26 +47,30 @@ def _clusters(items: list[tuple[tuple[int, int], int]]) -> list[list[int]]:
     return [c for c in out if len(c) > 1]
 
 
-def mark_shared_codons(variants: list[dict], annotator: Annotator | None, phase: Phase) -> None:
-    """Add ``together`` to each variant of one sample whose protein change reads differently
+def mark_shared_codons(
+    variants: list[Variant], annotator: Annotator | None, phase: Phase
+) -> list[Variant]:
+    """The sample's variants, with ``together`` for each whose protein change reads differently
     with the other variants of its codon that may share its chromosome.
 
     A codon split by an intron is left alone (joining the changes would take the intron with
     them), and so is a variant whose possible partners cannot all be on one chromosome.
     """
     if annotator is None:
-        return
+        return variants
+    out = list(variants)
     by_exon = defaultdict(list)
     for i, v in enumerate(variants):
-        codons = _codons(v.get("protein_position"))
-        if codons and v.get("transcript") and v.get("exon") and not v.get("intron"):
-            by_exon[(v["transcript"], v["exon"])].append((codons, i))
+        a = v.annotation
+        codons = _codons(a.protein_position)
+        if codons and a.transcript and a.exon and not a.intron:
+            by_exon[(a.transcript, a.exon)].append((codons, i))
 
     def relation(i: int, j: int) -> str:
         a, b = variants[i], variants[j]
-        if (a["chrom"], a["pos"]) == (b["chrom"], b["pos"]):
+        if (a.chrom, a.pos) == (b.chrom, b.pos):
             return "trans"  # two alleles of one site: one on each chromosome, or the same one
-        if {a["zygosity"], b["zygosity"]} & {"homozygous", "hemizygous"}:
+        if {a.call.zygosity, b.call.zygosity} & {"homozygous", "hemizygous"}:
             return "cis"  # every copy carries one of them, so some copy carries both
         return phase(i, j)
 
@@ -78,18 +83,21 @@ def mark_shared_codons(variants: list[dict], annotator: Annotator | None, phase:
                 ):
                     continue
                 group = [i, *partners]
-                alleles = [(variants[j]["pos"], variants[j]["ref"], variants[j]["alt"])
-                           for j in group]  # fmt: skip
-                hit = [t for t in annotator.annotate_together(variants[i]["chrom"], alleles)
+                alleles = [(variants[j].pos, variants[j].ref, variants[j].alt) for j in group]
+                hit = [t for t in annotator.annotate_together(variants[i].chrom, alleles)
                        if t.transcript == transcript]  # fmt: skip
-                if not hit or hit[0].hgvs_p == variants[i].get("hgvs_p"):
+                if not hit or hit[0].hgvs_p == variants[i].annotation.hgvs_p:
                     continue
                 known = all(relation(j, k) == "cis" for j in group for k in group if j < k)
-                variants[i]["together"] = {
-                    "with": [variant_label(variants[j]) for j in partners],
-                    "phase": "cis" if known else "unknown",
-                    "transcript": transcript,
-                    "consequence": list(hit[0].consequence),
-                    "hgvs_c": hit[0].hgvs_c,
-                    "hgvs_p": hit[0].hgvs_p,
-                }
+                out[i] = replace(
+                    variants[i],
+                    together={
+                        "with": [variants[j].label for j in partners],
+                        "phase": "cis" if known else "unknown",
+                        "transcript": transcript,
+                        "consequence": list(hit[0].consequence),
+                        "hgvs_c": hit[0].hgvs_c,
+                        "hgvs_p": hit[0].hgvs_p,
+                    },
+                )
+    return out

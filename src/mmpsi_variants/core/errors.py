@@ -68,3 +68,7 @@ class SampleSheetError(MmpsiError):
 
 class AlignmentError(MmpsiError):
     """A BAM/CRAM file is missing, unindexed or unreadable."""
+
+
+class UsageError(MmpsiError):
+    """Options that do not go together, or a needed option missing: no file is at fault."""

@@ -50,8 +50,3 @@ class VariantKey:
         """The key written as ``chrom:pos:ref:alt`` (contig names may not contain ':')."""
         chrom, pos, ref, alt = label.rsplit(":", 3)
         return cls(chrom, int(pos), ref, alt)
-
-
-def variant_label(variant: Mapping[str, Any]) -> str:
-    """``chrom:pos:ref:alt`` of a variant given as a mapping (a JSON variant entry)."""
-    return VariantKey.of(variant).label

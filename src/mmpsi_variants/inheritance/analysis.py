@@ -9,9 +9,10 @@ tagged ``not_expected_affected``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mmpsi_variants.core.contigs import CHR_X, CHR_Y, MITO
+from mmpsi_variants.core.record import Inheritance, Variant
 from mmpsi_variants.inheritance.evidence import SiteEvidence, mosaic_evidence
 from mmpsi_variants.inheritance.families import SampleFamily
 from mmpsi_variants.inheritance.origin import Origin, classify_origin, effective_sex, phase_between
@@ -52,7 +53,7 @@ class GeneMode:
 @dataclass
 class _VariantView:
     site: SiteEvidence
-    entry: dict
+    variant: Variant
     sex: str
     origin: Origin
     mosaic: str | None
@@ -184,8 +185,8 @@ def inheritance_fit(v: _VariantView, fam: SampleFamily, gm: GeneMode | None) -> 
     if gm is None:
         reason = (
             "no gene: the variant lies in no gene of the gene models"
-            if not v.entry.get("gene")
-            else f"{v.entry['gene']} has no inheritance mode in the panel"
+            if not v.variant.gene
+            else f"{v.variant.gene} has no inheritance mode in the panel"
         )
         return {"fit": "unknown", "reason": reason, "modes": []}
     if fam.phenotype == "unaffected":
@@ -221,20 +222,21 @@ def _recessive_modes(gm: GeneMode | None, sex: str) -> bool:
 
 def analyse_sample(
     fam: SampleFamily,
-    entries: list[dict],
+    variants: list[Variant],
     sites: list[SiteEvidence],
     modes: dict[str, GeneMode],
     st: InheritanceSettings,
     parentage: Parentage | None,
     have_gene_models: bool,
-) -> None:
-    """Fill ``inheritance``, ``inheritance_fit``, ``de_novo`` and ``compound_het`` in place.
+) -> list[Variant]:
+    """The sample's variants with their inheritance part (tags, fit, origin, de novo status,
+    compound-heterozygote partners).
 
-    ``entries`` are the sample's variant dicts, ``sites`` their evidence, in the same order.
-    ``modes`` maps an HGNC ID or symbol to the gene's modes from the panel.
+    ``sites`` are the variants' evidence, in the same order. ``modes`` maps an HGNC ID or symbol
+    to the gene's modes from the panel.
     """
     views = []
-    for entry, site in zip(entries, sites, strict=True):
+    for variant, site in zip(variants, sites, strict=True):
         sex = effective_sex(fam, site.child)
         mosaic = mosaic_evidence(site.child, st.mosaic)
         origin = classify_origin(site, fam, st, parentage, mosaic)
@@ -248,20 +250,25 @@ def analyse_sample(
             tags.append(HOMOZYGOUS)
         if site.region == CHR_X:
             tags.append(X_LINKED)
-        views.append(_VariantView(site, entry, sex, origin, mosaic, tags, None))
+        views.append(_VariantView(site, variant, sex, origin, mosaic, tags, None))
 
     _pair_compound_hets(views, modes, st.compound_het, have_gene_models)
 
+    out = []
     for v in views:
-        gm = _gene_mode(v.entry, modes)
+        gm = _gene_mode(v.variant, modes)
         fit = inheritance_fit(v, fam, gm)
         if _not_expected_affected(v, gm):
             v.tags.append(NOT_EXPECTED_AFFECTED)
-        v.entry["inheritance"] = sorted(set(v.tags), key=TAG_ORDER.index)
-        v.entry["inheritance_fit"] = fit
-        v.entry["origin"] = v.origin.reason
-        v.entry["de_novo"] = v.origin.de_novo
-        v.entry["compound_het"] = v.compound
+        part = Inheritance(
+            tags=tuple(sorted(set(v.tags), key=TAG_ORDER.index)),
+            fit=fit,
+            reason=v.origin.reason,
+            de_novo=v.origin.de_novo,
+            compound_het=v.compound,
+        )
+        out.append(replace(v.variant, inheritance=part))
+    return out
 
 
 def _not_expected_affected(v: _VariantView, gm: GeneMode | None) -> bool:
@@ -273,8 +280,8 @@ def _not_expected_affected(v: _VariantView, gm: GeneMode | None) -> bool:
     return hemizygous and gm.detail.get("hemizygous_males_affected") is False
 
 
-def _gene_mode(entry: dict, modes: dict[str, GeneMode]) -> GeneMode | None:
-    return modes.get(entry.get("hgnc_id") or "") or modes.get(entry.get("gene") or "")
+def _gene_mode(variant: Variant, modes: dict[str, GeneMode]) -> GeneMode | None:
+    return modes.get(variant.hgnc_id or "") or modes.get(variant.gene or "")
 
 
 def _pair_compound_hets(views, modes, policy: CompoundHetPolicy, have_gene_models) -> None:
@@ -286,7 +293,7 @@ def _pair_compound_hets(views, modes, policy: CompoundHetPolicy, have_gene_model
             continue
         if v.site.region == CHR_X and v.sex != FEMALE:
             continue
-        gene = v.entry.get("hgnc_id") or v.entry.get("gene")
+        gene = v.variant.hgnc_id or v.variant.gene
         if not gene:
             reason = (
                 "not evaluated: no gene models (compound heterozygosity needs a gene)"
@@ -295,7 +302,7 @@ def _pair_compound_hets(views, modes, policy: CompoundHetPolicy, have_gene_model
             )
             v.compound = {"status": "not_evaluated", "reason": reason, "partners": []}
             continue
-        if not _recessive_modes(_gene_mode(v.entry, modes), v.sex):
+        if not _recessive_modes(_gene_mode(v.variant, modes), v.sex):
             continue
         by_gene.setdefault(gene, []).append(v)
     for gene_views in by_gene.values():

@@ -20,6 +20,7 @@ import pysam
 from mmpsi_variants.annotation.annotator import CSQ_FIELDS, Annotator
 from mmpsi_variants.annotation.sources.lookup import Resources
 from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.core.record import NOT_ANNOTATED
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.outputs import temporary_beside
@@ -72,14 +73,14 @@ def _resource_values(resources, rec) -> dict[str, list]:
     out = {name: [] for name, _, _ in RESOURCE_FIELDS}
     for alt in rec.alts or ():
         if alt.startswith("<") or alt == "*":
-            fields = {}
+            found = None  # nothing to look up for a symbolic allele: every field missing
         else:
-            fields = resources.lookup(rec.chrom, rec.pos, rec.ref, alt, {})
-        pop = fields.get("population") or {}
-        clin = fields.get("clinvar") or {}
-        scores = fields.get("scores") or {}
+            found = resources.lookup(rec.chrom, rec.pos, rec.ref, alt, NOT_ANNOTATED)
+        pop = found.population if found else {}
+        clin = (found.clinvar if found else None) or {}
+        scores = found.scores if found else {}
         values = {
-            "MMPSI_gnomAD_AF": fields.get("gnomad_af"),
+            "MMPSI_gnomAD_AF": found.gnomad_af if found else None,
             "MMPSI_gnomAD_FAF": pop.get("faf95_max") if pop.get("status") == "found" else None,
             "MMPSI_gnomAD": pop.get("status"),
             "MMPSI_ClinVar": (clin.get("significance") or "").replace(" ", "_") or None,

@@ -24,7 +24,7 @@ from pathlib import Path
 from mmpsi_variants import __version__
 from mmpsi_variants.core.errors import InputFileError, SampleSheetError
 from mmpsi_variants.core.intervals import IntervalIndex
-from mmpsi_variants.core.variant import variant_label as allele_label
+from mmpsi_variants.core.variant import VariantKey
 from mmpsi_variants.io.samplesheet import PHENOTYPE_COLUMNS, Sample
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.qc.coverage import ExonTarget
@@ -54,7 +54,7 @@ class Candidate:
 
     @property
     def label(self) -> str:
-        return f"{self.gene} " + " + ".join(variant_label(v) for v in self.variants)
+        return f"{self.gene} " + " + ".join(display_label(v) for v in self.variants)
 
     def to_json(self, rank: int) -> dict:
         first = self.variants[0]
@@ -89,14 +89,12 @@ class Candidate:
         }
 
 
-def variant_label(v: dict) -> str:
+def display_label(v: dict) -> str:
+    """How a candidate's variant reads in the cohort table: chrom:pos ref>alt, the protein (or
+    cDNA) change, and the zygosity."""
     change = v.get("hgvs_p") or v.get("hgvs_c")
     change = f" {change.split(':')[-1]}" if change else ""
     return f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']}{change} ({v['zygosity']})"
-
-
-def _key(v: dict) -> tuple:
-    return (v["chrom"], v["pos"], v["ref"], v["alt"])
 
 
 def _genotype_class(v: dict) -> str | None:
@@ -108,7 +106,7 @@ def rank_candidates(
     sample: str,
     variants: list[dict],
     panel: Panel,
-    carriers: dict[tuple, int],
+    carriers: dict[VariantKey, int],
     targets: IntervalIndex | None,
 ) -> list[Candidate]:
     """The sample's candidates, best first, in the order the filter ranked its variants."""
@@ -117,7 +115,7 @@ def rank_candidates(
         for v in variants
         if v.get("hgnc_id") and v.get("filter") in (None, "PASS") and panel.gene(v["hgnc_id"])
     ]
-    by_label = {allele_label(v): v for v in passing}
+    by_label = {VariantKey.of(v).label: v for v in passing}
     out, seen = [], set()
     for v in sorted(passing, key=lambda v: (v.get("rank") is None, v.get("rank") or 0)):
         fit = v.get("inheritance_fit") or {}
@@ -126,9 +124,9 @@ def rank_candidates(
             continue
         partner = by_label.get(((v.get("acmg") or {}).get("genotype") or {}).get("partner"))
         group = (v, partner) if partner else (v,)
-        if frozenset(_key(w) for w in group) in seen:
+        if frozenset(VariantKey.of(w) for w in group) in seen:
             continue
-        seen.add(frozenset(_key(w) for w in group))
+        seen.add(frozenset(VariantKey.of(w) for w in group))
         pg = panel.gene(v["hgnc_id"])
         coding = None
         if targets is not None:
@@ -144,7 +142,7 @@ def rank_candidates(
                 variants=group,
                 classification=cls,
                 fits=f"{fit['fit']}: {fit['reason']}" if fit.get("fit") else None,
-                cohort_carriers=max(carriers.get(_key(w), 1) for w in group),
+                cohort_carriers=max(carriers.get(VariantKey.of(w), 1) for w in group),
                 coding=coding,
                 evidence=pg.eimfs_evidence.value,
                 tier=pg.tier,
@@ -246,9 +244,9 @@ def summarise(
             "<sample>.variants.json per sample of the sheet"
         )
 
-    carriers: dict[tuple, int] = defaultdict(int)
+    carriers: dict[VariantKey, int] = defaultdict(int)
     for doc in variant_docs.values():
-        for k in {_key(v) for v in doc["variants"] if v.get("filter") in (None, "PASS")}:
+        for k in {VariantKey.of(v) for v in doc["variants"] if v.get("filter") in (None, "PASS")}:
             carriers[k] += 1
     target_index = IntervalIndex(targets) if targets else None
 
@@ -305,7 +303,7 @@ def summarise(
                 "rank": i,
                 "gene": c.gene,
                 "hgnc_id": c.hgnc_id,
-                "variants": " + ".join(variant_label(v) for v in c.variants),
+                "variants": " + ".join(display_label(v) for v in c.variants),
                 "classification": c.classification,
                 "fits": c.fits,
                 "cohort_carriers": c.cohort_carriers,

@@ -17,6 +17,7 @@ from mmpsi_variants.annotation.sources.clinvar_terms import ProteinChange, amino
 from mmpsi_variants.annotation.sources.gnomad import GnomadSource
 from mmpsi_variants.annotation.sources.scores import ScoreTable, SpliceAISource
 from mmpsi_variants.core.errors import ConfigError
+from mmpsi_variants.core.record import NOT_LOOKED_UP, Annotation, Lookups
 from mmpsi_variants.io.normalize import Reference
 
 SCORE_KINDS = ("revel", "cadd", "spliceai")
@@ -89,27 +90,31 @@ class Resources:
             return
         self.clinvar.build_protein_index(regions, protein_changes(annotator))
 
-    def lookup(self, chrom: str, pos: int, ref: str, alt: str, annotation: dict) -> dict:
-        """JSON fields for one allele; ``annotation`` is its primary-transcript annotation."""
+    def lookup(self, chrom: str, pos: int, ref: str, alt: str, annotation: Annotation) -> Lookups:
+        """What every open source says of one allele; ``annotation`` is its primary-transcript
+        annotation (for ClinVar's protein matches)."""
         population = (
             self.gnomad.lookup(chrom, pos, ref, alt).to_json()
             if self.gnomad
-            else {"status": "not_looked_up"}
+            else {"status": NOT_LOOKED_UP}
         )
-        fields = {
-            "gnomad_af": population.get("af") if population["status"] == "found" else None,
-            "population": population,
-            "clinvar": None,
-            "clinvar_status": "not_looked_up",
-            "clinvar_protein": None,
-            "scores": self._scores(chrom, pos, ref, alt),
-        }
+        clinvar, status, protein = None, NOT_LOOKED_UP, None
         if self.clinvar is not None:
             rec = self.clinvar.lookup(chrom, pos, ref, alt)
-            fields["clinvar"] = rec.to_json() if rec else None
-            fields["clinvar_status"] = "found" if rec else "absent"
-            fields["clinvar_protein"] = self._protein_matches(chrom, pos, ref, alt, annotation)
-        return fields
+            clinvar = rec.to_json() if rec else None
+            status = "found" if rec else "absent"
+            if self.clinvar.protein_index is not None:
+                # Without our annotator (the VCF's own annotation is used) ClinVar's records
+                # are not translated, and PS1/PM5 say they were not evaluated.
+                protein = self._protein_matches(chrom, pos, ref, alt, annotation)
+        return Lookups(
+            gnomad_af=population.get("af") if population["status"] == "found" else None,
+            population=population,
+            clinvar=clinvar,
+            clinvar_status=status,
+            clinvar_protein=protein,
+            scores=self._scores(chrom, pos, ref, alt),
+        )
 
     def _scores(self, chrom, pos, ref, alt) -> dict:
         out = {name: None for name in SCORE_KINDS}
@@ -120,19 +125,19 @@ class Resources:
             out[name] = result.max_delta if name == "spliceai" else result.score
         return out
 
-    def _protein_matches(self, chrom, pos, ref, alt, annotation: dict) -> dict | None:
+    def _protein_matches(self, chrom, pos, ref, alt, annotation: Annotation) -> dict | None:
         """ClinVar records with the same amino-acid change, or another at the same residue."""
         aa, position, transcript = (
-            annotation.get("amino_acids"),
-            annotation.get("protein_position"),
-            annotation.get("transcript"),
+            annotation.amino_acids,
+            annotation.protein_position,
+            annotation.transcript,
         )
         if (
             not aa
             or "/" not in aa
             or not position
             or not transcript
-            or "missense_variant" not in (annotation.get("consequence") or [])
+            or "missense_variant" not in (annotation.consequence or ())
         ):
             return None
         ref_aa, alt_aa = (amino_acid(x) for x in aa.split("/"))

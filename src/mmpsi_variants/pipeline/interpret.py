@@ -1,0 +1,71 @@
+"""The filter's interpretation: the family's checks, each variant's origin, shared codons.
+
+Takes the collected variants; runs the sex and parentage checks over the whole VCF when a PED
+is given, then each sample's inheritance analysis (origin, compound heterozygotes, fit to the
+gene), then reads together the variants of a sample that change one codon. Gives the same
+variants with their inheritance part (and ``together`` where it applies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mmpsi_variants.annotation.haplotypes import mark_shared_codons
+from mmpsi_variants.core.record import Variant
+from mmpsi_variants.inheritance.analysis import analyse_sample
+from mmpsi_variants.inheritance.origin import pair_phase
+from mmpsi_variants.io.vcf import existing_index
+from mmpsi_variants.pipeline.collect import Collected
+from mmpsi_variants.pipeline.inputs import FilterInputs
+from mmpsi_variants.qc.sample_checks import SampleChecks, run_sample_checks
+
+
+@dataclass
+class Interpreted:
+    variants: dict[str, list[Variant]]
+    checks: SampleChecks | None  # None without a PED
+
+
+def family_checks(inputs: FilterInputs) -> SampleChecks | None:
+    """Sex and parentage of every sample, from the whole VCF (not just the panel)."""
+    if inputs.ped is None:
+        return None
+    vf = inputs.vcf
+    checks = run_sample_checks(
+        vf.data,
+        vf.index or existing_index(vf.data, vf.kind),
+        vf.samples,
+        inputs.ped,
+        inputs.build,
+        inputs.inheritance.parentage,
+        inputs.inheritance.sex_check,
+        vf.header.format_ids,
+    )
+    for message in checks.warnings:
+        inputs.warn(message)
+    return checks
+
+
+def interpret(inputs: FilterInputs, collected: Collected) -> Interpreted:
+    checks = family_checks(inputs)
+    st = inputs.inheritance
+    out = {}
+    for sample in inputs.samples:
+        family = inputs.families[sample]
+        sites = collected.evidence.sites[sample]
+        parentage = checks.parentage.get(sample) if checks else None
+        analysed = analyse_sample(
+            family,
+            collected.variants[sample],
+            sites,
+            inputs.gene_modes,
+            st,
+            parentage,
+            inputs.models is not None,
+        )
+
+        def phase(i, j, fam=family, sites=sites, parentage=parentage):
+            return pair_phase(fam, sites[i], sites[j], st, parentage)
+
+        out[sample] = mark_shared_codons(analysed, inputs.annotator, phase)
+    return Interpreted(out, checks)
