@@ -40,6 +40,7 @@ demo: setup
 	@echo "cohort summary: results/cohort/cohort.tsv; coverage QC: results/qc/; calls: results/calls/"
 
 lint: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_layers.py
 	$(BIN)/ruff check src tests bench resources
 	$(BIN)/ruff format --check src tests bench resources
 	$(BIN)/snakefmt --check Snakefile workflow/

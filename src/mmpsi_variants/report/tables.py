@@ -7,6 +7,7 @@ row.
 
 from __future__ import annotations
 
+from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.panel.notes import notes_summary
 
 TSV_COLUMNS = [
@@ -81,3 +82,42 @@ def tsv_text(sample: str, variants: list[dict]) -> str:
         }
         lines.append("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS))
     return "\n".join(lines) + "\n"
+
+
+def panel_table(p: Panel) -> str:
+    """The panel as a TSV table, one gene per row."""
+    cols = [
+        "symbol",
+        "hgnc_id",
+        "tier",
+        "inheritance",
+        "mechanism",
+        "lof_for_phenotype",
+        "mane_select",
+        "prognosis",
+        "eimfs_evidence",
+        "treatment_notes",
+    ]
+    rows = ["\t".join(cols)]
+    for g in p.genes:
+        mane = g.mane_select or {}
+        rows.append(
+            "\t".join(
+                [
+                    g.symbol,
+                    g.hgnc_id,
+                    g.tier,
+                    ",".join(g.inheritance.value) + f" [{g.inheritance.verification}]",
+                    f"{g.mechanism.value} [{g.mechanism.verification}]",
+                    str(g.lof_accepted_for_phenotype).lower(),
+                    "/".join(x for x in (mane.get("refseq"), mane.get("ensembl")) if x) or "-",
+                    f"{g.prognosis.value} [{g.prognosis.verification}]" if g.prognosis else "-",
+                    f"{g.eimfs_evidence.value} [{g.eimfs_evidence.verification}]",
+                    "; ".join(
+                        f"{n.direction} {n.therapy} [{n.verification}]" for n in g.treatment_notes
+                    )
+                    or "-",
+                ]
+            )
+        )
+    return "\n".join(rows) + "\n"

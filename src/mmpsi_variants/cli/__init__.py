@@ -1,0 +1,19 @@
+"""The ``mmpsi-variants`` command line.
+
+A thin layer on top of the stages: each command parses its options, calls the library, and
+turns a user's mistake (:class:`~mmpsi_variants.core.errors.MmpsiError`) into one line on
+standard error and exit code 2. ``base`` holds the group and the shared options; ``variants``
+the filter, annotate and classify commands; ``panel`` the panel, targets, coverage, ped and
+cohort commands.
+"""
+
+from __future__ import annotations
+
+from mmpsi_variants.cli import panel, variants
+from mmpsi_variants.cli.base import cli
+
+__all__ = ["cli", "main", "panel", "variants"]
+
+
+def main() -> None:
+    cli(prog_name="mmpsi-variants")

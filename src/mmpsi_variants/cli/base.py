@@ -1,0 +1,127 @@
+"""The command group, its error handling, and the options several commands share."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import click
+
+from mmpsi_variants import __version__
+from mmpsi_variants.core.errors import MmpsiError
+from mmpsi_variants.io.outputs import AtomicOutputs
+from mmpsi_variants.panel.knowledge import Panel, load_panel
+
+EXIT_USER_ERROR = 2
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MmpsiError as exc:
+            click.echo(f"mmpsi-variants: error: {exc}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+
+
+class _ClickHandler(logging.Handler):
+    """Log lines as 'mmpsi-variants: warning: ...' on whatever stderr is current."""
+
+    def emit(self, record):
+        click.echo(f"mmpsi-variants: {record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
+def _setup_logging(quiet: bool) -> None:
+    logger = logging.getLogger("mmpsi_variants")
+    if not any(isinstance(h, _ClickHandler) for h in logger.handlers):
+        logger.addHandler(_ClickHandler())
+    logger.setLevel(logging.ERROR if quiet else logging.INFO)
+    logger.propagate = False
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mmpsi-variants")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def cli(quiet: bool) -> None:
+    """Find and explain the genetic cause of EIMFS (MMPSI) in sequencing data.
+
+    For research use only.
+    """
+    _setup_logging(quiet)
+
+
+def panel_options(command):
+    """--panel and --tier, shared by the commands that work on the panel's genes."""
+    command = click.option(
+        "--tier",
+        "tiers",
+        multiple=True,
+        type=click.Choice(["core", "extended"]),
+        help="Panel tiers to use (repeatable; default: core and extended).",
+    )(command)
+    return click.option(
+        "--panel",
+        "panel",
+        type=click.Path(dir_okay=False),
+        help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
+    )(command)
+
+
+def resource_options(command):
+    """--gnomad, --clinvar and --scores, shared by filter and annotate."""
+    options = [
+        click.option(
+            "--gnomad",
+            type=click.Path(dir_okay=False),
+            help="gnomAD sites VCF (v2, v3 or v4 field names), tabix-indexed.",
+        ),
+        click.option(
+            "--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed."
+        ),
+        click.option(
+            "--scores",
+            "scores",
+            multiple=True,
+            metavar="[NAME=]PATH",
+            help="In-silico scores: revel= or cadd= (tabix TSV), spliceai= (VCF); a bare path is "
+            "REVEL. Repeatable.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+DEFAULT_TIERS = ("core", "extended")
+log = logging.getLogger("mmpsi_variants")
+
+
+def output_option(command):
+    """-o/--output: a file to write, else standard output (see :func:`write_or_echo`)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="Write to this file instead of standard output.",
+    )(command)
+
+
+def write_or_echo(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` whole (never half-written), or echo it."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    path = Path(output)
+    with AtomicOutputs(path.parent) as out:
+        out.add(path.name, text)
+        out.commit()
+
+
+def selected_panel(panel: str | None, tiers: tuple[str, ...]) -> Panel:
+    """The panel file (the bundled one by default) restricted to the tiers asked for."""
+    return load_panel(panel).select_tiers(tuple(tiers) or DEFAULT_TIERS)
+
+
+def text_buffer() -> io.StringIO:
+    return io.StringIO()

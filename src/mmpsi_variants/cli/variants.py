@@ -1,0 +1,214 @@
+"""The commands on variants: ``filter``, ``annotate`` and the ``classify`` calculator."""
+
+from __future__ import annotations
+
+import click
+
+from mmpsi_variants import __version__
+from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, resource_options
+
+
+@cli.command("filter")
+@click.argument("vcf", type=click.Path(dir_okay=False))
+@click.option(
+    "--genes",
+    "genes",
+    type=click.Path(dir_okay=False),
+    help="Gene models (GFF3 or GTF; Ensembl, GENCODE or RefSeq/MANE style).",
+)
+@click.option(
+    "--reference",
+    type=click.Path(dir_okay=False),
+    help="Reference FASTA, to left-align indels and check REF alleles.",
+)
+@panel_options
+@click.option(
+    "--no-panel",
+    is_flag=True,
+    help="Keep every variant (exome-wide research mode); --genes becomes optional.",
+)
+@click.option(
+    "--padding",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bases added on each side of a panel gene's span.",
+)
+@click.option(
+    "--sample",
+    "samples",
+    multiple=True,
+    help="Sample to report (repeatable; default: every sample in the VCF).",
+)
+@click.option("--ped", type=click.Path(dir_okay=False), help="PED file (sex, parents, affection).")
+@click.option(
+    "--build",
+    default="auto",
+    show_default=True,
+    help="Genome build for the pseudoautosomal regions: GRCh38, GRCh37, none, or auto "
+    "(from the VCF header).",
+)
+@click.option(
+    "--include-filtered",
+    is_flag=True,
+    help="Keep records whose FILTER is not PASS (they are marked).",
+)
+@click.option(
+    "-o",
+    "--outdir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory for <sample>.variants.json and <sample>.variants.tsv.",
+)
+@resource_options
+@click.option(
+    "--use-existing-annotation",
+    is_flag=True,
+    help="Use the VCF's own VEP CSQ, snpEff ANN or bcftools BCSQ instead of recomputing; "
+    "then neither --reference nor --genes is needed (panel genes are found by the "
+    "annotation's gene names, reading every record).",
+)
+@click.option(
+    "--settings",
+    "settings",
+    type=click.Path(dir_okay=False),
+    help="YAML merged over the package defaults (thresholds for de novo, mosaicism, "
+    "parentage, ...).",
+)
+@click.option(
+    "--curation",
+    type=click.Path(dir_okay=False),
+    help="Curator evidence TSV (chrom, pos, ref, alt, code, strength, comment), merged into the "
+    "ACMG criteria and marked curator-supplied.",
+)
+@click.option(
+    "--phenotype",
+    "phenotypes",
+    multiple=True,
+    metavar="[SAMPLE=]TEXT",
+    help="The patient's phenotype (e.g. EIMFS) for PP4: SAMPLE=TEXT for one sample, or TEXT "
+    "for every affected sample. Repeatable.",
+)
+def filter_cmd(tiers, samples, scores, phenotypes, **options):
+    """Keep the variants in the panel genes, per sample, from any VCF or BCF.
+
+    Writes DIR/<sample>.variants.json (the documented contract) and DIR/<sample>.variants.tsv.
+
+    Example:
+
+      mmpsi-variants filter family.vcf.gz --genes genes.gff3 --reference ref.fa \
+          --ped family.ped -o out/
+    """
+    from mmpsi_variants.annotation.sources.lookup import parse_score_options
+    from mmpsi_variants.pipeline.filter import FilterOptions, run_filter
+
+    result = run_filter(
+        FilterOptions(
+            tiers=tuple(tiers) or DEFAULT_TIERS,
+            samples=tuple(samples),
+            scores=parse_score_options(scores),
+            phenotypes=dict(_phenotype_option(p) for p in phenotypes),
+            **options,
+        )
+    )
+    log.info(
+        "%d sample(s), %d variant call(s) kept from %d record(s) read; results in %s",
+        len(result.samples),
+        result.counts.get("calls_kept", 0),
+        result.counts.get("records", 0),
+        options["outdir"],
+    )
+
+
+def _phenotype_option(value: str) -> tuple[str, str]:
+    sample, sep, text = value.partition("=")
+    return (sample, text) if sep else ("*", value)
+
+
+@cli.command("annotate")
+@click.argument("vcf", type=click.Path(dir_okay=False))
+@click.option(
+    "--genes",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Gene models (GFF3 or GTF; Ensembl, GENCODE or RefSeq/MANE style).",
+)
+@click.option(
+    "--reference",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Reference FASTA the VCF was called against.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output VCF; bgzipped and indexed when it ends in .gz.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; contigs are annotated in parallel.",
+)
+@resource_options
+def annotate_cmd(vcf, genes, reference, output, threads, gnomad, clinvar, scores):
+    """Annotate every record with consequences and HGVS, as INFO/MMPSI_CSQ.
+
+    One entry per transcript and allele, in VEP's CSQ layout (the header's Format: line names
+    the fields), readable with `bcftools +split-vep -a MMPSI_CSQ`.
+
+    Example:
+
+      mmpsi-variants annotate calls.vcf.gz --genes genes.gff3 --reference ref.fa -o out.vcf.gz
+    """
+    from mmpsi_variants.annotation.sources.lookup import parse_score_options
+    from mmpsi_variants.pipeline.annotate import annotate_vcf
+
+    result = annotate_vcf(vcf, genes, reference, output, __version__, threads, gnomad, clinvar,
+                          parse_score_options(scores), log.warning)  # fmt: skip
+    if result.ref_mismatches:
+        log.warning(
+            "%d record(s) in or near a transcript have a REF that does not match the "
+            "reference; they are written without annotation",
+            result.ref_mismatches,
+        )
+    log.info(
+        "%d of %d record(s) annotated; written to %s",
+        result.annotated,
+        result.records,
+        result.output,
+    )
+
+
+@cli.command("classify")
+@click.argument("codes", nargs=-1, required=True)
+@click.option(
+    "--system",
+    type=click.Choice(["points", "richards2015"]),
+    default="points",
+    show_default=True,
+    help="Combining rules: the Tavtigian 2020 points, or Richards 2015 Table 5.",
+)
+def classify_cmd(codes, system):
+    """An ACMG/AMP calculator: the class of a set of criteria.
+
+    Strengths other than the default are written as suffixes (PM2_Supporting, PVS1_Strong,
+    PP3_Moderate). Prints the class, the points and the system; when the other system gives
+    another class, a second line says so.
+
+    Example:
+
+      mmpsi-variants classify PVS1 PM2_Supporting PS2_Moderate
+    """
+    from mmpsi_variants.acmg.combining import classify
+
+    result = classify(codes, system)
+    click.echo(f"{result.classification}\t{result.points} points\t{result.system}")
+    other = classify(codes, "richards2015" if system == "points" else "points")
+    if other.classification != result.classification:
+        why = "" if other.system == "points" else f"; {other.reason}"
+        click.echo(f"{other.system}: {other.classification} ({other.points} points{why})")
