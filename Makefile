@@ -45,6 +45,8 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench resources
 	$(BIN)/snakefmt --check Snakefile workflow/
 	$(BIN)/snakemake --lint --quiet all
+	$(BIN)/mypy
+	$(BIN)/deptry src
 
 format: setup
 	$(BIN)/ruff format src tests bench resources

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,18 @@ def _isolated_cache(tmp_path_factory):
         del os.environ["MMPSI_CACHE_DIR"]
     else:
         os.environ["MMPSI_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True)
+def _private_tmpdir(tmp_path_factory, monkeypatch):
+    """Each test runs with its own empty $TMPDIR and must leave it empty: a run of ours,
+    successful or failed, leaves no temporary index, work folder or part-file behind."""
+    tmp = tmp_path_factory.mktemp("tmpdir")
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    yield tmp
+    left = sorted(p.name for p in tmp.iterdir())
+    assert not left, f"left behind in $TMPDIR: {left}"
 
 
 def demo_vcf_text() -> str:

@@ -7,6 +7,8 @@ allele frequency; REVEL and SpliceAI thresholds are the ClinGen SVI calibration 
 
 from __future__ import annotations
 
+from typing import Any
+
 from mmpsi_variants.acmg.combining import (
     STRONG,
     SUPPORTING,
@@ -95,19 +97,21 @@ def pp3_bp4(v: Variant, ctx: Context, pvs1_result: Result) -> tuple[Result, Resu
     return no("PP3", f"SpliceAI {splice:.2f}"), no("BP4", f"SpliceAI {splice:.2f}")
 
 
-def _reduced_penetrance(v: Variant, ctx: Context) -> dict | None:
+def _reduced_penetrance(v: Variant, ctx: Context) -> dict[str, Any] | None:
     c = (v.annotation.hgvs_c or "").split(":")[-1]
     p = v.annotation.hgvs_p or ""
+    a: dict[str, Any]  # an entry of the panel's reduced_penetrance_alleles
     for a in (ctx.panel_gene.acmg if ctx.panel_gene else {}).get("reduced_penetrance_alleles", []):
         if (a.get("hgvs_c") and a["hgvs_c"] == c) or (a.get("hgvs_p") and a["hgvs_p"] == p):
             return a
     return None
 
 
-def _faf(pop: dict) -> float | None:
+def _faf(pop: dict[str, Any]) -> float | None:
     for key in ("faf95_max", "grpmax_af", "af"):
         if pop.get(key) is not None:
-            return pop[key]
+            af: float = pop[key]
+            return af
     return None
 
 

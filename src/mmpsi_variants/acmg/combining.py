@@ -161,13 +161,14 @@ def classify_points(evidence: Iterable[Evidence], t: Thresholds = Thresholds()) 
     return Classification("points", cls, points, f"{points:+d} points")
 
 
-def _counts(ev: list[Evidence]) -> tuple[Counter, Counter]:
+def _counts(ev: list[Evidence]) -> tuple[Counter[str], Counter[str]]:
     """Pathogenic counts by VS/S/M/P and benign counts by SA/S/P, as Table 5 reads them.
 
     A very strong benign counts as strong and a moderate benign as supporting: Table 5 has
     no other benign levels.
     """
-    path, ben = Counter(), Counter()
+    path: Counter[str] = Counter()
+    ben: Counter[str] = Counter()
     for e in ev:
         if e.benign:
             level = {
@@ -184,7 +185,7 @@ def _counts(ev: list[Evidence]) -> tuple[Counter, Counter]:
     return path, ben
 
 
-def _richards_pathogenic(c: Counter) -> str | None:
+def _richards_pathogenic(c: Counter[str]) -> str | None:
     vs, s, m, p = c["VS"], c["S"], c["M"], c["P"]
     # A second very strong counts as (at least) a strong.
     if vs >= 2:
@@ -204,7 +205,7 @@ def _richards_pathogenic(c: Counter) -> str | None:
     return None
 
 
-def _richards_benign(c: Counter) -> str | None:
+def _richards_benign(c: Counter[str]) -> str | None:
     if c["SA"] >= 1 or c["S"] >= 2:
         return BENIGN
     if (c["S"] == 1 and c["P"] >= 1) or c["P"] >= 2:

@@ -8,6 +8,7 @@ itself (the ``acmg:`` settings, the panel gene, the sample's other variants, the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from mmpsi_variants.acmg.combining import (
     DEFAULT_STRENGTH,
@@ -42,14 +43,15 @@ class Result:
 
     @property
     def evidence(self) -> Evidence | None:
-        return Evidence(self.code, self.strength) if self.status == MET else None
+        # A met result always carries a strength (met() and the curator rows give one).
+        return Evidence(self.code, cast(str, self.strength)) if self.status == MET else None
 
     @property
     def points(self) -> int | None:
         e = self.evidence
         return e.points if e else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         e = self.evidence
         return {
             "code": e.label if e else self.code,
@@ -96,11 +98,11 @@ class Context:
         return {x.label: x for x in self.sample_variants}
 
 
-def gene_spec(ctx: Context, key: str) -> dict:
+def gene_spec(ctx: Context, key: str) -> dict[str, Any]:
     return (ctx.panel_gene.acmg if ctx.panel_gene else {}).get(key, {}) or {}
 
 
-def fmt_int(n) -> str:
+def fmt_int(n: object) -> str:
     return f"{n:,}" if isinstance(n, int) else str(n)
 
 

@@ -8,11 +8,13 @@ few parents' reads, a codon shared with another variant ...).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from mmpsi_variants.acmg.benign import ba1, bp1, bp2, bp3, bp7, bs1, bs2, pp3_bp4
 from mmpsi_variants.acmg.combining import (
     POINTS,
     STRONG,
+    Evidence,
     Thresholds,
     classify_points,
     classify_richards,
@@ -104,6 +106,7 @@ def evaluate(v: Variant, ctx: Context) -> list[Result]:
 def _cap_pm1_pp3(r: dict[str, Result]) -> None:
     """PM1 and PP3 together count at most Strong (4 points; Pejaver 2022)."""
     if r["PM1"].status == MET and r["PP3"].status == MET:
+        assert r["PM1"].strength is not None and r["PP3"].strength is not None
         total = POINTS[r["PM1"].strength] + POINTS[r["PP3"].strength]
         if total > POINTS[STRONG]:
             allowed = POINTS[STRONG] - POINTS[r["PM1"].strength]
@@ -124,12 +127,12 @@ class Assessment:
     points: int
     richards_class: str
     richards_reason: str
-    flags: list[dict]
+    flags: list[dict[str, Any]]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "criteria": [r.to_json() for r in self.results],
-            "met": [r.evidence.label for r in self.results if r.status == MET],
+            "met": [cast(Evidence, r.evidence).label for r in self.results if r.status == MET],
             "points": self.points,
             "classification": self.points_class,
             "classification_richards2015": self.richards_class,
@@ -141,7 +144,7 @@ class Assessment:
 
 def assess(v: Variant, ctx: Context, thresholds: Thresholds) -> Assessment:
     results = evaluate(v, ctx)
-    ev = [r.evidence for r in results if r.status == MET]
+    ev = [cast(Evidence, r.evidence) for r in results if r.status == MET]
     pts = classify_points(ev, thresholds)
     ric = classify_richards(ev)
     shown = flags(v, ctx)
@@ -153,7 +156,7 @@ def assess(v: Variant, ctx: Context, thresholds: Thresholds) -> Assessment:
     )
 
 
-def flags(v: Variant, ctx: Context) -> list[dict]:
+def flags(v: Variant, ctx: Context) -> list[dict[str, Any]]:
     """Gene-specific guards shown beside the class: mechanism, inheritance, treatability."""
     out = []
     pg = ctx.panel_gene
@@ -189,6 +192,7 @@ def flags(v: Variant, ctx: Context) -> list[dict]:
         )
     fit = (v.inheritance.fit or {}).get("fit")
     if fit == "no":
+        assert v.inheritance.fit is not None
         out.append(
             {
                 "flag": "inheritance_misfit",

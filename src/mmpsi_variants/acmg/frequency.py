@@ -17,7 +17,9 @@ none ship with the package: a curator sets them, with their source, per gene in 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 PARAMETERS = ("prevalence", "allelic_heterogeneity", "genetic_heterogeneity", "penetrance")
 
@@ -66,7 +68,11 @@ class Ceiling:
 
 
 def gene_ceiling(
-    symbol: str, setting, *, biallelic: bool, x_linked: bool = False
+    symbol: str,
+    setting: float | Mapping[str, Any] | None,
+    *,
+    biallelic: bool,
+    x_linked: bool = False,
 ) -> Ceiling | None:
     """The gene's ceiling from its settings entry: a frequency, or Whiffin's four parameters.
 

@@ -8,6 +8,8 @@ tree, PM2 at Supporting, the de novo point scale) and the panel's gene-specific 
 
 from __future__ import annotations
 
+from typing import Any
+
 from mmpsi_variants.acmg.combining import (
     MODERATE,
     STRONG,
@@ -46,7 +48,8 @@ def pvs1(v: Variant, ctx: Context) -> Result:
     pg = ctx.panel_gene
     gate = gene_spec(ctx, "pvs1").get("applicable")
     if gate is None and pg is not None:
-        gate = {True: True, False: False}.get(pg.lof_accepted_for_phenotype, "unknown")
+        lof_gate: dict[bool | str, bool] = {True: True, False: False}
+        gate = lof_gate.get(pg.lof_accepted_for_phenotype, "unknown")
     name = pg.symbol if pg else v.gene or "this gene"
     if gate is False:
         return no("PVS1", f"loss of function is not the disease mechanism of {name} in EIMFS")
@@ -139,7 +142,7 @@ def _splice_altering(v: Variant, ctx: Context) -> bool:
     return score is not None and score >= ctx.settings.spliceai.pp3_min
 
 
-def _clinvar_matches(v: Variant, key: str, ctx: Context) -> list[dict]:
+def _clinvar_matches(v: Variant, key: str, ctx: Context) -> list[dict[str, Any]]:
     min_stars = ctx.settings.clinvar_min_stars
     return [
         r

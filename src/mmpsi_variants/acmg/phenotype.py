@@ -10,6 +10,7 @@ term standing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 EIMFS_WORDS = ("eimfs", "mmpsi", "migrating")
 
@@ -44,7 +45,9 @@ def phenotype_says_eimfs(text: str) -> bool:
     return False
 
 
-def sample_says_eimfs(sample: str, affected: bool | None, phenotypes: dict) -> bool | None:
+def sample_says_eimfs(
+    sample: str, affected: bool | None, phenotypes: Mapping[str, str]
+) -> bool | None:
     text = phenotypes.get(sample) or (phenotypes.get("*") if affected is not False else None)
     if text is None:
         return None

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from mmpsi_variants.core.record import Variant
 
-CLASS_ORDER = {
+CLASS_ORDER: dict[str | None, int] = {
     "Pathogenic": 0,
     "Likely pathogenic": 1,
     "Uncertain significance": 2,
@@ -67,7 +67,8 @@ def with_genotype_classes(
                 "reason": "the genotype does not fit the gene's inheritance",
             }
         elif recessive_only and partners:
-            best = min(partners, key=lambda w: (_class_rank(w), -(w.acmg.get("points") or 0)))
+            best = min(partners, key=_partner_key)
+            assert best.acmg is not None
             genotype = {
                 "classification": _weaker(own, best.acmg["classification"]),
                 "partner": best.label,
@@ -86,6 +87,12 @@ def with_genotype_classes(
     return out
 
 
+def _partner_key(w: Variant) -> tuple[int, int]:
+    """A compound-het partner's sort key, best first: its class, then its points."""
+    assert w.acmg is not None
+    return (_class_rank(w), -(w.acmg.get("points") or 0))
+
+
 def _weaker(a: str | None, b: str | None) -> str | None:
     return max(a, b, key=lambda c: CLASS_ORDER.get(c, 2))
 
@@ -94,7 +101,7 @@ def _class_rank(v: Variant) -> int:
     return CLASS_ORDER.get((v.acmg or {}).get("classification"), 2)
 
 
-def rank_key(v: Variant) -> tuple:
+def rank_key(v: Variant) -> tuple[bool, int, int, int, int, int, str, int]:
     """Sort key, best first: genotypes that contradict the gene's inheritance last; then the
     genotype's class, inheritance fit, the variant's class, its points, and the panel's EIMFS
     evidence for the gene."""

@@ -183,7 +183,15 @@ class ExistingAnnotation:
                 where=f"record {chrom}:{pos}" if chrom else f"record at {pos}",
             ) from None
 
-    def _for_allele(self, info, pos, ref, alts, alt_index, lookup_bcsq):
+    def _for_allele(
+        self,
+        info: InfoGetter,
+        pos: int,
+        ref: str,
+        alts: list[str],
+        alt_index: int,
+        lookup_bcsq: Callable[[int], str | None] | None,
+    ) -> list[TranscriptConsequence]:
         ambiguous: list[TranscriptConsequence] = []
         for spec in self.fields:
             value = info.get(spec.key)

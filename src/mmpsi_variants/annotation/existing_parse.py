@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 from urllib.parse import unquote
 
 TOOLS = ("vep", "snpeff", "bcsq")
@@ -312,5 +313,6 @@ def _entry(spec: AnnotationField, attrs: dict, kv) -> TranscriptConsequence:
         allele_num=int(allele_num) if allele_num and str(allele_num).isdigit() else None,
         downstream_of_stop=downstream,
         fields=kv,
-        **{k: (None if v == "" else str(v)) for k, v in attrs.items()},
+        # The remaining attributes are the optional text fields, by name.
+        **cast(dict[str, Any], {k: (None if v == "" else str(v)) for k, v in attrs.items()}),
     )

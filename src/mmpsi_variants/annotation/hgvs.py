@@ -89,10 +89,12 @@ def c_position(ts: TranscriptSeq, gpos: int) -> str:
 def _c_from_cdna(ts: TranscriptSeq, c: int) -> str:
     if not ts.coding:
         return str(c)
+    assert ts.cds_start is not None
     if c < ts.cds_start:
         return f"-{ts.cds_start - c}"
     if ts.in_cds_for_sure(c):
         return str(c - ts.cds_start + 1)
+    assert ts.cds_end is not None
     if c > ts.cds_end:
         return f"*{c - ts.cds_end}"
     return str(c - ts.cds_start + 1)

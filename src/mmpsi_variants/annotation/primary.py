@@ -49,7 +49,7 @@ def computed_annotation(
     anns = annotator.annotate(allele.chrom, allele.pos, allele.ref, allele.alt, end)
     if not anns:
         return INTERGENIC
-    gene = getattr(hit, "gene", hit)
+    gene: Any = getattr(hit, "gene", hit)  # a region or an annotated hit names its gene
     own = [a for a in anns if gene is not None and a.symbol == gene.symbol] or anns
     primary = next((a for a in own if a.primary), own[0])
     return Annotation(

@@ -8,6 +8,8 @@ and the next methionine after a lost start.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mmpsi_variants.annotation.effects import MinimalVariant, ProteinEffect
 from mmpsi_variants.annotation.transcripts import TranscriptSeq, revcomp, translate
 
@@ -22,12 +24,14 @@ def _mutate(ts: TranscriptSeq, v: MinimalVariant, cdna: tuple[int, int]) -> str:
 def protein_effect(ts: TranscriptSeq, v: MinimalVariant, cdna: tuple[int, int]) -> ProteinEffect:
     mutated = _mutate(ts, v, cdna)
     delta = len(v.alt) - len(v.ref)
+    assert ts.cds_start is not None  # a coding transcript
     offset = ts.cds_start - 1 + ts.start_phase
     # A change at or before the start codon's first base moves everything after it by delta;
     # the reading frame is anchored on the unchanged sequence downstream.
     change0 = cdna[0] if v.is_insertion else cdna[0] - 1  # 0-based index where the change begins
     mut_offset = offset + delta if change0 <= offset else offset
     ref_protein = ts.protein
+    assert ts.cds_end is not None  # computed by ts.protein already
     alt_protein = None
     codon0 = (change0 - offset) // 3 if change0 > offset else 0  # first codon the change touches
     if mut_offset == offset and delta % 3 == 0 and not ts.end_nf:
@@ -166,6 +170,7 @@ def nmd_prediction(
     if not pe.alt_protein.endswith("*"):
         return "NMD_escaping", removed  # no stop reached: a non-stop transcript, not NMD
     stop_index = len(pe.alt_protein) - 1  # 0-based residue index of the new stop
+    assert ts.cds_start is not None
     stop_cdna = ts.cds_start + ts.start_phase + 3 * stop_index
     if len(ts.exons) == 1:
         return "NMD_escaping", removed
@@ -189,6 +194,7 @@ def exon_skip_effect(ts: TranscriptSeq, exon_number: int) -> dict | None:
     e = ts.exons[exon_number - 1]
     length = e.c_end - e.c_start + 1
     skipped = ts.seq[: e.c_start - 1] + ts.seq[e.c_end :]
+    assert ts.cds_start is not None and ts.cds_end is not None  # a coding transcript
     offset = ts.cds_start - 1 + ts.start_phase
     if e.c_end < ts.cds_start or e.c_start > ts.cds_end:
         return {"exon": exon_number, "exon_length": length, "in_frame": True, "coding": False,
@@ -201,7 +207,12 @@ def exon_skip_effect(ts: TranscriptSeq, exon_number: int) -> dict | None:
     first = next((i for i, (a, b) in enumerate(zip(ref, protein, strict=False)) if a != b), None)
     ref_len = ts.protein_length
     in_frame = length % 3 == 0
-    out = {"exon": exon_number, "exon_length": length, "in_frame": in_frame, "coding": True}
+    out: dict[str, Any] = {
+        "exon": exon_number,
+        "exon_length": length,
+        "in_frame": in_frame,
+        "coding": True,
+    }
     if in_frame:
         lost = len(ref) - len(protein)
         out["nmd"] = None

@@ -11,10 +11,13 @@ transcript in its own 5'->3' direction.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mmpsi_variants.io.genemodels import Transcript
+
+Fetch = Callable[[str, int, int], "str | None"]  # fetch(chrom, start0, end0) -> bases
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
@@ -69,7 +72,7 @@ class TranscriptSeq:
     cds_end_raw: int | None  # cDNA position of the last CDS base as annotated
     start_phase: int = 0  # bases before the first complete codon (5' incomplete CDS)
     start_nf: bool = False  # CDS start not found (incomplete 5' end)
-    fetch: object = field(default=None, repr=False)  # fetch(chrom, start0, end0)
+    fetch: Fetch | None = field(default=None, repr=False)  # fetch(chrom, start0, end0)
     _seq: str | None = field(default=None, repr=False)
     _cds_end: int | None = field(default=None, repr=False)
     _protein: str | None = field(default=None, repr=False)
@@ -84,6 +87,7 @@ class TranscriptSeq:
             ordered = self.exons
             span_start = min(e.g_start for e in ordered)
             # One read of the whole span is far cheaper than one per exon.
+            assert self.fetch is not None
             span = self.fetch(self.tx.chrom, span_start - 1, max(e.g_end for e in ordered)) or ""
             pieces = []
             for e in ordered:
@@ -103,6 +107,7 @@ class TranscriptSeq:
         """
         if self._cds_end is None and self.cds_end_raw is not None:
             end = self.cds_end_raw
+            assert self.cds_start is not None  # set together with cds_end_raw
             # The last codon and the next three bases decide it: reading the whole transcript
             # here would make every intronic or 3' UTR variant of a coding transcript pay for
             # its sequence.
@@ -129,6 +134,7 @@ class TranscriptSeq:
                 g_lo, g_hi = e.g_start + (lo - e.c_start), e.g_start + (hi - e.c_start)
             else:
                 g_lo, g_hi = e.g_end - (hi - e.c_start), e.g_end - (lo - e.c_start)
+            assert self.fetch is not None
             bases = (self.fetch(self.tx.chrom, g_lo - 1, g_hi) or "").upper()
             bases = bases.ljust(g_hi - g_lo + 1, "N")
             pieces.append(bases if self.tx.strand == "+" else revcomp(bases))
@@ -137,7 +143,10 @@ class TranscriptSeq:
     def in_cds_for_sure(self, c: int) -> bool:
         """Whether a cDNA position is inside the CDS, without reading the sequence when the
         annotated CDS already says so."""
-        return self.coding and self.cds_start <= c <= self.cds_end_raw
+        if not self.coding:
+            return False
+        assert self.cds_start is not None and self.cds_end_raw is not None
+        return self.cds_start <= c <= self.cds_end_raw
 
     @property
     def protein(self) -> str:
@@ -147,6 +156,7 @@ class TranscriptSeq:
             if not self.coding:
                 self._protein = ""
             else:
+                assert self.cds_start is not None
                 cds = self.seq[self.cds_start - 1 + self.start_phase : self.cds_end]
                 self._protein = translate(cds, to_stop=True)
         return self._protein
@@ -166,7 +176,10 @@ class TranscriptSeq:
 
     @property
     def cds_seq(self) -> str:
-        return self.seq[self.cds_start - 1 : self.cds_end] if self.coding else ""
+        if not self.coding:
+            return ""
+        assert self.cds_start is not None
+        return self.seq[self.cds_start - 1 : self.cds_end]
 
     @property
     def protein_length(self) -> int:
@@ -176,6 +189,7 @@ class TranscriptSeq:
     # -- coordinate mappings -------------------------------------------------------------------
 
     def exon_at(self, gpos: int) -> Exon | None:
+        assert self._starts is not None and self._by_start is not None  # set by build()
         i = bisect.bisect_right(self._starts, gpos) - 1
         if i >= 0:
             e = self._by_start[i]
@@ -230,7 +244,7 @@ class TranscriptSeq:
         return len(self.exons) - 1
 
 
-def build(tx: Transcript, fetch) -> TranscriptSeq:
+def build(tx: Transcript, fetch: Fetch) -> TranscriptSeq:
     """A transcript's coordinates; its sequence is read through ``fetch(chrom, start0, end0)``
     only when a variant needs it."""
     by_start = sorted(tx.exons)

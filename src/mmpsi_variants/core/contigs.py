@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -84,9 +85,10 @@ NO_BUILD = Build("unknown", {})
 
 
 @cache
-def _build_table() -> dict:
+def _build_table() -> dict[str, Any]:
     text = resources.files("mmpsi_variants").joinpath("data/builds.yaml").read_text()
-    return yaml.safe_load(text)
+    table: dict[str, Any] = yaml.safe_load(text)
+    return table
 
 
 def get_build(name: str) -> Build:

@@ -10,17 +10,20 @@ rely on every key being present.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 import jsonschema
 import yaml
+from jsonschema.protocols import Validator
 
 from mmpsi_variants.core.errors import ConfigError, InputFileError, MmpsiError, SampleSheetError
 
 
 def read_yaml_mapping(
     path: Path, what: str, error: type[MmpsiError], top: str = "a mapping"
-) -> dict:
+) -> dict[str, Any]:
     """A YAML file's top-level mapping (empty for an empty file); a missing file, invalid
     YAML (with its line) or another top-level type raises ``error`` naming the file."""
     if not path.exists():
@@ -39,26 +42,32 @@ def read_yaml_mapping(
     return data
 
 
-def load_schema(path: str | Path) -> dict:
+def load_schema(path: str | Path) -> dict[str, Any]:
     """A JSON Schema from a YAML or JSON file."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    schema = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    schema: dict[str, Any] = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
 
 
-def _fill_defaults(validator_class):
+def _fill_defaults(validator_class: type[Validator]) -> type[Validator]:
     validate_props = validator_class.VALIDATORS["properties"]
 
-    def set_defaults(validator, properties, instance, schema):
+    def set_defaults(
+        validator: Validator, properties: dict[str, Any], instance: Any, schema: dict[str, Any]
+    ) -> Iterator[jsonschema.ValidationError]:
         if isinstance(instance, dict):
             for name, sub in properties.items():
                 if isinstance(sub, dict) and "default" in sub and name not in instance:
                     instance[name] = json.loads(json.dumps(sub["default"]))
         yield from validate_props(validator, properties, instance, schema)
 
-    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+    # types-jsonschema leaves ``extend`` unannotated.
+    extended: type[Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        validator_class, {"properties": set_defaults}
+    )
+    return extended
 
 
 _DefaultFiller = _fill_defaults(jsonschema.Draft202012Validator)
@@ -66,6 +75,9 @@ _DefaultFiller = _fill_defaults(jsonschema.Draft202012Validator)
 
 def _expected(error: jsonschema.ValidationError) -> str:
     """What the schema wanted, in words, for the common validators."""
+    # Errors from ``iter_errors`` always carry these (never the stubs' ``Unset``).
+    value: Any
+    inst: Any
     v, value, inst = error.validator, error.validator_value, error.instance
     described = error.schema.get("description") if isinstance(error.schema, dict) else None
     if v == "enum":
@@ -82,17 +94,20 @@ def _expected(error: jsonschema.ValidationError) -> str:
     if v == "minItems":
         return f"expected at least {value} item(s)"
     if v == "additionalProperties":
-        extra = sorted(set(inst) - set(error.schema.get("properties", {})))
+        schema = cast(Mapping[str, Any], error.schema)
+        extra = sorted(set(inst) - set(schema.get("properties", {})))
         return f"unknown key(s) {', '.join(extra)}"
     return described or error.message
 
 
-def _first_error(validator, instance) -> jsonschema.ValidationError | None:
+def _first_error(validator: Validator, instance: Any) -> jsonschema.ValidationError | None:
     errors = sorted(validator.iter_errors(instance), key=lambda e: (list(e.path), e.validator))
     return errors[0] if errors else None
 
 
-def validate_config(config: dict, schema: dict, *, source: str = "config") -> dict:
+def validate_config(
+    config: dict[str, Any], schema: dict[str, Any], *, source: str = "config"
+) -> dict[str, Any]:
     """Check ``config`` against ``schema`` in place, filling defaults; return it.
 
     Raises :class:`ConfigError` naming the key path, e.g. ``config: calling.caller: expected
@@ -103,15 +118,16 @@ def validate_config(config: dict, schema: dict, *, source: str = "config") -> di
         return config
     keys = [str(k) for k in error.path]
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        required, instance = cast(list[str], error.validator_value), cast(Any, error.instance)
+        missing = [k for k in required if k not in instance]
         keys.append(missing[0] if missing else "?")
         raise ConfigError("required key is missing", path=source, where=".".join(keys))
     raise ConfigError(_expected(error), path=source, where=".".join(keys) or "(top level)")
 
 
 def validate_rows(
-    rows: list[tuple[int, dict]],
-    schema: dict,
+    rows: list[tuple[int, dict[str, Any]]],
+    schema: dict[str, Any],
     *,
     path: str | Path,
     key_column: str = "sample",
@@ -130,8 +146,9 @@ def validate_rows(
         if row.get(key_column):
             label += f" ({key_column} {row[key_column]})"
         if error.validator == "required":
-            missing = [k for k in error.validator_value if k not in error.instance]
-            column = missing[0] if missing else "?"
+            required, instance = cast(list[str], error.validator_value), cast(Any, error.instance)
+            missing = [k for k in required if k not in instance]
+            column: str | None = missing[0] if missing else "?"
             raise SampleSheetError(
                 "a value is required here", path=str(path), where=f"{label}, column {column}"
             )

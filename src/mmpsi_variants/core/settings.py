@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
@@ -29,11 +30,12 @@ class Settings:
     """Merged and validated settings. ``path`` is the user's file, None for the defaults."""
 
     path: str | None
-    data: dict
+    data: dict[str, Any]
 
-    def section(self, name: str) -> dict:
+    def section(self, name: str) -> dict[str, Any]:
         """A copy of one top-level section, safe to keep or change."""
-        return copy.deepcopy(self.data.get(name, {}))
+        section: dict[str, Any] = copy.deepcopy(self.data.get(name, {}))
+        return section
 
 
 def default_settings_path() -> Path:
@@ -41,16 +43,17 @@ def default_settings_path() -> Path:
 
 
 @cache
-def settings_schema() -> dict:
+def settings_schema() -> dict[str, Any]:
     text = resources.files("mmpsi_variants").joinpath("schemas/settings.schema.json").read_text()
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
-def _read_yaml(path: Path) -> dict:
+def _read_yaml(path: Path) -> dict[str, Any]:
     return read_yaml_mapping(path, "a settings YAML", ConfigError, "a mapping of sections")
 
 
-def merge(base: dict, override: dict) -> dict:
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """``override`` over ``base``: mappings merge key by key, anything else replaces."""
     out = copy.deepcopy(base)
     for key, value in override.items():
@@ -67,7 +70,7 @@ MOVED = {
 }
 
 
-def _has_key(data: dict, keys: tuple[str, ...]) -> bool:
+def _has_key(data: dict[str, Any], keys: tuple[str, ...]) -> bool:
     for k in keys:
         if not isinstance(data, dict) or k not in data:
             return False

@@ -325,7 +325,7 @@ def _pair_compound_hets(views, modes, policy: CompoundHetPolicy, have_gene_model
 
 def gene_modes_from_panel(panel) -> dict[str, GeneMode]:
     """HGNC ID and symbol of each panel gene -> its inheritance modes and detail."""
-    out = {}
+    out: dict[str, GeneMode] = {}
     if panel is None:
         return out
     for g in panel.genes:

@@ -48,12 +48,13 @@ def build_families(
     out = {}
     for s in samples:
         ind = ped.get(s) if ped else None
-        rel = {}
+        rel: dict[str, Relative | None] = {}
         for role in ("father", "mother"):
             name = getattr(ind, role) if ind else None
             if name is None:
                 rel[role] = None
                 continue
+            assert ped is not None  # a parent's name comes from the PED
             pind = ped.get(name)
             rel[role] = Relative(
                 role,

@@ -9,6 +9,7 @@ de novo is "assumed" (PM6). Phase comes from the parents first, then read-backed
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mmpsi_variants.core.contigs import CHR_X, MITO
 from mmpsi_variants.inheritance.evidence import (
@@ -81,7 +82,7 @@ def classify_origin(
         elif not call.called:
             missing.append(f"the {role}'s genotype is missing")
 
-    carriers = [r for r in roles if calls[r] is not None and calls[r].alt_copies > 0]
+    carriers = [r for r in roles if (pc := calls[r]) is not None and pc.alt_copies > 0]
     tags: list[str] = []
     notes: list[str] = []
     for role in roles:
@@ -92,7 +93,7 @@ def classify_origin(
         mosaic = mosaic_evidence(call, st.mosaic) if call.alt_copies else None
         if shown or mosaic:
             tags.append(POSSIBLE_PARENTAL_MOSAIC)
-            notes.append(f"{role} {call.sample}: {shown or 'possible mosaic: ' + mosaic}")
+            notes.append(f"{role} {call.sample}: {shown or f'possible mosaic: {mosaic}'}")
 
     error, _ = mendelian_status(
         child.alleles,
@@ -109,7 +110,7 @@ def classify_origin(
         text = "; ".join(missing)
         if len(missing) < len(roles):
             absent = [r for r in roles if r not in carriers]
-            present = [r for r in absent if calls[r] is not None and calls[r].called]
+            present = [r for r in absent if (pc := calls[r]) is not None and pc.called]
             lacking = f"not carried by the {' or '.join(present)}; " if present else ""
             return Origin(tuple(tags), f"origin unknown: {lacking}{text}", None)
         return Origin(tuple(tags), f"origin unknown: {text}", None)
@@ -207,7 +208,7 @@ def _de_novo(site, fam, st, parentage, child_mosaic, roles, calls, sex) -> Origi
         confidence, basis = "assumed", f"parentage {parentage_status.replace('_', ' ')}"
 
     who = " and ".join(f"the {r} ({calls[r].sample}, {calls[r].genotype})" for r in roles)
-    detail = {
+    detail: dict[str, Any] = {
         "status": DE_NOVO if not flat else POSSIBLE_DE_NOVO,
         "confidence": confidence if not flat else None,
         "acmg_eligibility": ("PS2" if confidence == "confirmed" else "PM6") if not flat else None,

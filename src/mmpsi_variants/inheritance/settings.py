@@ -13,7 +13,7 @@ from mmpsi_variants.core.settings import Settings
 from mmpsi_variants.qc.parentage import ParentageSettings
 from mmpsi_variants.qc.sex import SexCheckSettings
 
-# Tags written into the variant's "inheritance" list (documented in the README).
+# Tags written into the variant's "inheritance" list (documented in docs/filter.md).
 DE_NOVO = "de_novo"
 
 POSSIBLE_DE_NOVO = "possible_de_novo"

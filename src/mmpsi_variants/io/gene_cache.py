@@ -13,10 +13,11 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 from mmpsi_variants.core.cache import cache_dir
 from mmpsi_variants.core.errors import InputFileError
-from mmpsi_variants.io.genemodels import Gene, GeneModels, pack_coords
+from mmpsi_variants.io.genemodels import Gene, GeneModels, GeneTuple, pack_coords
 from mmpsi_variants.io.gff import parse_gene_models
 from mmpsi_variants.io.provenance import sha256sum
 
@@ -55,6 +56,7 @@ def load_gene_models(
                 pass  # a damaged cache file is simply rebuilt
     models = parse_gene_models(path, want)
     if cached is not None:
+        assert cache is not None
         try:
             cache.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
@@ -66,8 +68,12 @@ def load_gene_models(
     return models
 
 
-def _to_primitives(models: GeneModels) -> tuple:
-    genes = []
+# What the cache file holds: its format, the file's metadata and the genes' tuples.
+_Primitives: TypeAlias = tuple[int, dict[str, str], tuple[GeneTuple, ...]]
+
+
+def _to_primitives(models: GeneModels) -> _Primitives:
+    genes: list[GeneTuple] = []
     for g in models.genes:
         txs = tuple(
             (t.id, t.version, t.gene_id, t.name, t.chrom, t.start, t.end, t.strand, t.biotype,
@@ -80,7 +86,7 @@ def _to_primitives(models: GeneModels) -> tuple:
     return (CACHE_FORMAT, dict(models.metadata), tuple(genes))
 
 
-def _from_primitives(path: str, data: tuple) -> GeneModels:
+def _from_primitives(path: str, data: _Primitives) -> GeneModels:
     version, metadata, genes = data
     if version != CACHE_FORMAT:
         raise ValueError("cache format")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import Final, NamedTuple, TypeAlias
 
 from mmpsi_variants.core.recent import RecentCache
 
@@ -79,6 +79,27 @@ class Gene(NamedTuple):
         return next((t for t in self.transcripts if t.is_mane_select), None)
 
 
+# A transcript and a gene as the cache holds them (see below): the fields of Transcript, with tags
+# sorted and exons and CDS as packed coordinates, and of Gene, with its transcripts' tuples.
+TranscriptTuple: TypeAlias = tuple[
+    str, str | None, str, str | None, str, int, int, str, str | None, tuple[str, ...], bytes, bytes
+]
+GeneTuple: TypeAlias = tuple[
+    str,
+    str | None,
+    str | None,
+    str | None,
+    tuple[str, ...],
+    str,
+    int,
+    int,
+    str,
+    str | None,
+    tuple[TranscriptTuple, ...],
+]
+_ByKey: TypeAlias = dict[str, list[Gene]]
+
+
 class GeneModels:
     """All genes read from one file, with look-ups by identifier.
 
@@ -92,23 +113,27 @@ class GeneModels:
         path: str,
         genes: list[Gene] | None,
         metadata: dict[str, str] | None = None,
-        primitives: tuple | None = None,
-    ):
+        primitives: tuple[GeneTuple, ...] | None = None,
+    ) -> None:
         self.path = path
         self.metadata = metadata or {}
         self._genes = genes
         self._prims = primitives  # gene tuples, as in the cache
         self._built: RecentCache[int, Gene] = RecentCache(GENE_CACHE)
-        self._lookups: tuple | None = None
+        self._lookups: tuple[_ByKey, _ByKey, _ByKey, _ByKey] | None = None
 
     @property
     def genes(self) -> list[Gene]:
         if self._genes is None:
+            assert self._prims is not None
             self._genes = [self.gene_at(i) for i in range(len(self._prims))]
         return self._genes
 
     def __len__(self) -> int:
-        return len(self._genes) if self._genes is not None else len(self._prims)
+        if self._genes is not None:
+            return len(self._genes)
+        assert self._prims is not None
+        return len(self._prims)
 
     def gene_at(self, i: int) -> Gene:
         """The i-th gene, built from the cached tuples on first use."""
@@ -116,10 +141,11 @@ class GeneModels:
             return self._genes[i]
         gene = self._built.get(i)
         if gene is None:
+            assert self._prims is not None
             gene = self._built.put(i, _gene_from_tuple(self._prims[i]))
         return gene
 
-    def transcript_spans(self):
+    def transcript_spans(self) -> Iterator[tuple[str, int, int, str, int, int]]:
         """(chrom, start, end, strand, gene index, transcript index) of every transcript,
         without building a single object when the models come from the cache."""
         if self._genes is not None:
@@ -127,9 +153,10 @@ class GeneModels:
                 for ti, t in enumerate(g.transcripts):
                     yield t.chrom, t.start, t.end, t.strand, gi, ti
             return
-        for gi, g in enumerate(self._prims):
-            for ti, t in enumerate(g[10]):
-                yield t[4], t[5], t[6], t[7], gi, ti
+        assert self._prims is not None
+        for gi, gt in enumerate(self._prims):
+            for ti, tt in enumerate(gt[10]):
+                yield tt[4], tt[5], tt[6], tt[7], gi, ti
 
     def _is_built(self, i: int) -> bool:
         return self._genes is not None or i in self._built
@@ -141,6 +168,7 @@ class GeneModels:
         if self._is_built(gi):
             gene = self.gene_at(gi)
             return gene._replace(transcripts=()), gene.transcripts[ti]
+        assert self._prims is not None
         gid, symbol, hgnc, ens, syn, chrom, start, end, strand, biotype, txs = self._prims[gi]
         tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, tags, _, _ = txs[ti]
         return (
@@ -152,14 +180,15 @@ class GeneModels:
         """Index of the i-th gene's primary transcript (see :func:`primary_transcript`)."""
         if self._is_built(gi):
             return _primary_index(_primary_facts(self.gene_at(gi).transcripts), preferred)
-        facts = []
+        facts: list[tuple[str, bool, int, int]] = []
+        assert self._prims is not None
         for tid, _, _, _, _, ts, te, _, _, tags, _, cds in self._prims[gi][10]:
             c = unpack_coords(cds)
             cds_length = sum(c[1::3]) - sum(c[0::3]) + len(c) // 3
             facts.append((tid, "MANE_Select" in tags, cds_length, te - ts))
         return _primary_index(facts, preferred)
 
-    def _index(self) -> tuple:
+    def _index(self) -> tuple[_ByKey, _ByKey, _ByKey, _ByKey]:
         if self._lookups is None:
             by_hgnc, by_ensembl, by_symbol, by_synonym = (defaultdict(list) for _ in range(4))
             for gene in self.genes:
@@ -193,6 +222,7 @@ class GeneModels:
     @property
     def contigs(self) -> list[str]:
         if self._genes is None:
+            assert self._prims is not None
             return sorted({g[5] for g in self._prims})
         return sorted({g.chrom for g in self._genes})
 
@@ -200,24 +230,24 @@ class GeneModels:
 # The cache holds plain tuples (marshal reads them several times faster than pickled objects),
 # and each transcript's exon and CDS coordinates as packed 64-bit integers: a genome has millions
 # of them, and marshal makes one object per integer but copies bytes in one go.
-_COORD = "q"
+_COORD: Final = "q"
 
 
-def pack_coords(numbers) -> bytes:
+def pack_coords(numbers: Iterable[int]) -> bytes:
     return array(_COORD, numbers).tobytes()
 
 
-def unpack_coords(packed: bytes) -> array:
+def unpack_coords(packed: bytes) -> array[int]:
     a = array(_COORD)
     a.frombytes(packed)
     return a
 
 
-def _gene_from_tuple(g: tuple) -> Gene:
+def _gene_from_tuple(g: GeneTuple) -> Gene:
     gid, symbol, hgnc, ens, syn, chrom, start, end, strand, biotype, txs = g
     transcripts = []
-    for tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, tags, ex, cds in txs:
-        ex, cds = unpack_coords(ex), unpack_coords(cds)
+    for tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, tags, ex_packed, cds_packed in txs:
+        ex, cds = unpack_coords(ex_packed), unpack_coords(cds_packed)
         transcripts.append(
             Transcript(tid, ver, tg, name, tchrom, ts, te, tstrand, tbio, frozenset(tags),
                        tuple(zip(ex[0::2], ex[1::2], strict=True)),
@@ -233,7 +263,7 @@ def primary_transcript(gene: Gene, preferred: Iterable[str] = ()) -> Transcript 
     return None if i is None else gene.transcripts[i]
 
 
-def _primary_facts(transcripts) -> list[tuple[str, bool, int, int]]:
+def _primary_facts(transcripts: Iterable[Transcript]) -> list[tuple[str, bool, int, int]]:
     return [(t.id, t.is_mane_select, t.cds_length, t.end - t.start) for t in transcripts]
 
 

@@ -7,9 +7,12 @@ all of these and say which one we used.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, SupportsFloat, SupportsInt, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from mmpsi_variants.core.contigs import Build, canonical
 
@@ -42,21 +45,21 @@ class SampleCall:
 _VECTOR_END = -2147483647  # htslib's bcf_int32_vector_end
 
 
-def _int_or_none(value) -> int | None:
+def _int_or_none(value: SupportsInt | None) -> int | None:
     if value is None:
         return None
     v = int(value)
     return v if v >= 0 else None
 
 
-def _float_or_none(value) -> float | None:
+def _float_or_none(value: SupportsFloat | None) -> float | None:
     if value is None:
         return None
     v = float(value)
     return None if np.isnan(v) or v < 0 else v
 
 
-def _sample_count(record, format_ids) -> int:
+def _sample_count(record: Any, format_ids: Iterable[str]) -> int:
     for key in sorted(format_ids):
         try:
             return len(record.format(key))
@@ -68,8 +71,9 @@ def _sample_count(record, format_ids) -> int:
 class FormatFields:
     """The FORMAT arrays of one record, read once and shared by all its alleles."""
 
-    def __init__(self, record, format_ids: frozenset[str]):
+    def __init__(self, record: Any, format_ids: frozenset[str]) -> None:
         self.n_alleles = len(record.ALT) + 1
+        self.genotypes: list[list[int | bool]]
         if "GT" in format_ids:
             self.genotypes = record.genotypes  # per sample: [a1, a2, ..., phased]
         else:
@@ -89,11 +93,12 @@ class FormatFields:
         self.hp = self._get(record, "HP", format_ids)
 
     @staticmethod
-    def _get(record, key, format_ids):
+    def _get(record: Any, key: str, format_ids: frozenset[str]) -> npt.NDArray[Any] | None:
         if key not in format_ids:
             return None
         try:
-            return record.format(key)
+            values: npt.NDArray[Any] = record.format(key)
+            return values
         except (KeyError, ValueError, TypeError):
             return None
 
@@ -162,7 +167,8 @@ def genotype_evidence(
         zygosity = "heterozygous"
 
     alt_depth, total = _allele_depths(ff, i, allele)
-    af = alt_depth / total if total else None
+    # _allele_depths gives both counts or neither.
+    af = cast(int, alt_depth) / total if total else None
     if af is None and ff.vaf is not None and ff.vaf.shape[1] >= allele:
         af = _float_or_none(ff.vaf[i][allele - 1])
     depth = _int_or_none(ff.dp[i][0]) if ff.dp is not None else None
@@ -195,7 +201,9 @@ def genotype_evidence(
     )
 
 
-def _whatshap_hp(ff: FormatFields, i: int, allele: int, alleles) -> tuple[int, int] | None:
+def _whatshap_hp(
+    ff: FormatFields, i: int, allele: int, alleles: tuple[int, ...]
+) -> tuple[int, int] | None:
     """(phase set, haplotype) of a het allele from whatshap's HP ("ps-h,ps-h"), if written."""
     if ff.hp is None or alleles.count(allele) != 1 or len(alleles) != 2:
         return None

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import unquote
 
 from mmpsi_variants.core.errors import GeneModelError
@@ -42,7 +43,7 @@ _HGNC_IN_TEXT = re.compile(r"HGNC:(?:HGNC:)?(\d+)|Source:HGNC Symbol;Acc:(\d+)")
 _VERSION_SUFFIX = re.compile(r"^(ENS[A-Z]*[GT]\d+)\.(\d+)$")
 
 
-def _open_text(path: Path):
+def _open_text(path: Path) -> TextIO:
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
@@ -373,7 +374,15 @@ def parse_gene_models(path: Path, want: Callable[[Gene], bool] | None) -> GeneMo
     return GeneModels(str(path), out, metadata)
 
 
-def _gtf_line(path, lineno, cols, attrs, genes, tx, tx_gene) -> None:
+def _gtf_line(
+    path: Path,
+    lineno: int,
+    cols: list[str],
+    attrs: dict[str, str],
+    genes: dict[str, _GeneBuilder],
+    tx: dict[str, _TxBuilder],
+    tx_gene: dict[str, str],
+) -> None:
     """Fold one GTF line into the builders; GTF links by gene_id/transcript_id attributes."""
     chrom, _, ftype, s, e, _, strand, phase, _ = cols
     start, end = int(s), int(e)

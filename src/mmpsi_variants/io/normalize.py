@@ -8,6 +8,7 @@ Without a reference, alleles are only trimmed, never shifted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pysam
@@ -65,7 +66,9 @@ class Reference:
         self.fasta.close()
 
 
-def left_align(pos: int, ref: str, alt: str, fetch) -> tuple[int, str, str]:
+def left_align(
+    pos: int, ref: str, alt: str, fetch: Callable[[int, int], str | None]
+) -> tuple[int, str, str]:
     """Normalise one biallelic pair; ``fetch(start0, end0)`` returns reference bases.
 
     >>> seq = "GCAAAAT"  # a deletion of one A written at the right end of the run
@@ -123,7 +126,7 @@ def split_record(
             npos, nref, nalt = pos, ref, alt
         elif reference is not None and not mismatch:
 
-            def fetch(s, e):
+            def fetch(s: int, e: int) -> str | None:
                 return reference.fetch(chrom, s, e)
 
             npos, nref, nalt = left_align(pos, ref, alt_u, fetch)

@@ -12,6 +12,8 @@ import os
 import re
 import secrets
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -37,7 +39,7 @@ def unique_filenames(samples: list[str]) -> dict[str, str]:
     return out
 
 
-def json_text(data: dict) -> str:
+def json_text(data: object) -> str:
     """JSON with one top-level key per line and one list item (a variant) per line.
 
     Indenting every nested field with the json module's pure-Python encoder took longer than
@@ -45,7 +47,7 @@ def json_text(data: dict) -> str:
     still reads, and diffs, a variant per line.
     """
 
-    def dump(value) -> str:
+    def dump(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
@@ -98,7 +100,7 @@ class AtomicOutputs:
         self._pending.append((Path(tmp), final))
         return final
 
-    def add_json(self, name: str, data: dict) -> Path:
+    def add_json(self, name: str, data: dict[str, Any]) -> Path:
         return self.add(name, json_text(data))
 
     def commit(self) -> list[Path]:
@@ -114,10 +116,15 @@ class AtomicOutputs:
             tmp.unlink(missing_ok=True)
         self._pending.clear()
 
-    def __enter__(self):
+    def __enter__(self) -> AtomicOutputs:
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         if exc_type is not None:
             self.discard()
         return False

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from mmpsi_variants import __version__
 from mmpsi_variants.core.cache import cache_dir
@@ -67,7 +68,7 @@ def _remember(memo: Path, digest: str) -> None:
 
 def describe_input(
     role: str, path: str | Path, version: str | None = None, date: str | None = None
-) -> dict:
+) -> dict[str, Any]:
     """One entry of the JSON ``inputs`` list."""
     p = Path(path)
     return {

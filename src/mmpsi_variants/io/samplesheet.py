@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from mmpsi_variants.core.errors import SampleSheetError
 from mmpsi_variants.core.schemas import validate_rows
@@ -134,7 +135,7 @@ def _none(value: str | None) -> str | None:
     return None if value is None or value in MISSING else value
 
 
-def load_samples(path: str | Path, schema: dict | None = None) -> dict[str, Sample]:
+def load_samples(path: str | Path, schema: dict[str, Any] | None = None) -> dict[str, Sample]:
     """Parse and check samples.tsv; return samples in file order."""
     path = str(path)
     header, rows = read_tsv(path)
@@ -215,7 +216,7 @@ def _check_parents(samples: dict[str, Sample], path: str) -> None:
 
 
 def load_units(
-    path: str | Path, samples: dict[str, Sample], schema: dict | None = None
+    path: str | Path, samples: dict[str, Sample], schema: dict[str, Any] | None = None
 ) -> tuple[Unit, ...]:
     """Parse and check units.tsv against the samples."""
     path = str(path)
@@ -303,7 +304,8 @@ def _families(
                 where=f"line {v.line} (sample {v.sample}), column vcf",
             )
         if vcf_units:
-            paths = {u.vcf for u in vcf_units}
+            # A unit of kind "vcf" has its vcf column given (load_units checks it).
+            paths = {cast(str, u.vcf) for u in vcf_units}
             if len(paths) > 1:
                 u = vcf_units[-1]
                 raise SampleSheetError(
@@ -361,7 +363,10 @@ def _check_files(sheet: SampleSheet, check_read_groups: bool) -> None:
                         where=f"{where}, column bam",
                     )
     for fam in sheet.families.values():
-        if fam.source != VCF or not Path(fam.vcf).exists():
+        if fam.source != VCF:
+            continue
+        assert fam.vcf is not None  # a family from a VCF names it
+        if not Path(fam.vcf).exists():
             continue
         try:
             with captured_stderr(), pysam.VariantFile(fam.vcf) as vf:
@@ -385,8 +390,8 @@ def load_sheet(
     samples_path: str | Path,
     units_path: str | Path,
     *,
-    samples_schema: dict | None = None,
-    units_schema: dict | None = None,
+    samples_schema: dict[str, Any] | None = None,
+    units_schema: dict[str, Any] | None = None,
     check_files: bool = True,
     check_read_groups: bool = False,
 ) -> SampleSheet:

@@ -21,11 +21,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO, TypeVar
 
 import pysam
 
 from mmpsi_variants.core.contigs import ContigMap, canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.io import normalize
 from mmpsi_variants.io.normalize import Reference, is_symbolic, left_align, split_record, trim
 from mmpsi_variants.io.vcf import BGZF_EOF, captured_stderr, prepare_indexed, sniff
 
@@ -36,6 +38,7 @@ MAX_SHIFT = 10_000
 _CHUNK = 256
 
 Warn = Callable[[str], None]
+_ClosingT = TypeVar("_ClosingT", bound="Closing")
 
 
 class WarnOnce:
@@ -99,7 +102,7 @@ def normalise(
         )
         if actual and not mismatch:
 
-            def fetch(s, e):
+            def fetch(s: int, e: int) -> str | None:
                 return reference.fetch(chrom, s, e)
 
             return NormAllele(chrom, *left_align(pos, ref, alt, fetch)), False
@@ -167,7 +170,7 @@ def _sniff_compression(path: Path) -> str:
     return "bgzf"
 
 
-def open_text(path: Path):
+def open_text(path: Path) -> TextIO:
     """Text handle on a plain, gzip or BGZF file."""
     if _sniff_compression(path) == "none":
         return open(path, encoding="utf-8", errors="replace")
@@ -195,7 +198,10 @@ def prepare_table(
         data = workdir / (path.name.removesuffix(".gz") + ".bgz")
         opener = gzip.open if compression == "gzip" else open
         try:
-            with opener(path, "rb") as fin, BGZFile(str(data), "wb") as fout:
+            with (  # pysam's stub omits the default (None) of BGZFile's ``index``
+                opener(path, "rb") as fin,
+                BGZFile(str(data), "wb") as fout,  # type: ignore[call-arg]
+            ):
                 while block := fin.read(1 << 22):
                     fout.write(block)
         except (OSError, EOFError, zlib.error) as exc:
@@ -285,10 +291,10 @@ class Closing:
     def close(self) -> None:
         raise NotImplementedError
 
-    def __enter__(self):
+    def __enter__(self: _ClosingT) -> _ClosingT:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -421,7 +427,7 @@ class IndexedVcf(TabixBacked):
                     hits.append((line, allele.allele_index))
         return name, query, hits
 
-    def split(self, line: VcfLine):
+    def split(self, line: VcfLine) -> list[normalize.Allele]:
         """Each usable ALT of a line as a normalised :class:`normalize.Allele`."""
         alleles = split_record(line.chrom, line.pos, line.ref, list(line.alts), self.reference)
         if alleles and alleles[0].ref_mismatch:

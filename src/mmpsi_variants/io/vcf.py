@@ -17,9 +17,10 @@ import subprocess
 import tempfile
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pysam
 from cyvcf2 import VCF
@@ -36,7 +37,7 @@ class VcfKind:
 
 
 @contextlib.contextmanager
-def captured_stderr():
+def captured_stderr() -> Iterator[dict[str, str]]:
     """Collect what htslib prints on file descriptor 2, so that we can word it ourselves."""
     holder = {"text": ""}
     with tempfile.TemporaryFile(mode="w+b") as tmp:
@@ -121,7 +122,8 @@ def _recompress(src: Path, kind: VcfKind, dst: Path) -> None:
 
     opener = gzip.open if kind.compression == "gzip" else open
     try:
-        with opener(src, "rb") as fin, BGZFile(str(dst), "wb") as fout:
+        # pysam's stub omits the default (None) of BGZFile's ``index``.
+        with opener(src, "rb") as fin, BGZFile(str(dst), "wb") as fout:  # type: ignore[call-arg]
             while True:
                 block = fin.read(1 << 22)
                 if not block:
@@ -215,7 +217,8 @@ class VariantFile:
     def __init__(self, path: str | Path, workdir: Path, indexed: bool = True):
         self.path = Path(path)
         self.kind = sniff(self.path)
-        self._tabix = None
+        self._tabix: pysam.TabixFile | None = None
+        self.index: Path | None
         if indexed:
             self.data, self.index = prepare_indexed(self.path, workdir)
         else:
@@ -259,7 +262,7 @@ class VariantFile:
             )
         return [self.samples.index(s) for s in wanted]
 
-    def _records(self, iterable, where: str) -> Iterator:
+    def _records(self, iterable: Iterable[Any], where: str) -> Iterator[Any]:
         last = where
         try:
             with warnings.catch_warnings():
@@ -275,7 +278,7 @@ class VariantFile:
                 where=f"near {last}",
             ) from None
 
-    def fetch(self, chrom: str, start: int, end: int) -> Iterator:
+    def fetch(self, chrom: str, start: int, end: int) -> Iterator[Any]:
         """Records overlapping chrom:start-end (1-based inclusive).
 
         htslib silently skips a text record it cannot parse during a region query, which
@@ -295,7 +298,7 @@ class VariantFile:
             )
         return iter(records)
 
-    def _check_raw_lines(self, chrom: str, start: int, end: int) -> list | None:
+    def _check_raw_lines(self, chrom: str, start: int, end: int) -> list[tuple[str, int]] | None:
         if self.kind.format != "vcf":
             return None  # BCF is binary; htslib validated it when it was written
         if self._tabix is None:
@@ -304,7 +307,7 @@ class VariantFile:
         if chrom not in self._tabix_contigs:
             return []
         n_cols = 9 + len(self.samples) if self.samples else 8
-        keys = []
+        keys: list[tuple[str, int]] = []
         for line in self._tabix.fetch(chrom, max(0, start - 1), end):
             cols = line.split("\t")
             where = f"record {cols[0]}:{cols[1]}" if len(cols) > 1 else f"a line in {chrom}"
@@ -321,7 +324,7 @@ class VariantFile:
             keys.append((cols[0], int(cols[1])))
         return keys
 
-    def fetch_all(self) -> Iterator:
+    def fetch_all(self) -> Iterator[Any]:
         """Every record, streamed in file order."""
         return self._records(self._vcf, "the header")
 

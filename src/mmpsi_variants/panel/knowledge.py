@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import jsonschema
 
@@ -28,11 +29,14 @@ VERIFICATION_LABELS = {
 }
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Fact:
+class Fact(Generic[T]):
     """A statement with its verification tag and sources."""
 
-    value: object
+    value: T
     verification: str
     sources: tuple[str, ...]
     note: str | None = None
@@ -60,14 +64,14 @@ class PanelGene:
     aliases: tuple[str, ...]
     ensembl_gene_id: str | None
     tier: str
-    inheritance: Fact  # value: tuple of modes
+    inheritance: Fact[tuple[str, ...]]  # value: tuple of modes
     inheritance_detail: dict
-    mechanism: Fact  # value: gain_of_function / loss_of_function / both / unknown
+    mechanism: Fact[str]  # value: gain_of_function / loss_of_function / both / unknown
     lof_accepted_for_phenotype: bool | str
     mane_select: dict | None
     mane_plus_clinical: dict | None
-    prognosis: Fact | None
-    eimfs_evidence: Fact
+    prognosis: Fact[str] | None
+    eimfs_evidence: Fact[str]
     treatment_notes: tuple[TreatmentNote, ...]
     hgnc_id_verification: str | None = None
     acmg: dict = field(default_factory=dict)  # gene-specific ACMG settings (schema: $defs/acmg)
@@ -131,7 +135,7 @@ def default_panel_path() -> Path:
     return Path(str(resources.files("mmpsi_variants").joinpath(f"panels/{DEFAULT_PANEL}.yaml")))
 
 
-def _fact(entry: dict, key: str) -> Fact:
+def _fact(entry: dict[str, Any], key: str) -> Fact[Any]:
     return Fact(
         value=entry[key] if key != "modes" else tuple(entry[key]),
         verification=entry["verification"],

@@ -58,10 +58,13 @@ def gene_notes(panel: Panel, pg: PanelGene) -> list[dict]:
         for n in pg.treatment_notes
     ]
     lof = pg.lof_accepted_for_phenotype
-    lof_text = {
+    lof_texts: dict[bool | str, str] = {
         True: "loss of function is an accepted mechanism for this phenotype",
         False: "loss of function is not an accepted mechanism for this phenotype",
-    }.get(lof, "whether loss of function causes this phenotype is not established")
+    }
+    lof_text = lof_texts.get(
+        lof, "whether loss of function causes this phenotype is not established"
+    )
     notes.append(
         _fact_note(
             panel,

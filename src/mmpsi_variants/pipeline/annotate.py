@@ -70,7 +70,7 @@ RESOURCE_FIELDS = [
 
 def _resource_values(resources, rec) -> dict[str, list]:
     """Per-ALT values of the resource fields ('.' = missing), by allele."""
-    out = {name: [] for name, _, _ in RESOURCE_FIELDS}
+    out: dict[str, list] = {name: [] for name, _, _ in RESOURCE_FIELDS}
     for alt in rec.alts or ():
         if alt.startswith("<") or alt == "*":
             found = None  # nothing to look up for a symbolic allele: every field missing
@@ -134,6 +134,9 @@ _WORKER: dict = {}
 def _worker_start() -> None:
     """A forked worker must not share the parent's file handles: reads would interleave."""
     w = _WORKER
+    # Whatever a worker leaves (temporary resource indexes: a pool's workers end without
+    # running their clean-up) stays inside the parent's work folder, which the parent removes.
+    tempfile.tempdir = w["work"]
     w["ref"] = Reference(w["ref_path"])
     w["annotator"].reference = w["ref"]
     if w["resource_paths"] is not None:
@@ -217,7 +220,8 @@ def annotate_vcf(
                     header.info.remove_header(name)
                 header.add_line(f'##INFO=<ID={name},Number=A,Type={kind},Description="{desc}">')
         opener = pysam.BGZFile if compressed else open
-        with src, opener(tmp, "wb") as out:
+        # pysam's stub wants a str path and an index, which BGZFile takes as optional.
+        with src, opener(tmp, "wb") as out:  # type: ignore[call-arg, arg-type]
             out.write(str(header).encode())
             paths = (gnomad, clinvar, scores or {}) if with_resources else None
             if threads > 1:
@@ -283,7 +287,7 @@ def _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths)
         if present is not None:
             contigs += sorted(present - set(contigs))
         _WORKER.update(data=str(data), index=str(index), header=header, annotator=annotator,
-                       ref_path=ref.path, resource_paths=paths)  # fmt: skip
+                       ref_path=ref.path, resource_paths=paths, work=work)  # fmt: skip
         try:
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(threads, initializer=_worker_start) as pool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from mmpsi_variants.annotation.primary import (
     AnnotatedHit,
@@ -114,6 +115,7 @@ class _Collector:
         self.chrom: str | None = None
 
     def _bcsq(self, pos: int, _chrom=None):
+        assert self.chrom is not None  # called while a record is read
         return self.bcsq_at.get((self.chrom, pos))
 
     def run(self) -> Collected:
@@ -168,7 +170,7 @@ class _Collector:
                 ff = FormatFields(record, inp.vcf.header.format_ids)
             self._allele(record, allele, entries, hit, ff, "PASS" if filt is None else filt)
 
-    def _assign(self, allele: Allele, entries) -> Hit | bool:
+    def _assign(self, allele: Allele, entries) -> Hit | Literal[False]:
         """The panel region or gene the allele belongs to, None for none, False to drop it."""
         inp = self.inputs
         if inp.panel is not None and not inp.regions:
@@ -186,7 +188,7 @@ class _Collector:
         inp = self.inputs
         annotated: tuple[Annotation, Lookups, tuple | None] | None = None  # on first use
         pg = getattr(hit, "panel_gene", None)
-        gene = getattr(hit, "gene", hit)
+        gene: Any = getattr(hit, "gene", hit)  # a region or an annotated hit names its gene
         for i, sample in zip(inp.sample_indices, inp.samples, strict=True):
             call = sample_call(
                 ff, i, sample, allele.allele_index, allele.chrom, allele.pos,

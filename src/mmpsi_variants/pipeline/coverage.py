@@ -48,6 +48,7 @@ def run_coverage(opts: CoverageOptions, panel: Panel) -> dict:
     if opts.targets:
         targets = read_targets_bed(opts.targets)
     else:
+        assert opts.genes is not None  # one of the two is given
         targets = panel_targets(panel, load_panel_models(opts.genes, panel), opts.splice_margin)
     sample = opts.sample or sample_name(opts.alignments)
     results, warnings = measure(

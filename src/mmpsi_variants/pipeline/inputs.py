@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -151,6 +151,8 @@ class FilterInputs:
     annotator: Annotator | None
     resources: Resources
     curated: Mapping
+    _work: tempfile.TemporaryDirectory[str]  # the VCF's index, when it needs one
+    _closers: list[Callable[[], object]]  # run in reverse order by close()
 
     @classmethod
     def open(cls, options: FilterOptions) -> FilterInputs:
@@ -159,7 +161,7 @@ class FilterInputs:
         self.options = options
         self.warn = Warnings()
         self._work = tempfile.TemporaryDirectory(prefix="mmpsi-filter-")
-        self._closers: list = [self._work.cleanup]
+        self._closers = [self._work.cleanup]
         try:
             self._open_all()
         except BaseException:
@@ -262,10 +264,12 @@ class FilterInputs:
         self.vcf_contigs = ContigMap(self.vcf.header.contigs)
         if not self.regions:
             return
+        genes = self.options.genes
+        assert genes is not None  # the regions come from the gene models
         self.vcf_contigs.require_overlap(
             [r.chrom for r in self.regions],
             what="panel genes'",
-            path=self.options.genes,
+            path=genes,
             target=f"the VCF {self.options.vcf}",
         )
         absent = sorted({r.symbol for r in self.regions if self.vcf_contigs.get(r.chrom) is None})

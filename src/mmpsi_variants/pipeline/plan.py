@@ -96,6 +96,7 @@ class Plan:
     # -- inputs of the rules
     def unit_fastqs(self, sample: str, unit: str) -> list[str]:
         u = next(u for u in self.sheet.units_of(sample) if u.unit == unit)
+        assert u.fq1 is not None  # asked for FASTQ units only
         return [u.fq1, u.fq2] if u.fq2 else [u.fq1]
 
     def read_group(self, sample: str, unit: str) -> str:
@@ -107,12 +108,16 @@ class Plan:
 
     def alignment(self, sample: str) -> str:
         u = self.sheet.units_of(sample)[0]
-        return u.bam if u.kind == "bam" else f"results/bam/{sample}.bam"
+        if u.kind == "bam":
+            assert u.bam is not None  # a BAM unit names its file
+            return u.bam
+        return f"results/bam/{sample}.bam"
 
     def alignment_index(self, sample: str) -> str:
         u = self.sheet.units_of(sample)[0]
         if u.kind != "bam":
             return f"results/bam/{sample}.bam.bai"
+        assert u.bam is not None  # a BAM unit names its file
         found = index_of(Path(u.bam))
         if found is not None:
             return str(found)
@@ -150,6 +155,7 @@ class Plan:
     def raw_calls(self, family: str) -> str:
         fam = self.sheet.families[family]
         if fam.source == VCF:
+            assert fam.vcf is not None  # a VCF family names its file
             return fam.vcf
         return f"results/calls/{family}.{self.config['calling']['caller']}.vcf.gz"
 

@@ -56,6 +56,7 @@ def mendelian_status(
     boy's alleles must come from his mother and his father is not consulted; on chrY a boy's
     from his father. A heterozygous call in a boy outside the PAR is an error in itself.
 
+    >>> from mmpsi_variants.core.contigs import AUTOSOME
     >>> mendelian_status((0, 1), (0, 0), (0, 0), AUTOSOME)
     (True, False)
     >>> mendelian_status((1, 1), (0, 0), (-1, -1), AUTOSOME)
@@ -71,7 +72,7 @@ def mendelian_status(
     if not roles:
         return False, False
     relevant = {r: (father if r == "father" else mother) for r in roles}
-    sets = {}
+    sets: dict[str, set[int] | None] = {}
     missing = False
     for role, gt in relevant.items():
         if gt is None or not gt or any(a < 0 for a in gt):

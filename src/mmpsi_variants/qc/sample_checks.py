@@ -60,7 +60,15 @@ class SampleChecks:
 class _Accumulator:
     """Counts per pair, trio and sample, fed one record at a time."""
 
-    def __init__(self, samples, ped, build, parentage, sex_settings, format_ids):
+    def __init__(
+        self,
+        samples: Iterable[str],
+        ped: Pedigree,
+        build: Build,
+        parentage: ParentageSettings,
+        sex_settings: SexCheckSettings,
+        format_ids: frozenset[str],
+    ) -> None:
         self.samples = list(samples)
         self.index = {s: i for i, s in enumerate(self.samples)}
         self.build = build

@@ -115,7 +115,8 @@ def rank_candidates(
         for v in variants
         if v.get("hgnc_id") and v.get("filter") in (None, "PASS") and panel.gene(v["hgnc_id"])
     ]
-    by_label = {VariantKey.of(v).label: v for v in passing}
+    # Looked up with the partner's label, None when a variant has no partner.
+    by_label: dict[str | None, dict] = {VariantKey.of(v).label: v for v in passing}
     out, seen = [], set()
     for v in sorted(passing, key=lambda v: (v.get("rank") is None, v.get("rank") or 0)):
         fit = v.get("inheritance_fit") or {}
@@ -128,6 +129,7 @@ def rank_candidates(
             continue
         seen.add(frozenset(VariantKey.of(w) for w in group))
         pg = panel.gene(v["hgnc_id"])
+        assert pg is not None  # passing variants are in panel genes
         coding = None
         if targets is not None:
             coding = all(

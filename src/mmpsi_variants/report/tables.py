@@ -2,7 +2,7 @@
 
 The columns are a flat view of the JSON contract (the JSON is the reference); lists are joined
 with '&', and tabs or newlines that a VCF field may carry are replaced so that a row stays a
-row.
+row. Also the panel as a table, one gene per row (``mmpsi-variants panel``).
 """
 
 from __future__ import annotations

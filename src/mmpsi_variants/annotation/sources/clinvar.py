@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from mmpsi_variants.annotation.sources.clinvar_terms import (
@@ -49,7 +50,7 @@ ProteinAnnotator = Callable[[str, int, str, str], Iterable[ProteinChange]]
 class ProteinIndex:
     """ClinVar records by (transcript, residue)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._by_residue: dict[tuple[str, int], list[ClinVarRecord]] = defaultdict(list)
         self.n_records = 0
         self.n_changes = 0
@@ -145,7 +146,7 @@ class ClinVarSource(VcfBacked):
             part.split("|", 1)[1] if "|" in part else part
             for part in filter(None, info.get("MC", "").split(","))
         )
-        common = dict(
+        common: dict[str, Any] = dict(
             variation_id=line.id,
             allele_id=info.get("ALLELEID") or None,
             significance=clnsig,
@@ -264,8 +265,8 @@ class ClinVarSource(VcfBacked):
         hits = [
             r
             for r in self._require_index().at_residue(transcript, position)
-            if r.protein.ref_aa == ref_aa
-            and r.protein.alt_aa == alt_aa
+            if _change(r).ref_aa == ref_aa
+            and _change(r).alt_aa == alt_aa
             and _keep(r, excl, min_stars, significance)
         ]
         return _best_first(hits)
@@ -288,12 +289,18 @@ class ClinVarSource(VcfBacked):
         hits = [
             r
             for r in self._require_index().at_residue(transcript, position)
-            if r.protein.is_missense
-            and r.protein.alt_aa != alt_aa
-            and (ref_aa is None or r.protein.ref_aa == ref_aa)
+            if _change(r).is_missense
+            and _change(r).alt_aa != alt_aa
+            and (ref_aa is None or _change(r).ref_aa == ref_aa)
             and _keep(r, excl, min_stars, significance)
         ]
         return _best_first(hits)
+
+
+def _change(rec: ClinVarRecord) -> ProteinChange:
+    """The protein change of a record from the protein index, where it is always set."""
+    assert rec.protein is not None
+    return rec.protein
 
 
 def _missense_candidate(rec: ClinVarRecord) -> bool:

@@ -7,6 +7,7 @@ is one single-residue change on one transcript, the unit PS1 and PM5 compare.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mmpsi_variants.core.contigs import canonical
 
@@ -150,7 +151,7 @@ class ClinVarRecord:
         return f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{self.variation_id}/"
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, Any] = {
             "variation_id": self.variation_id,
             "allele_id": self.allele_id,
             "significance": self.significance,

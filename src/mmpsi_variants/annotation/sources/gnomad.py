@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mmpsi_variants.core.contigs import NO_BUILD, Build, canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
@@ -258,7 +259,7 @@ class GnomadSource(VcfBacked):
     def _result(self, line: VcfLine, alt_index: int, version: str) -> PopulationResult:
         info = line.info_dict()
         n_alts = len(line.alts)
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         used: list[str] = []
         for quantity, key in self.keys.items():
             value = self._value(line, info, key, alt_index, n_alts, quantity)

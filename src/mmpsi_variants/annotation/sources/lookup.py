@@ -1,15 +1,17 @@
-"""Population frequency, ClinVar and in-silico scores for an allele, as JSON fields.
+"""Population frequency, ClinVar and in-silico scores for an allele, as one record.
 
 Opens the resources the user gave (gnomAD, ClinVar, score tables), looks each allele up through
 their indexes, and says for every source whether the allele was found, is absent, lies where
 the source has no data, or was not looked up at all: "absent from gnomAD" is evidence, "not
-looked up" is not.
+looked up" is not. The answers of one allele are a
+:class:`~mmpsi_variants.core.record.Lookups`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mmpsi_variants.annotation.annotator import Annotator
 from mmpsi_variants.annotation.sources.clinvar import ClinVarSource
@@ -93,7 +95,7 @@ class Resources:
     def lookup(self, chrom: str, pos: int, ref: str, alt: str, annotation: Annotation) -> Lookups:
         """What every open source says of one allele; ``annotation`` is its primary-transcript
         annotation (for ClinVar's protein matches)."""
-        population = (
+        population: dict[str, Any] = (
             self.gnomad.lookup(chrom, pos, ref, alt).to_json()
             if self.gnomad
             else {"status": NOT_LOOKED_UP}
@@ -117,7 +119,7 @@ class Resources:
         )
 
     def _scores(self, chrom, pos, ref, alt) -> dict:
-        out = {name: None for name in SCORE_KINDS}
+        out: dict[str, Any] = {name: None for name in SCORE_KINDS}
         out["status"] = {name: "not_looked_up" for name in SCORE_KINDS}
         for name, source in self.scores.items():
             result = source.lookup(chrom, pos, ref, alt)
@@ -143,6 +145,7 @@ class Resources:
         ref_aa, alt_aa = (amino_acid(x) for x in aa.split("/"))
         residue = int(str(position).split("-")[0])
         me = (chrom, pos, ref, alt)
+        assert self.clinvar is not None  # the caller looked it up in ClinVar
         same = self.clinvar.same_amino_acid_change(transcript, residue, ref_aa, alt_aa, exclude=me)
         other = self.clinvar.other_missense_at_residue(transcript, residue, alt_aa, exclude=me)
         return {

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast, overload
 
 from mmpsi_variants.core.contigs import ContigMap
 from mmpsi_variants.core.errors import InputFileError, VcfError
@@ -166,6 +167,12 @@ class ScoreTable(TabixBacked):
                 where="header line",
             )
         return [c.strip() for c in text.rstrip("\n").split("\t")], skip
+
+    @overload
+    def _column(self, header: list[str], name: str, required: Literal[True] = True) -> int: ...
+
+    @overload
+    def _column(self, header: list[str], name: str, required: bool) -> int | None: ...
 
     def _column(self, header: list[str], name: str, required: bool = True) -> int | None:
         if name in header:
@@ -375,7 +382,7 @@ class SpliceAISource(VcfBacked):
         scored = [e for e in entries if e.max_delta is not None]
         if not scored:
             return SpliceAIResult("found", entries=tuple(entries), source="SpliceAI")
-        best = max(scored, key=lambda e: e.max_delta)
+        best = max(scored, key=lambda e: cast(float, e.max_delta))  # scored: not None
         return SpliceAIResult(
             "found", best.max_delta, best.max_kind, tuple(entries), source="SpliceAI"
         )
