@@ -8,17 +8,16 @@ carries, so that a panel keyed by HGNC ID finds its genes in any of them. Malfor
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import unquote
 
 from mmpsi_variants.core.errors import GeneModelError
 from mmpsi_variants.io.genemodels import Gene, GeneModels, Transcript
+from mmpsi_variants.io.htslib import open_text
 
 GENE_TYPES = {"gene", "ncRNA_gene", "pseudogene", "protein_coding_gene"}
 
@@ -41,14 +40,6 @@ IGNORED_CHILD_TYPES = {
 _HGNC_IN_TEXT = re.compile(r"HGNC:(?:HGNC:)?(\d+)|Source:HGNC Symbol;Acc:(\d+)")
 
 _VERSION_SUFFIX = re.compile(r"^(ENS[A-Z]*[GT]\d+)\.(\d+)$")
-
-
-def _open_text(path: Path) -> TextIO:
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")
 
 
 def _parse_gff3_attributes(text: str) -> dict[str, str]:
@@ -198,7 +189,7 @@ def _freeze_transcript(tb: _TxBuilder) -> Transcript:
 
 def detect_format(path: Path) -> str:
     """'gff3' or 'gtf', from the header or the attribute syntax of the first feature."""
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         for line in fh:
             if line.startswith("##gff-version"):
                 return "gff3" if "3" in line else "gtf"
@@ -261,7 +252,7 @@ def parse_gene_models(path: Path, want: Callable[[Gene], bool] | None) -> GeneMo
                 tb.cds.append((start, end, int(phase)))
         return attached
 
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         for lineno, line in enumerate(fh, 1):
             if line.startswith("#"):
                 if line.startswith("#!") or line.startswith("##date"):

@@ -342,7 +342,7 @@ def _check_files(sheet: SampleSheet, check_read_groups: bool) -> None:
     """Checks that need the files; a file that does not exist yet is left to Snakemake."""
     import pysam
 
-    from mmpsi_variants.io.vcf import captured_stderr
+    from mmpsi_variants.io.htslib import captured_stderr
 
     for u in sheet.units:
         where = f"line {u.line} (sample {u.sample})"

@@ -14,22 +14,21 @@ What the resource readers share:
 
 from __future__ import annotations
 
-import gzip
 import logging
 import tempfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TypeVar
 
 import pysam
 
 from mmpsi_variants.core.contigs import ContigMap, canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
-from mmpsi_variants.io import normalize
+from mmpsi_variants.io import htslib, normalize
+from mmpsi_variants.io.htslib import captured_stderr
 from mmpsi_variants.io.normalize import Reference, is_symbolic, left_align, split_record, trim
-from mmpsi_variants.io.vcf import BGZF_EOF, captured_stderr, prepare_indexed, sniff
+from mmpsi_variants.io.vcf import prepare_indexed, sniff
 
 log = logging.getLogger("mmpsi_variants")
 
@@ -147,36 +146,6 @@ def right_end(allele: NormAllele, reference: Reference | None) -> int:
 # ------------------------------------------------------------------------------ indexed files
 
 
-def _sniff_compression(path: Path) -> str:
-    """'bgzf', 'gzip' or 'none'; a one-line error for a missing, empty or truncated file."""
-    if not path.exists():
-        raise InputFileError("file not found", path=str(path))
-    if path.is_dir():
-        raise InputFileError("is a directory; expected a file", path=str(path))
-    with open(path, "rb") as fh:
-        head = fh.read(18)
-        if not head:
-            raise InputFileError("file is empty", path=str(path))
-        if head[:2] != b"\x1f\x8b":
-            return "none"
-        if not (len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC"):
-            return "gzip"
-        fh.seek(-len(BGZF_EOF), 2)
-        if fh.read() != BGZF_EOF:
-            raise InputFileError(
-                "truncated: the BGZF end-of-file marker is missing; copy or compress it again",
-                path=str(path),
-            )
-    return "bgzf"
-
-
-def open_text(path: Path) -> TextIO:
-    """Text handle on a plain, gzip or BGZF file."""
-    if _sniff_compression(path) == "none":
-        return open(path, encoding="utf-8", errors="replace")
-    return gzip.open(path, "rt", encoding="utf-8", errors="replace")
-
-
 def prepare_table(
     path: Path, workdir: Path, seq_col: int, pos_col: int, skip_lines: int
 ) -> tuple[Path, Path]:
@@ -185,51 +154,31 @@ def prepare_table(
     Columns are 0-based. Lines starting with '#' are the header; ``skip_lines`` more lines are
     skipped (a header without '#').
     """
-    compression = _sniff_compression(path)
-    if compression == "bgzf":
-        for suffix in (".tbi", ".csi"):
-            index = Path(f"{path}{suffix}")
-            if index.exists():
-                return path, index
+    kind = htslib.compression(path)
+    if kind == htslib.BGZF:
+        index = htslib.existing_index(path)
+        if index is not None:
+            return path, index
         data = path
     else:
-        from pysam.libcbgzf import BGZFile
-
         data = workdir / (path.name.removesuffix(".gz") + ".bgz")
-        opener = gzip.open if compression == "gzip" else open
-        try:
-            with (  # pysam's stub omits the default (None) of BGZFile's ``index``
-                opener(path, "rb") as fin,
-                BGZFile(str(data), "wb") as fout,  # type: ignore[call-arg]
-            ):
-                while block := fin.read(1 << 22):
-                    fout.write(block)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputFileError(f"cannot decompress ({exc})", path=str(path)) from None
+        htslib.recompress(path, kind, data)
     index = workdir / (data.name + ".tbi")
-    with captured_stderr() as err:
-        try:
-            pysam.tabix_index(
-                str(data),
-                seq_col=seq_col,
-                start_col=pos_col,
-                end_col=pos_col,
-                meta_char="#",
-                line_skip=skip_lines,
-                index=str(index),
-                force=True,
-                keep_original=True,
-            )
-            failed = False
-        except (OSError, ValueError):
-            failed = True
-    if failed:
-        detail = (err["text"].splitlines() or ["htslib failed"])[-1]
-        if "unsorted" in detail.lower():
-            msg = f"rows are not sorted by position ({detail}); sort by contig and position"
-        else:
-            msg = f"cannot index ({detail}); expected a tab-separated table sorted by position"
-        raise InputFileError(msg, path=str(path))
+    htslib.build_index(
+        data,
+        index,
+        source=path,
+        error=InputFileError,
+        unsorted="rows are not sorted by position",
+        sort_hint="sort by contig and position",
+        expected="expected a tab-separated table sorted by position",
+        seq_col=seq_col,
+        start_col=pos_col,
+        end_col=pos_col,
+        meta_char="#",
+        line_skip=skip_lines,
+        keep_original=True,
+    )
     return data, index
 
 

@@ -8,13 +8,10 @@ would cost ten times more on an exome or genome.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 import warnings
 import zlib
 from collections.abc import Iterable, Iterator
@@ -26,8 +23,7 @@ import pysam
 from cyvcf2 import VCF
 
 from mmpsi_variants.core.errors import InputFileError, SampleError, VcfError
-
-BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+from mmpsi_variants.io import htslib
 
 
 @dataclass(frozen=True)
@@ -36,53 +32,10 @@ class VcfKind:
     format: str  # "vcf" or "bcf"
 
 
-@contextlib.contextmanager
-def captured_stderr() -> Iterator[dict[str, str]]:
-    """Collect what htslib prints on file descriptor 2, so that we can word it ourselves."""
-    holder = {"text": ""}
-    with tempfile.TemporaryFile(mode="w+b") as tmp:
-        saved = os.dup(2)
-        os.dup2(tmp.fileno(), 2)
-        try:
-            yield holder
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            tmp.seek(0)
-            holder["text"] = tmp.read().decode("utf-8", "replace").strip()
-
-
-def _htslib_message(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    return lines[-1] if lines else ""
-
-
 def sniff(path: str | Path) -> VcfKind:
     """Say how a variant file is stored, or raise a one-line error when it is not usable."""
     path = Path(path)
-    if not path.exists():
-        raise InputFileError("file not found; expected a VCF or BCF file", path=str(path))
-    if path.is_dir():
-        raise InputFileError("is a directory; expected a VCF or BCF file", path=str(path))
-    with open(path, "rb") as fh:
-        head = fh.read(18)
-        if not head:
-            raise InputFileError("file is empty; expected a VCF or BCF file", path=str(path))
-        compression = "none"
-        if head[:2] == b"\x1f\x8b":
-            # BGZF is gzip with a 'BC' extra subfield in every block header.
-            is_bgzf = len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC"
-            compression = "bgzf" if is_bgzf else "gzip"
-            if is_bgzf:
-                fh.seek(0, os.SEEK_END)
-                size = fh.tell()
-                fh.seek(max(0, size - len(BGZF_EOF)))
-                if fh.read() != BGZF_EOF:
-                    raise InputFileError(
-                        "truncated: the BGZF end-of-file marker is missing, so the file was cut "
-                        "short; copy or compress it again",
-                        path=str(path),
-                    )
+    compression = htslib.compression(path, "a VCF or BCF file")
     try:
         if compression == "none":
             with open(path, "rb") as fh:
@@ -106,33 +59,9 @@ def sniff(path: str | Path) -> VcfKind:
 
 
 def existing_index(path: Path, kind: VcfKind) -> Path | None:
-    if kind.compression != "bgzf":
+    if kind.compression != htslib.BGZF:
         return None
-    suffixes = (".csi",) if kind.format == "bcf" else (".tbi", ".csi")
-    for suffix in suffixes:
-        candidate = Path(f"{path}{suffix}")
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _recompress(src: Path, kind: VcfKind, dst: Path) -> None:
-    """Plain or plain-gzip VCF to BGZF, streaming in large blocks."""
-    from pysam.libcbgzf import BGZFile
-
-    opener = gzip.open if kind.compression == "gzip" else open
-    try:
-        # pysam's stub omits the default (None) of BGZFile's ``index``.
-        with opener(src, "rb") as fin, BGZFile(str(dst), "wb") as fout:  # type: ignore[call-arg]
-            while True:
-                block = fin.read(1 << 22)
-                if not block:
-                    break
-                fout.write(block)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(
-            f"cannot decompress ({exc}); the file may be truncated", path=str(src)
-        ) from None
+    return htslib.existing_index(path, (".csi",) if kind.format == "bcf" else (".tbi", ".csi"))
 
 
 def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
@@ -150,7 +79,7 @@ def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
                 path=str(path),
             )
         data = workdir / "input.vcf.gz"
-        _recompress(path, kind, data)
+        htslib.recompress(path, kind.compression, data)
     # VCF gets a TBI (cyvcf2 loads only TBI through set_index); BCF needs CSI.
     index = workdir / ("input.csi" if kind.format == "bcf" else "input.tbi")
     if kind.format == "bcf":
@@ -165,23 +94,20 @@ def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
         )
         if proc.returncode != 0:
             raise VcfError(
-                f"cannot index: {_htslib_message(proc.stderr)}; expected a sorted BCF",
+                f"cannot index: {htslib.last_message(proc.stderr)}; expected a sorted BCF",
                 path=str(path),
             )
         return data, index
-    with captured_stderr() as err:
-        try:
-            pysam.tabix_index(str(data), preset="vcf", index=str(index), force=True)
-            failed = False
-        except (OSError, ValueError):
-            failed = True
-    if failed:
-        detail = _htslib_message(err["text"])
-        if "Unsorted" in detail or "unsorted" in detail:
-            msg = f"records are not sorted by position ({detail}); sort with 'bcftools sort'"
-        else:
-            msg = f"cannot index ({detail or 'htslib failed'}); expected a valid VCF"
-        raise VcfError(msg, path=str(path))
+    htslib.build_index(
+        data,
+        index,
+        source=path,
+        error=VcfError,
+        unsorted="records are not sorted by position",
+        sort_hint="sort with 'bcftools sort'",
+        expected="expected a valid VCF",
+        preset="vcf",
+    )
     return data, index
 
 
@@ -223,7 +149,7 @@ class VariantFile:
             self.data, self.index = prepare_indexed(self.path, workdir)
         else:
             self.data, self.index = self.path, None
-        with captured_stderr() as err:
+        with htslib.captured_stderr() as err:
             try:
                 self._vcf = VCF(str(self.data), gts012=False, strict_gt=False, lazy=True)
                 if self.index is not None:
@@ -232,7 +158,7 @@ class VariantFile:
             except Exception:  # cyvcf2 raises bare Exception or OSError on a bad header
                 opened = False
         if not opened:
-            detail = _htslib_message(err["text"]) or "could not parse the header"
+            detail = htslib.last_message(err["text"]) or "could not parse the header"
             raise VcfError(f"{detail}; expected a valid VCF header", path=str(self.path))
         raw = self.raw_header = self._vcf.raw_header
         meta = parse_header(raw)

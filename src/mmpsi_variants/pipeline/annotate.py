@@ -22,9 +22,10 @@ from mmpsi_variants.annotation.sources.lookup import Resources
 from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.core.record import NOT_ANNOTATED
 from mmpsi_variants.io.gene_cache import load_gene_models
+from mmpsi_variants.io.htslib import captured_stderr
 from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.outputs import temporary_beside
-from mmpsi_variants.io.vcf import captured_stderr, prepare_indexed, sniff
+from mmpsi_variants.io.vcf import prepare_indexed, sniff
 
 INFO_ID = "MMPSI_CSQ"
 

@@ -195,7 +195,7 @@ def read_targets_bed(path: str | Path) -> list[ExonTarget]:
 def _open_alignments(path: str | Path, reference: str | None):
     import pysam
 
-    from mmpsi_variants.io.vcf import captured_stderr
+    from mmpsi_variants.io.htslib import captured_stderr
 
     path = str(path)
     if not Path(path).is_file():

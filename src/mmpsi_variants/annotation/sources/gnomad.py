@@ -128,7 +128,7 @@ class _Coverage:
 
 def read_coverage_bed(path: str | Path) -> _Coverage:
     """A BED file (0-based half-open) of the regions the gnomAD file covers."""
-    from mmpsi_variants.io.tabix import open_text
+    from mmpsi_variants.io.htslib import open_text
 
     path = Path(path)
     raw: dict[str, list[tuple[int, int]]] = {}

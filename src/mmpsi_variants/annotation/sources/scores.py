@@ -33,6 +33,7 @@ from typing import Literal, cast, overload
 
 from mmpsi_variants.core.contigs import ContigMap
 from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.io.htslib import open_text
 from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.tabix import (
     IndexedVcf,
@@ -42,7 +43,6 @@ from mmpsi_variants.io.tabix import (
     Warn,
     WarnOnce,
     normalise,
-    open_text,
     prepare_table,
     right_end,
 )
