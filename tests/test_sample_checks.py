@@ -7,6 +7,8 @@ the bcftools command behind each); nothing here restates them by hand.
 from __future__ import annotations
 
 import random
+import tempfile
+from pathlib import Path
 
 import pytest
 from cyvcf2 import VCF
@@ -23,6 +25,22 @@ from .conftest import REAL
 
 TRIO = REAL / "trio"
 SETTINGS = InheritanceSettings.from_settings(load_settings())
+
+
+_opened: list = []
+
+
+def _checks_of(path, *args):
+    """run_sample_checks on a file opened as the filter opens it (streamed, not indexed)."""
+    from mmpsi_variants.io.vcf import VariantFile
+
+    with tempfile.TemporaryDirectory() as work:
+        vf = VariantFile(path, Path(work), indexed=False)
+        _opened.append(vf)
+        try:
+            return run_sample_checks(vf, *args)
+        finally:
+            vf.close()
 
 
 def _records(path):
@@ -107,9 +125,8 @@ def test_streamed_counts_match_mendelian2_summary(tmp_path):
         if value.isdigit():
             expected[key] = int(value)
     ped = _ped(tmp_path, "f\tchild1\tdad1\tmom1\t0\t2\nf\tdad1\t0\t0\t1\t1\nf\tmom1\t0\t0\t2\t1\n")
-    checks = run_sample_checks(
+    checks = _checks_of(
         TRIO / "mendelian.vcf",
-        None,
         ["mom1", "dad1", "child1"],
         ped,
         NO_BUILD,
@@ -195,9 +212,8 @@ def write_family_vcf(path, truth, n_auto=800, n_x=250, seed="ceph"):
 
 
 def _checks(vcf, ped, names):
-    return run_sample_checks(
+    return _checks_of(
         vcf,
-        None,
         names,
         ped,
         get_build("GRCh38"),
@@ -274,9 +290,8 @@ def test_caps_stop_counting_and_are_reported(tmp_path):
     settings = SETTINGS.parentage.__class__(
         **{**SETTINGS.parentage.__dict__, "max_informative_sites": 120}
     )
-    checks = run_sample_checks(
+    checks = _checks_of(
         tmp_path / "ceph.vcf",
-        None,
         names,
         ped,
         get_build("GRCh38"),
@@ -303,8 +318,10 @@ def test_indexed_file_jumps_to_chrx(tmp_path):
         **{**SETTINGS.parentage.__dict__, "max_informative_sites": 150}
     )
     args = (names, ped, get_build("GRCh38"), settings, SETTINGS.sex_check, frozenset({"GT"}))
-    indexed = run_sample_checks(gz, f"{gz}.tbi", *args)
-    streamed = run_sample_checks(gz, None, *args)
+    indexed = _checks_of(gz, *args)
+    assert _opened[-1].region_index is not None
+    streamed = _checks_of(tmp_path / "ceph.vcf", *args)  # plain text: no index to jump with
+    assert _opened[-1].region_index is None
     assert indexed.x_sites == streamed.x_sites == 60
     for s in names:
         assert indexed.sex[s].to_json() == streamed.sex[s].to_json()
@@ -327,14 +344,12 @@ def test_real_chr21_trio_has_too_few_shared_calls_to_judge(tmp_path):
     vf = VariantFile(vcf, tmp_path, indexed=True)
     try:
         checks = run_sample_checks(
-            vf.data,
-            vf.index,
+            vf,
             vf.samples,
             read_ped(REAL / "chr21_trio" / "test.ped"),
             get_build("GRCh38"),
             SETTINGS.parentage,
             SETTINGS.sex_check,
-            vf.header.format_ids,
         )
     finally:
         vf.close()

@@ -160,6 +160,8 @@ class VariantFile:
         if not opened:
             detail = htslib.last_message(err["text"]) or "could not parse the header"
             raise VcfError(f"{detail}; expected a valid VCF header", path=str(self.path))
+        # An index to query a contig by, whichever way the file was opened.
+        self.region_index = self.index or existing_index(self.data, self.kind)
         raw = self.raw_header = self._vcf.raw_header
         meta = parse_header(raw)
         contigs = dict(zip(self._vcf.seqnames, _lengths(self._vcf), strict=False))
@@ -253,6 +255,22 @@ class VariantFile:
     def fetch_all(self) -> Iterator[Any]:
         """Every record, streamed in file order."""
         return self._records(self._vcf, "the header")
+
+    def scan(self, contig: str | None = None) -> Iterator[Any]:
+        """Every record in file order, or every record of ``contig`` through the index, read
+        through a handle of its own: a second pass over the file (the sample checks after the
+        filter's record loop) neither disturbs the first nor starts where it stopped."""
+        vcf = VCF(str(self.data), gts012=False, strict_gt=False, lazy=True)
+        try:
+            if contig is None:
+                yield from self._records(vcf, "the header")
+                return
+            if self.region_index is None:
+                raise RuntimeError("scan(contig) needs an index")
+            vcf.set_index(str(self.region_index))
+            yield from self._records(vcf(contig), contig)
+        finally:
+            vcf.close()
 
     def close(self) -> None:
         self._vcf.close()

@@ -14,7 +14,6 @@ from mmpsi_variants.annotation.haplotypes import mark_shared_codons
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.inheritance.analysis import analyse_sample
 from mmpsi_variants.inheritance.origin import pair_phase
-from mmpsi_variants.io.vcf import existing_index
 from mmpsi_variants.pipeline.collect import Collected
 from mmpsi_variants.pipeline.inputs import FilterInputs
 from mmpsi_variants.qc.sample_checks import SampleChecks, run_sample_checks
@@ -30,16 +29,13 @@ def family_checks(inputs: FilterInputs) -> SampleChecks | None:
     """Sex and parentage of every sample, from the whole VCF (not just the panel)."""
     if inputs.ped is None:
         return None
-    vf = inputs.vcf
     checks = run_sample_checks(
-        vf.data,
-        vf.index or existing_index(vf.data, vf.kind),
-        vf.samples,
+        inputs.vcf,
+        inputs.vcf.samples,
         inputs.ped,
         inputs.build,
         inputs.inheritance.parentage,
         inputs.inheritance.sex_check,
-        vf.header.format_ids,
     )
     for message in checks.warnings:
         inputs.warn(message)

@@ -21,17 +21,13 @@ autosomal counts are full. Both caps are reported in the JSON.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from cyvcf2 import VCF
 
 from mmpsi_variants.core.contigs import AUTOSOME, CHR_X, MITO, Build, canonical, region_of
-from mmpsi_variants.core.errors import VcfError
 from mmpsi_variants.io.genotypes import FEMALE, MALE, UNKNOWN_SEX
 from mmpsi_variants.io.ped import Pedigree
+from mmpsi_variants.io.vcf import VariantFile
 from mmpsi_variants.qc.parentage import (
     PairCounts,
     Parentage,
@@ -199,62 +195,47 @@ def _format(record, key):
 
 
 def run_sample_checks(
-    vcf_path: str | Path,
-    index_path: str | Path | None,
+    vcf: VariantFile,
     samples: Iterable[str],
     ped: Pedigree,
     build: Build,
     parentage: ParentageSettings,
     sex_settings: SexCheckSettings,
-    format_ids: frozenset[str],
+    format_ids: frozenset[str] | None = None,
 ) -> SampleChecks:
-    """Stream the VCF once and return the sex check and parentage of every VCF sample."""
+    """Stream the VCF once and return the sex check and parentage of every VCF sample.
+
+    ``format_ids`` are the FORMAT fields to use (default: all the header declares).
+    """
     samples = list(samples)
-    acc = _Accumulator(samples, ped, build, parentage, sex_settings, format_ids)
-    if "GT" not in format_ids:
-        # No genotypes, nothing to count: every check comes out "not assessed".
-        return _results(acc, ped, samples, parentage, sex_settings)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="no intervals found")
-        vcf = VCF(str(vcf_path), gts012=False, strict_gt=False, lazy=True)
-        try:
-            if index_path is not None:
-                vcf.set_index(str(index_path))
-            _stream(vcf, acc, index_path is not None, str(vcf_path))
-        finally:
-            vcf.close()
+    fields = vcf.header.format_ids if format_ids is None else format_ids
+    acc = _Accumulator(samples, ped, build, parentage, sex_settings, fields)
+    if "GT" in fields:
+        _stream(vcf, acc)
+    # Without genotypes there is nothing to count: every check comes out "not assessed".
     return _results(acc, ped, samples, parentage, sex_settings)
 
 
-def _stream(vcf, acc: _Accumulator, indexed: bool, path: str) -> None:
-    x_name = next((c for c in vcf.seqnames if canonical(c) == "X"), None)
-    last = "the header"
+def _stream(vcf: VariantFile, acc: _Accumulator) -> None:
+    x_name = next((c for c in vcf.header.contigs if canonical(c) == "X"), None)
+    indexed = vcf.region_index is not None
     x_seen = jump = False
-    try:
-        for record in vcf:
-            last = f"{record.CHROM}:{record.POS}"
-            if acc.autosomes_full:
-                if acc.x_full or x_name is None:
-                    return
-                if x_name != record.CHROM:
-                    if indexed and not x_seen:
-                        jump = True
-                        break
-                    continue  # cheap: cyvcf2 parses FORMAT lazily
-            x_seen |= x_name == record.CHROM
+    for record in vcf.scan():
+        if acc.autosomes_full:
+            if acc.x_full or x_name is None:
+                return
+            if x_name != record.CHROM:
+                if indexed and not x_seen:
+                    jump = True
+                    break
+                continue  # cheap: cyvcf2 parses FORMAT lazily
+        x_seen |= x_name == record.CHROM
+        acc.add(record)
+    if jump and x_name is not None:
+        for record in vcf.scan(x_name):
+            if acc.x_full:
+                return
             acc.add(record)
-        if jump:
-            for record in vcf(x_name):
-                last = f"{record.CHROM}:{record.POS}"
-                if acc.x_full:
-                    return
-                acc.add(record)
-    except Exception as exc:  # htslib read errors surface as plain exceptions
-        raise VcfError(
-            f"cannot read the record after {last} ({exc}); the file may be corrupt",
-            path=path,
-            where=f"near {last}",
-        ) from None
 
 
 def _results(acc, ped, samples, ps: ParentageSettings, ss: SexCheckSettings) -> SampleChecks:
