@@ -9,6 +9,7 @@ it; the package's root (``__version__``) may be imported from anywhere. Imports 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,16 @@ def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
     monkeypatch.setitem(MODULE_FILES, "mmpsi_variants.core._layer_probe", probe)
     with pytest.raises(AssertionError, match="imports from a stage above"):
         test_imports_go_only_downwards("mmpsi_variants.core._layer_probe")
+
+
+def test_vcf_records_are_read_with_one_library():
+    """VCF records are read with cyvcf2, and only through io/vcf.py: it reads genotypes about
+    a quarter faster than pysam (docs/speed.md). pysam stays for what cyvcf2 does not do:
+    FASTA, BAM/CRAM, tabix text lines, BGZF and indexes."""
+    readers = [
+        module
+        for module, path in MODULE_FILES.items()
+        if module != "mmpsi_variants.io.vcf"
+        and re.search(r"pysam\.VariantFile|^\s*(from|import) cyvcf2", path.read_text(), re.M)
+    ]
+    assert not readers, f"modules reading VCF records outside io/vcf.py: {readers}"

@@ -340,9 +340,6 @@ def read_group_samples(path: str | Path) -> set[str]:
 
 def _check_files(sheet: SampleSheet, check_read_groups: bool) -> None:
     """Checks that need the files; a file that does not exist yet is left to Snakemake."""
-    import pysam
-
-    from mmpsi_variants.io.htslib import captured_stderr
 
     for u in sheet.units:
         where = f"line {u.line} (sample {u.sample})"
@@ -368,13 +365,7 @@ def _check_files(sheet: SampleSheet, check_read_groups: bool) -> None:
         assert fam.vcf is not None  # a family from a VCF names it
         if not Path(fam.vcf).exists():
             continue
-        try:
-            with captured_stderr(), pysam.VariantFile(fam.vcf) as vf:
-                in_vcf = set(vf.header.samples)
-        except (OSError, ValueError) as exc:
-            raise SampleSheetError(
-                f"cannot read {fam.vcf} as a VCF/BCF ({exc})", path=sheet.units_path
-            ) from None
+        in_vcf = set(vcf_samples(fam.vcf, sheet.units_path))
         for sid in fam.samples:
             if sid not in in_vcf:
                 u = sheet.units_of(sid)[0]
@@ -434,3 +425,21 @@ def ped_text(samples: dict[str, Sample], family: str | None = None, path: str | 
             path=path,
         )
     return "\n".join(lines) + "\n"
+
+
+def vcf_samples(path: str, units_path: str | None) -> tuple[str, ...]:
+    """The samples a family's VCF/BCF holds, read from its header."""
+    import tempfile
+
+    from mmpsi_variants.core.errors import MmpsiError
+    from mmpsi_variants.io.vcf import VariantFile
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="mmpsi-sheet-") as work:
+            vf = VariantFile(path, Path(work), indexed=False)
+            vf.close()
+    except MmpsiError as exc:
+        raise SampleSheetError(
+            f"cannot read {path} as a VCF/BCF ({exc})", path=units_path
+        ) from None
+    return vf.samples

@@ -7,25 +7,26 @@ ALT allele, pipe-separated fields named in the header's ``Format:`` list, so tha
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
+import struct
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pysam
 
 from mmpsi_variants.annotation.annotator import CSQ_FIELDS, Annotator
 from mmpsi_variants.annotation.sources.lookup import Resources
-from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.core.errors import InputFileError
 from mmpsi_variants.core.record import NOT_ANNOTATED
 from mmpsi_variants.io.gene_cache import load_gene_models
-from mmpsi_variants.io.htslib import captured_stderr
 from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.outputs import temporary_beside
-from mmpsi_variants.io.vcf import prepare_indexed, sniff
+from mmpsi_variants.io.vcf import VariantFile, sniff
 
 INFO_ID = "MMPSI_CSQ"
 
@@ -69,14 +70,27 @@ RESOURCE_FIELDS = [
 ]  # fmt: skip
 
 
-def _resource_values(resources, rec) -> dict[str, list]:
-    """Per-ALT values of the resource fields ('.' = missing), by allele."""
-    out: dict[str, list] = {name: [] for name, _, _ in RESOURCE_FIELDS}
-    for alt in rec.alts or ():
+def _float(value: float) -> str:
+    """A Float INFO value as htslib writes it: the 32-bit float BCF holds, in %g form."""
+    return f"{struct.unpack('f', struct.pack('f', value))[0]:g}"
+
+
+def _info_value(value: object) -> str:
+    if value is None:
+        return "."
+    if isinstance(value, float):
+        return _float(value)
+    return str(value)
+
+
+def _resource_values(resources: Resources, rec: Any) -> dict[str, list[Any]]:
+    """Per-ALT values of the resource fields (None = missing), by allele."""
+    out: dict[str, list[Any]] = {name: [] for name, _, _ in RESOURCE_FIELDS}
+    for alt in rec.ALT:
         if alt.startswith("<") or alt == "*":
             found = None  # nothing to look up for a symbolic allele: every field missing
         else:
-            found = resources.lookup(rec.chrom, rec.pos, rec.ref, alt, NOT_ANNOTATED)
+            found = resources.lookup(rec.CHROM, rec.POS, rec.REF, alt, NOT_ANNOTATED)
         pop = found.population if found else {}
         clin = (found.clinvar if found else None) or {}
         scores = found.scores if found else {}
@@ -95,41 +109,76 @@ def _resource_values(resources, rec) -> dict[str, list]:
     return out
 
 
-def _annotate_records(records, header, annotator: Annotator, ref: Reference, counts: list,
-                      resources=None):  # fmt: skip
+OUR_KEYS = frozenset([INFO_ID, *(name for name, _, _ in RESOURCE_FIELDS)])
+
+
+def _with_info(line: str, added: list[tuple[str, str]]) -> str:
+    """The record's VCF line with our INFO keys (from an earlier run) replaced by ``added``."""
+    cols = line.rstrip("\n").split("\t", 8)
+    items = [] if cols[7] == "." else cols[7].split(";")
+    items = [it for it in items if it.partition("=")[0] not in OUR_KEYS]
+    items += [f"{key}={value}" for key, value in added]
+    cols[7] = ";".join(items) or "."
+    return "\t".join(cols) + "\n"
+
+
+def _annotate_records(
+    records: Iterable[Any],
+    annotator: Annotator,
+    ref: Reference,
+    counts: list[int],
+    resources: Resources | None = None,
+) -> Iterator[str]:
     """Yield each record's VCF line with MMPSI_CSQ; counts = [records, annotated, mismatches]."""
     for rec in records:
         counts[0] += 1
         entries = []
-        symbolic = any((a or "").startswith("<") for a in rec.alts or ())
-        end = rec.stop if symbolic else None
-        for alt in rec.alts or ():
-            for a in annotator.annotate(rec.chrom, rec.pos, rec.ref, alt, end):
+        alts = rec.ALT
+        symbolic = any(a.startswith("<") for a in alts)
+        end = rec.end if symbolic else None
+        for alt in alts:
+            for a in annotator.annotate(rec.CHROM, rec.POS, rec.REF, alt, end):
                 values = a.csq_values()
-                values[0] = vep_allele(rec.ref, alt)
+                values[0] = vep_allele(rec.REF, alt)
                 entries.append("|".join(values))
         if entries:
             # The REF is read only for records that got an annotation: far from every
             # transcript (most of a genome) there is nothing to protect, and each such record
             # would cost a read of a page of the reference of its own.
-            upper = rec.ref.upper()
-            actual = ref.fetch(rec.chrom, rec.pos - 1, rec.pos - 1 + len(upper))
+            upper = rec.REF.upper()
+            actual = ref.fetch(rec.CHROM, rec.POS - 1, rec.POS - 1 + len(upper))
             if actual is not None and actual != upper and "N" not in actual:
                 counts[2] += 1  # annotating against the wrong base would mislead
                 entries = []
-        rec.translate(header)
+        added = []
         if entries:
-            rec.info[INFO_ID] = tuple(entries)
+            added.append((INFO_ID, ",".join(entries)))
             counts[1] += 1
         if resources is not None:
             for name, values in _resource_values(resources, rec).items():
                 if any(x is not None for x in values):
-                    rec.info[name] = tuple(values)
-        yield str(rec)
+                    added.append((name, ",".join(_info_value(x) for x in values)))
+        yield _with_info(str(rec), added)
+
+
+def output_header(raw_header: str, version: str, with_resources: bool) -> str:
+    """The input's header with our INFO lines (from an earlier run) replaced by this run's."""
+    ours = [header_line(version)]
+    if with_resources:
+        ours += [
+            f'##INFO=<ID={name},Number=A,Type={kind},Description="{desc}">'
+            for name, kind, desc in RESOURCE_FIELDS
+        ]
+    keep = [
+        ln
+        for ln in raw_header.rstrip("\n").split("\n")
+        if not (ln.startswith("##INFO=<ID=") and ln[11:].split(",", 1)[0] in OUR_KEYS)
+    ]
+    return "\n".join([*keep[:-1], *ours, keep[-1]]) + "\n"
 
 
 # Set in the parent before the workers fork, so that they share the loaded gene models.
-_WORKER: dict = {}
+_WORKER: dict[str, Any] = {}
 
 
 def _worker_start() -> None:
@@ -148,12 +197,8 @@ def _worker_start() -> None:
 def _annotate_contig(contig: str) -> tuple[str, list[int]]:
     w = _WORKER
     counts = [0, 0, 0]
-    with pysam.VariantFile(w["data"], index_filename=w["index"]) as src:
-        text = "".join(
-            _annotate_records(
-                src.fetch(contig), w["header"], w["annotator"], w["ref"], counts, w.get("resources")
-            )  # fmt: skip
-        )
+    records = w["vcf"].scan(contig)  # a handle of the worker's own
+    text = "".join(_annotate_records(records, w["annotator"], w["ref"], counts, w.get("resources")))
     return text, counts
 
 
@@ -201,34 +246,20 @@ def annotate_vcf(
         gc.freeze()
     gc.set_threshold(20_000, *thresholds[1:])
     try:
-        with captured_stderr() as err:
+        with tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
+            vf = VariantFile(vcf, Path(work), indexed=threads > 1)
             try:
-                src = pysam.VariantFile(str(vcf))
-            except (OSError, ValueError):
-                src = None
-        if src is None:
-            raise VcfError(
-                f"cannot read the header ({err['text'] or 'htslib failed'}); expected a VCF",
-                path=str(vcf),
-            )
-        header = src.header.copy()
-        if INFO_ID in header.info:
-            header.info.remove_header(INFO_ID)
-        header.add_line(header_line(version))
-        if with_resources:
-            for name, kind, desc in RESOURCE_FIELDS:
-                if name in header.info:
-                    header.info.remove_header(name)
-                header.add_line(f'##INFO=<ID={name},Number=A,Type={kind},Description="{desc}">')
-        opener = pysam.BGZFile if compressed else open
-        # pysam's stub wants a str path and an index, which BGZFile takes as optional.
-        with src, opener(tmp, "wb") as out:  # type: ignore[call-arg, arg-type]
-            out.write(str(header).encode())
-            paths = (gnomad, clinvar, scores or {}) if with_resources else None
-            if threads > 1:
-                _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths)
-            else:
-                _annotate_serial(vcf, src, header, annotator, ref, out, counts, resources)
+                opener = pysam.BGZFile if compressed else open
+                # pysam's stub wants a str path and an index, which BGZFile takes as optional.
+                with opener(tmp, "wb") as out:  # type: ignore[call-arg, arg-type]
+                    out.write(output_header(vf.raw_header, version, with_resources).encode())
+                    if threads > 1:
+                        paths = (gnomad, clinvar, scores or {}) if with_resources else None
+                        _annotate_parallel(vf, annotator, ref, threads, out, counts, paths, work)
+                    else:
+                        _annotate_serial(vf, annotator, ref, out, counts, resources)
+            finally:
+                vf.close()
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -251,53 +282,53 @@ def annotate_vcf(
     return AnnotateResult(counts[0], counts[1], counts[2], output)
 
 
-def _annotate_serial(vcf, src, header, annotator, ref, out, counts, resources) -> None:
-    last = ["the header"]
+def _annotate_serial(
+    vf: VariantFile,
+    annotator: Annotator,
+    ref: Reference,
+    out: Any,
+    counts: list[int],
+    resources: Resources | None,
+) -> None:
+    buf = []
+    for line in _annotate_records(vf.fetch_all(), annotator, ref, counts, resources):
+        buf.append(line)
+        if len(buf) >= 2000:
+            out.write("".join(buf).encode())
+            buf = []
+    out.write("".join(buf).encode())
 
-    def records():
-        for rec in src:
-            last[0] = f"{rec.chrom}:{rec.pos}"
-            yield rec
 
+def _contigs_with_records(vf: VariantFile) -> list[str]:
+    """The contigs to hand to the workers, in the header's order; a tabix index also lists
+    contigs the header lacks."""
+    index = vf.region_index
+    if index is None or not str(index).endswith(".tbi"):
+        return list(vf.header.contigs)
+    with pysam.TabixFile(str(vf.data), index=str(index)) as tbx:
+        present = set(tbx.contigs)
+    contigs = [c for c in vf.header.contigs if c in present]
+    return contigs + sorted(present - set(contigs))
+
+
+def _annotate_parallel(
+    vf: VariantFile,
+    annotator: Annotator,
+    ref: Reference,
+    threads: int,
+    out: Any,
+    counts: list[int],
+    paths: tuple[str | None, str | None, dict[str, str]] | None,
+    work: str,
+) -> None:
+    _WORKER.update(vcf=vf, annotator=annotator, ref_path=ref.path, resource_paths=paths,
+                   work=work)  # fmt: skip
     try:
-        buf = []
-        for line in _annotate_records(records(), header, annotator, ref, counts, resources):
-            buf.append(line)
-            if len(buf) >= 2000:
-                out.write("".join(buf).encode())
-                buf = []
-        out.write("".join(buf).encode())
-    except (OSError, ValueError) as exc:
-        raise VcfError(
-            f"cannot read the record after {last[0]} ({exc}); expected valid VCF records",
-            path=str(vcf),
-            where=f"near {last[0]}",
-        ) from None
-
-
-def _annotate_parallel(vcf, header, annotator, ref, threads, out, counts, paths) -> None:
-    with tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
-        data, index = prepare_indexed(vcf, Path(work))
-        with (
-            pysam.TabixFile(str(data), index=str(index))
-            if str(index).endswith(".tbi")
-            else (contextlib.nullcontext(None)) as tbx
-        ):
-            present = set(tbx.contigs) if tbx is not None else None
-        contigs = [c for c in header.contigs if present is None or c in present]
-        if present is not None:
-            contigs += sorted(present - set(contigs))
-        _WORKER.update(data=str(data), index=str(index), header=header, annotator=annotator,
-                       ref_path=ref.path, resource_paths=paths, work=work)  # fmt: skip
-        try:
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(threads, initializer=_worker_start) as pool:
-                for text, c in pool.imap(_annotate_contig, contigs):
-                    out.write(text.encode())
-                    for i in range(3):
-                        counts[i] += c[i]
-        except (OSError, ValueError) as exc:
-            raise VcfError(f"cannot read the records ({exc}); expected valid VCF records",
-                           path=str(vcf)) from None  # fmt: skip
-        finally:
-            _WORKER.clear()
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(threads, initializer=_worker_start) as pool:
+            for text, c in pool.imap(_annotate_contig, _contigs_with_records(vf)):
+                out.write(text.encode())
+                for i in range(3):
+                    counts[i] += c[i]
+    finally:
+        _WORKER.clear()
