@@ -324,6 +324,7 @@ def test_genotype_class(modes, zygosity, own, partner, expected):
             "ref": "A",
             "alt": "G",
             "zygosity": zygosity,
+            "inheritance": [],
             "inheritance_fit": {"fit": fit, "modes": modes},
             "compound_het": {"partners": partners},
             "acmg": {"classification": cls},
@@ -427,3 +428,34 @@ def test_phenotype_text_for_pp4(text, expected):
     from mmpsi_variants.acmg.phenotype import phenotype_says_eimfs
 
     assert phenotype_says_eimfs(text) is expected
+
+
+def _pm5(run, tmp_path, *mode):
+    from .test_filter_demo import load
+
+    out = tmp_path / "out"
+    result = run("filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "--clinvar", DEMO / "clinvar.demo.vcf.gz", "-o", out,
+                 *mode)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    v = load(out)[0][("EIMFS01", "chr9", 12383, "C", "T")]
+    return next(c for c in v["acmg"]["criteria"] if c["criterion"] == "PM5")
+
+
+def test_pm5_is_asked_in_research_mode_too(run, tmp_path):
+    """Regression: with --no-panel ClinVar's protein index was built over no region at all, so
+    KCNT1 p.(Arg474Cys) lost PM5 ("no other pathogenic missense change at this residue") and
+    fell from Pathogenic to Likely pathogenic. The index now covers the panel file's genes."""
+    assert _pm5(run, tmp_path)["status"] == "met"
+    assert _pm5(run, tmp_path, "--no-panel")["status"] == "met"
+
+
+def test_pm5_not_evaluated_outside_the_protein_index(run, tmp_path):
+    """Where ClinVar's records were not translated (outside the indexed genes), PM5 cannot be
+    answered: "not evaluated", never "not met"."""
+    from mmpsi_variants.acmg.criterion import Result
+    from mmpsi_variants.acmg.pathogenic import pm5
+
+    v = rec(variant(clinvar_status="absent", clinvar_protein=None, amino_acids="R/C"))
+    c = Context(settings=SETTINGS, panel_gene=PANEL.gene("KCNT1"))
+    assert pm5(v, c, Result("PS1", "not_met", None, "")).status == "not_evaluated"

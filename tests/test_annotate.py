@@ -212,3 +212,78 @@ def test_csq_values_escape_what_vcf_cannot_hold(symbol, hgvs_p, expected_symbol,
     assert values[CSQ_FIELDS.index("SYMBOL")] == expected_symbol
     assert values[CSQ_FIELDS.index("HGVSp")] == expected_p
     assert values[CSQ_FIELDS.index("PRIMARY")] == "1"
+
+
+def test_a_deletion_given_by_svlen_alone_reaches_its_genes(run, tmp_path):
+    """Regression: VCF 4.4 lets a symbolic allele give its length by SVLEN without END; the
+    record then ended at its first base (cyvcf2's htslib ignores SVLEN) and an exon-spanning
+    deletion in SCN2A got no annotation. htslib 1.2x (pysam) reads SVLEN; so do we."""
+    header = (
+        "##fileformat=VCFv4.4\n##contig=<ID=chr2,length=60337>\n"
+        '##INFO=<ID=SVLEN,Number=A,Type=Integer,Description="Length">\n'
+        '##ALT=<ID=DEL,Description="Deletion">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    )
+    vcf = tmp_path / "sv.vcf"
+    vcf.write_text(header + "chr2\t13000\t.\tT\t<DEL>\t.\tPASS\tSVLEN=-3000\n")
+    out = tmp_path / "sv.out.vcf"
+    result = run("annotate", vcf, "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (rec,) = pysam.VariantFile(str(out))
+    entries = [dict(zip(CSQ_FIELDS, e.split("|"), strict=True)) for e in rec.info["MMPSI_CSQ"]]
+    scn2a = [e for e in entries if e["SYMBOL"] == "SCN2A"]
+    assert scn2a and "feature_truncation" in scn2a[0]["Consequence"]
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_record_without_its_sample_columns_is_an_error(run, tmp_path, threads):
+    """Regression: htslib reads a data line that lacks the header's sample columns and writes
+    it back short; the annotated VCF was then unreadable by bcftools."""
+    text = demo_vcf_text()
+    bad = "\n".join(
+        "\t".join(ln.split("\t")[:8]) if ln.startswith("chr2\t27152\t") else ln
+        for ln in text.splitlines()
+    )
+    vcf = tmp_path / "short.vcf.gz"
+    with pysam.BGZFile(str(vcf), "wb") as fh:
+        fh.write((bad + "\n").encode())
+    pysam.tabix_index(str(vcf), preset="vcf", force=True)
+    out = tmp_path / "o.vcf.gz"
+    result = run("annotate", vcf, "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "-o", out, "--threads", threads)  # fmt: skip
+    assert result.exit_code == 2
+    assert "record chr2:27152: expected 18 tab-separated columns, found 8" in result.stderr
+    assert not out.exists()
+
+
+def test_reannotating_replaces_our_fields_in_place_and_keeps_the_others(run, tmp_path):
+    """Annotating an annotated file: MMPSI_CSQ is replaced where it stood; resource fields of
+    an earlier run stay when this run looks nothing up; a CSQ this run does not give (the REF
+    no longer matches) is dropped, not left stale under the new header."""
+    first = tmp_path / "first.vcf"
+    result = run("annotate", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3",
+                 "--reference", DEMO / "genome.fa", "-o", first,
+                 "--gnomad", DEMO / "gnomad.demo.vcf.gz")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = first.read_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith("chr9\t12383\t"))
+    items = line.split("\t")[7].split(";")
+    csq = next(i for i in items if i.startswith("MMPSI_CSQ="))
+    info = ";".join(
+        [csq.replace("MMPSI_CSQ=", "MMPSI_CSQ=old,", 1)] + [i for i in items if i != csq]
+    )
+    edited = text.replace(line, "\t".join([*line.split("\t")[:7], info, *line.split("\t")[8:]]))
+    edited = edited.replace("chr2\t27152\t.\tT\tA", "chr2\t27152\t.\tG\tA")  # REF now wrong
+    (tmp_path / "edited.vcf").write_text(edited)
+    second = tmp_path / "second.vcf"
+    result = run("annotate", tmp_path / "edited.vcf", "--genes", DEMO / "genes.gff3",
+                 "--reference", DEMO / "genome.fa", "-o", second)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = {tuple(ln.split("\t")[:2]): ln.split("\t")[7] for ln in second.read_text().splitlines()
+           if not ln.startswith("#")}  # fmt: skip
+    keys = [item.partition("=")[0] for item in out[("chr9", "12383")].split(";")]
+    assert keys[:2] == ["MMPSI_CSQ", "DP"] and "MMPSI_gnomAD" in keys
+    assert "old" not in out[("chr9", "12383")]
+    assert "MMPSI_CSQ" not in out[("chr2", "27152")]
+    assert second.read_text().count("##INFO=<ID=MMPSI_CSQ,") == 1

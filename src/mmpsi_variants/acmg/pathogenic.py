@@ -33,8 +33,8 @@ from mmpsi_variants.acmg.criterion import (
 from mmpsi_variants.core.record import Variant
 
 NO_PROTEIN_MATCHES = (
-    "ClinVar's protein changes were not compared (they need gene models and a reference, and "
-    "the variant's amino-acid change)"
+    "ClinVar's protein changes were not compared (they are indexed in the panel genes, with "
+    "gene models and a reference, and need the variant's amino-acid change)"
 )
 
 

@@ -137,7 +137,8 @@ def coverage_cmd(alignments, sample, targets_path, genes, panel, tiers, splice_m
 
     opts = CoverageOptions(alignments, output_prefix, sample, targets_path, genes, splice_margin,
                            min_depth, min_mapq, reference)  # fmt: skip
-    run_coverage(opts, selected_panel(panel, tiers))
+    # A targets BED needs no panel: a --panel given beside it is not even read.
+    run_coverage(opts, None if targets_path else selected_panel(panel, tiers))
 
 
 @cli.command("ped")

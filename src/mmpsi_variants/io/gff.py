@@ -189,7 +189,7 @@ def _freeze_transcript(tb: _TxBuilder) -> Transcript:
 
 def detect_format(path: Path) -> str:
     """'gff3' or 'gtf', from the header or the attribute syntax of the first feature."""
-    with open_text(path) as fh:
+    with open_text(path, "gene models in GFF3 or GTF") as fh:
         for line in fh:
             if line.startswith("##gff-version"):
                 return "gff3" if "3" in line else "gtf"
@@ -252,7 +252,7 @@ def parse_gene_models(path: Path, want: Callable[[Gene], bool] | None) -> GeneMo
                 tb.cds.append((start, end, int(phase)))
         return attached
 
-    with open_text(path) as fh:
+    with open_text(path, "gene models in GFF3 or GTF") as fh:
         for lineno, line in enumerate(fh, 1):
             if line.startswith("#"):
                 if line.startswith("#!") or line.startswith("##date"):

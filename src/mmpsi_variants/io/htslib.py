@@ -76,9 +76,9 @@ def compression(path: Path, expected: str = "a file") -> str:
     return BGZF
 
 
-def open_text(path: Path) -> TextIO:
-    """A text handle on a plain, gzip or BGZF file."""
-    if compression(path) == PLAIN:
+def open_text(path: Path, expected: str = "a file") -> TextIO:
+    """A text handle on a plain, gzip or BGZF file (``expected`` words the errors)."""
+    if compression(path, expected) == PLAIN:
         return open(path, encoding="utf-8", errors="replace")
     return gzip.open(path, "rt", encoding="utf-8", errors="replace")
 

@@ -154,7 +154,7 @@ def prepare_table(
     Columns are 0-based. Lines starting with '#' are the header; ``skip_lines`` more lines are
     skipped (a header without '#').
     """
-    kind = htslib.compression(path)
+    kind = htslib.compression(path, "a tab-separated table")
     if kind == htslib.BGZF:
         index = htslib.existing_index(path)
         if index is not None:

@@ -283,3 +283,23 @@ def _lengths(vcf: VCF) -> list[int]:
         return list(vcf.seqlens)
     except Exception:  # no ##contig lines: names come from the index, lengths are unknown
         return [0] * len(vcf.seqnames)
+
+
+def record_end(record: Any) -> int:
+    """A record's 1-based last position: INFO/END when given, else (as VCF 4.4 allows for
+    symbolic alleles) POS plus the largest |SVLEN| of its symbolic ALTs other than insertions,
+    as htslib 1.2x computes it. cyvcf2's own htslib ignores SVLEN, which would shrink a
+    deletion given by SVLEN alone to its first base."""
+    end = int(record.end)
+    if record.INFO.get("END") is not None:
+        return end
+    svlen = record.INFO.get("SVLEN")
+    if svlen is None:
+        return end
+    lengths = svlen if isinstance(svlen, tuple) else (svlen,) * len(record.ALT)
+    spans = [
+        abs(int(n))
+        for alt, n in zip(record.ALT, lengths, strict=False)
+        if n is not None and alt.startswith("<") and not alt.startswith("<INS")
+    ]
+    return max(end, int(record.POS) + max(spans)) if spans else end

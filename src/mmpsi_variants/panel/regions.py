@@ -56,11 +56,13 @@ def load_panel_models(path: str | Path, panel: Panel) -> GeneModels:
 
 
 def panel_regions(
-    panel: Panel, models: GeneModels, padding: int = DEFAULT_PADDING
+    panel: Panel, models: GeneModels, padding: int = DEFAULT_PADDING, *, strict: bool = True
 ) -> list[PanelRegion]:
     """Resolve every panel gene in the gene models; a gene that cannot be found is an error.
 
     We refuse to go on without it because a silently missing gene reads as "no variants found".
+    With ``strict`` false (research mode, where the panel only says which genes get the panel's
+    rules) the genes the models lack are left out.
     """
     if padding < 0:
         raise ConfigError(f"padding must be 0 or more, got {padding}")
@@ -73,7 +75,7 @@ def panel_regions(
         regions.append(
             PanelRegion(gene.chrom, max(1, gene.start - padding), gene.end + padding, pg, gene)
         )
-    if missing:
+    if missing and strict:
         raise PanelError(
             f"panel gene(s) not found in the gene models by HGNC ID, Ensembl ID, symbol or alias: "
             f"{', '.join(missing)}; supply gene models that contain them, or choose tiers/--panel",

@@ -21,12 +21,12 @@ import pysam
 
 from mmpsi_variants.annotation.annotator import CSQ_FIELDS, Annotator
 from mmpsi_variants.annotation.sources.lookup import Resources
-from mmpsi_variants.core.errors import InputFileError
+from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.core.record import NOT_ANNOTATED
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.outputs import temporary_beside
-from mmpsi_variants.io.vcf import VariantFile, sniff
+from mmpsi_variants.io.vcf import VariantFile, record_end, sniff
 
 INFO_ID = "MMPSI_CSQ"
 
@@ -109,15 +109,38 @@ def _resource_values(resources: Resources, rec: Any) -> dict[str, list[Any]]:
     return out
 
 
-OUR_KEYS = frozenset([INFO_ID, *(name for name, _, _ in RESOURCE_FIELDS)])
+RESOURCE_KEYS = frozenset(name for name, _, _ in RESOURCE_FIELDS)
 
 
-def _with_info(line: str, added: list[tuple[str, str]]) -> str:
-    """The record's VCF line with our INFO keys (from an earlier run) replaced by ``added``."""
-    cols = line.rstrip("\n").split("\t", 8)
-    items = [] if cols[7] == "." else cols[7].split(";")
-    items = [it for it in items if it.partition("=")[0] not in OUR_KEYS]
-    items += [f"{key}={value}" for key, value in added]
+@dataclass(frozen=True)
+class _Layout:
+    """What every output line must look like: the INFO keys this run writes (an earlier run's
+    values of them are replaced in place, or dropped), and the header's column count."""
+
+    owned: frozenset[str]
+    columns: int
+    source: str  # the input, for messages
+
+
+def _with_info(line: str, added: dict[str, str], layout: _Layout) -> str:
+    """The record's VCF line with this run's INFO values; a line whose columns do not match the
+    header is an error (htslib passes a short line through without a word)."""
+    cols = line.rstrip("\n").split("\t")
+    if len(cols) != layout.columns:
+        raise VcfError(
+            f"expected {layout.columns} tab-separated columns, found {len(cols)}",
+            path=layout.source,
+            where=f"record {cols[0]}:{cols[1] if len(cols) > 1 else '?'}",
+        )
+    items = []
+    for item in [] if cols[7] == "." else cols[7].split(";"):
+        key = item.partition("=")[0]
+        if key not in layout.owned:
+            items.append(item)
+        elif key in added:
+            items.append(f"{key}={added.pop(key)}")
+        # else: a value of an earlier run that this run does not give is stale: dropped
+    items += [f"{key}={value}" for key, value in added.items()]
     cols[7] = ";".join(items) or "."
     return "\t".join(cols) + "\n"
 
@@ -127,6 +150,7 @@ def _annotate_records(
     annotator: Annotator,
     ref: Reference,
     counts: list[int],
+    layout: _Layout,
     resources: Resources | None = None,
 ) -> Iterator[str]:
     """Yield each record's VCF line with MMPSI_CSQ; counts = [records, annotated, mismatches]."""
@@ -135,7 +159,7 @@ def _annotate_records(
         entries = []
         alts = rec.ALT
         symbolic = any(a.startswith("<") for a in alts)
-        end = rec.end if symbolic else None
+        end = record_end(rec) if symbolic else None
         for alt in alts:
             for a in annotator.annotate(rec.CHROM, rec.POS, rec.REF, alt, end):
                 values = a.csq_values()
@@ -150,19 +174,27 @@ def _annotate_records(
             if actual is not None and actual != upper and "N" not in actual:
                 counts[2] += 1  # annotating against the wrong base would mislead
                 entries = []
-        added = []
+        added = {}
         if entries:
-            added.append((INFO_ID, ",".join(entries)))
+            added[INFO_ID] = ",".join(entries)
             counts[1] += 1
         if resources is not None:
             for name, values in _resource_values(resources, rec).items():
                 if any(x is not None for x in values):
-                    added.append((name, ",".join(_info_value(x) for x in values)))
-        yield _with_info(str(rec), added)
+                    added[name] = ",".join(_info_value(x) for x in values)
+        yield _with_info(str(rec), added, layout)
+
+
+def layout_of(vf: VariantFile, with_resources: bool) -> _Layout:
+    owned = frozenset({INFO_ID} | (RESOURCE_KEYS if with_resources else set()))
+    columns = vf.raw_header.rstrip("\n").split("\n")[-1].count("\t") + 1
+    return _Layout(owned, columns, str(vf.path))
 
 
 def output_header(raw_header: str, version: str, with_resources: bool) -> str:
-    """The input's header with our INFO lines (from an earlier run) replaced by this run's."""
+    """The input's header with the INFO lines of what this run writes replaced by this run's
+    (an earlier run's resource fields stay when this run looks nothing up)."""
+    owned = {INFO_ID} | (RESOURCE_KEYS if with_resources else set())
     ours = [header_line(version)]
     if with_resources:
         ours += [
@@ -172,7 +204,7 @@ def output_header(raw_header: str, version: str, with_resources: bool) -> str:
     keep = [
         ln
         for ln in raw_header.rstrip("\n").split("\n")
-        if not (ln.startswith("##INFO=<ID=") and ln[11:].split(",", 1)[0] in OUR_KEYS)
+        if not (ln.startswith("##INFO=<ID=") and ln[11:].split(",", 1)[0] in owned)
     ]
     return "\n".join([*keep[:-1], *ours, keep[-1]]) + "\n"
 
@@ -198,7 +230,11 @@ def _annotate_contig(contig: str) -> tuple[str, list[int]]:
     w = _WORKER
     counts = [0, 0, 0]
     records = w["vcf"].scan(contig)  # a handle of the worker's own
-    text = "".join(_annotate_records(records, w["annotator"], w["ref"], counts, w.get("resources")))
+    text = "".join(
+        _annotate_records(
+            records, w["annotator"], w["ref"], counts, w["layout"], w.get("resources")
+        )
+    )
     return text, counts
 
 
@@ -253,11 +289,14 @@ def annotate_vcf(
                 # pysam's stub wants a str path and an index, which BGZFile takes as optional.
                 with opener(tmp, "wb") as out:  # type: ignore[call-arg, arg-type]
                     out.write(output_header(vf.raw_header, version, with_resources).encode())
+                    layout = layout_of(vf, with_resources)
                     if threads > 1:
                         paths = (gnomad, clinvar, scores or {}) if with_resources else None
-                        _annotate_parallel(vf, annotator, ref, threads, out, counts, paths, work)
+                        _annotate_parallel(
+                            vf, annotator, ref, threads, out, counts, layout, paths, work
+                        )
                     else:
-                        _annotate_serial(vf, annotator, ref, out, counts, resources)
+                        _annotate_serial(vf, annotator, ref, out, counts, layout, resources)
             finally:
                 vf.close()
         os.replace(tmp, output)
@@ -288,10 +327,11 @@ def _annotate_serial(
     ref: Reference,
     out: Any,
     counts: list[int],
+    layout: _Layout,
     resources: Resources | None,
 ) -> None:
     buf = []
-    for line in _annotate_records(vf.fetch_all(), annotator, ref, counts, resources):
+    for line in _annotate_records(vf.fetch_all(), annotator, ref, counts, layout, resources):
         buf.append(line)
         if len(buf) >= 2000:
             out.write("".join(buf).encode())
@@ -318,11 +358,12 @@ def _annotate_parallel(
     threads: int,
     out: Any,
     counts: list[int],
+    layout: _Layout,
     paths: tuple[str | None, str | None, dict[str, str]] | None,
     work: str,
 ) -> None:
     _WORKER.update(vcf=vf, annotator=annotator, ref_path=ref.path, resource_paths=paths,
-                   work=work)  # fmt: skip
+                   work=work, layout=layout)  # fmt: skip
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(threads, initializer=_worker_start) as pool:

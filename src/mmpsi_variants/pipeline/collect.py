@@ -29,7 +29,7 @@ from mmpsi_variants.core.variant import VariantKey
 from mmpsi_variants.inheritance.evidence import EvidenceCollector
 from mmpsi_variants.io.genotypes import FormatFields, SampleCall, sample_call
 from mmpsi_variants.io.normalize import Allele, split_record
-from mmpsi_variants.io.vcf import VariantFile
+from mmpsi_variants.io.vcf import VariantFile, record_end
 from mmpsi_variants.panel.regions import PanelRegion
 from mmpsi_variants.pipeline.inputs import FilterInputs
 
@@ -229,7 +229,7 @@ class _Collector:
         if entries is not None:
             annotation, named = existing_annotation(entries, hit)
         else:
-            annotation = computed_annotation(inp.annotator, allele, hit, record.end)
+            annotation = computed_annotation(inp.annotator, allele, hit, record_end(record))
         lookups = inp.resources.lookup(allele.chrom, allele.pos, allele.ref, allele.alt, annotation)
         return annotation, lookups, named
 

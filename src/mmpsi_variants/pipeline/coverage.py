@@ -41,14 +41,14 @@ def sample_name(alignments: str) -> str:
     return names[0] if len(names) == 1 else Path(alignments).name.split(".")[0]
 
 
-def run_coverage(opts: CoverageOptions, panel: Panel) -> dict:
+def run_coverage(opts: CoverageOptions, panel: Panel | None) -> dict:
     """Measure, write both files, and return the JSON summary."""
     if bool(opts.targets) == bool(opts.genes):
         raise UsageError("give either --targets or --genes")
     if opts.targets:
         targets = read_targets_bed(opts.targets)
     else:
-        assert opts.genes is not None  # one of the two is given
+        assert opts.genes is not None and panel is not None  # one of the two is given
         targets = panel_targets(panel, load_panel_models(opts.genes, panel), opts.splice_margin)
     sample = opts.sample or sample_name(opts.alignments)
     results, warnings = measure(

@@ -247,7 +247,12 @@ class FilterInputs:
         )
         self._closers.append(self.resources.close)
         if self.resources.clinvar is not None:
-            spans = [(c, s, e) for c, ivs in merge_intervals(self.regions).items() for s, e in ivs]
+            # PS1/PM5 ask ClinVar by protein change in the panel genes, also in research mode
+            # (--no-panel), where the models place the panel file's genes.
+            genes = self.regions
+            if not genes and self.models is not None and self.annotator is not None:
+                genes = panel_regions(self.known_genes, self.models, opts.padding, strict=False)
+            spans = [(c, s, e) for c, ivs in merge_intervals(genes).items() for s, e in ivs]
             self.resources.index_clinvar_proteins(spans, self.annotator)
         self.curated = MappingProxyType(read_curation(opts.curation) if opts.curation else {})
 

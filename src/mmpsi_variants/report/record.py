@@ -85,7 +85,7 @@ def variant_from_json(d: dict[str, Any]) -> Variant:
     """A record from a contract entry; keys an older or partial entry lacks take the defaults
     of a stage that found nothing."""
     inheritance = Inheritance(analysed=False)
-    if d.get("inheritance") is not None or d.get("inheritance_fit") is not None:
+    if d.get("inheritance") is not None:
         inheritance = Inheritance(
             tags=tuple(d.get("inheritance") or ()),
             fit=d.get("inheritance_fit"),

@@ -40,6 +40,7 @@ from mmpsi_variants.annotation.sources.clinvar_terms import (
     significance_class,
     transcript_key,
 )
+from mmpsi_variants.core.contigs import canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.tabix import IndexedVcf, VcfBacked, VcfLine, Warn, normalise
@@ -108,6 +109,7 @@ class ClinVarSource(VcfBacked):
         self.date = self.vcf.meta.get("fileDate")
         self.source = self.vcf.meta.get("source")
         self.protein_index: ProteinIndex | None = None
+        self._protein_spans: dict[str, list[tuple[int, int]]] = {}
 
     def describe(self) -> dict:
         """Version and date for the JSON ``inputs`` entry (ClinVar versions by date)."""
@@ -214,6 +216,10 @@ class ClinVarSource(VcfBacked):
         """
         index = ProteinIndex()
         seen: set[tuple] = set()
+        regions = list(regions)
+        self._protein_spans = {}
+        for chrom, start, end in regions:
+            self._protein_spans.setdefault(canonical(chrom), []).append((start, end))
         for chrom, start, end in regions:
             name = self.vcf.resolve_contig(chrom)
             if name is None:
@@ -231,6 +237,11 @@ class ClinVarSource(VcfBacked):
                     index.add(rec, protein_annotator(chrom, rec.pos, rec.ref, rec.alt))
         self.protein_index = index
         return index
+
+    def in_protein_index(self, chrom: str, pos: int) -> bool:
+        """Whether the protein index covers this position: only there can PS1/PM5 be asked."""
+        spans = self._protein_spans.get(canonical(chrom), ()) if self.protein_index else ()
+        return any(start <= pos <= end for start, end in spans)
 
     def _require_index(self) -> ProteinIndex:
         if self.protein_index is None:

@@ -132,7 +132,7 @@ def read_coverage_bed(path: str | Path) -> _Coverage:
 
     path = Path(path)
     raw: dict[str, list[tuple[int, int]]] = {}
-    with open_text(path) as fh:
+    with open_text(path, "a BED file of the regions gnomAD covers") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue

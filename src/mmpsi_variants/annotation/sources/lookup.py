@@ -100,14 +100,16 @@ class Resources:
             if self.gnomad
             else {"status": NOT_LOOKED_UP}
         )
+        # Scores first: the warnings of the sources come in this order.
+        scores = self._scores(chrom, pos, ref, alt)
         clinvar, status, protein = None, NOT_LOOKED_UP, None
         if self.clinvar is not None:
             rec = self.clinvar.lookup(chrom, pos, ref, alt)
             clinvar = rec.to_json() if rec else None
             status = "found" if rec else "absent"
-            if self.clinvar.protein_index is not None:
-                # Without our annotator (the VCF's own annotation is used) ClinVar's records
-                # are not translated, and PS1/PM5 say they were not evaluated.
+            if self.clinvar.protein_index is not None and self.clinvar.in_protein_index(chrom, pos):
+                # ClinVar's records are translated in the panel genes, and only with our own
+                # annotator; elsewhere PS1/PM5 say they were not evaluated.
                 protein = self._protein_matches(chrom, pos, ref, alt, annotation)
         return Lookups(
             gnomad_af=population.get("af") if population["status"] == "found" else None,
@@ -115,7 +117,7 @@ class Resources:
             clinvar=clinvar,
             clinvar_status=status,
             clinvar_protein=protein,
-            scores=self._scores(chrom, pos, ref, alt),
+            scores=scores,
         )
 
     def _scores(self, chrom, pos, ref, alt) -> dict:

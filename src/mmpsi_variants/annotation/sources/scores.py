@@ -144,7 +144,7 @@ class ScoreTable(TabixBacked):
     def _read_header(self) -> tuple[list[str], int]:
         """Column names, and how many header lines lack the '#' (to skip when indexing)."""
         last_hash, first = None, None
-        with open_text(self.path) as fh:
+        with open_text(self.path, "a tab-separated score table") as fh:
             for line in fh:
                 if line.startswith("#"):
                     last_hash = line
