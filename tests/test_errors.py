@@ -179,15 +179,15 @@ def test_failure_after_some_samples_leaves_no_partial_files(monkeypatch, run, tm
     from mmpsi_variants.io import outputs
 
     calls = {"n": 0}
-    real_add = outputs.AtomicOutputs.add
+    real = outputs.temporary_beside
 
-    def failing_add(self, name, text):
+    def failing(final):
         calls["n"] += 1
         if calls["n"] == 5:
             raise OSError("disk full")
-        return real_add(self, name, text)
+        return real(final)
 
-    monkeypatch.setattr(outputs.AtomicOutputs, "add", failing_add)
+    monkeypatch.setattr(outputs, "temporary_beside", failing)
     with pytest.raises(OSError):
         run("filter", VCF, "--genes", DEMO / "genes.gff3", "--build", "none", "-o", tmp_path)
     assert list(tmp_path.iterdir()) == []

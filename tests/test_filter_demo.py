@@ -266,7 +266,7 @@ def _planted(calls):
 
 
 def test_no_panel_keeps_off_panel_variants_too(run, tmp_path):
-    got = _planted(_run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--no-panel"))
+    got = _planted(_run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--no-panel", "--keep-all"))
     wanted = set(truth()) | {k for k, r in truth(kept=False).items() if r["reason"] == "off_panel"}
     assert set(got) == wanted
     assert got[("EIMFS01", "chr9", 12383, "C", "T")]["gene"] == "KCNT1"
@@ -366,3 +366,35 @@ def test_scores_and_provenance_of_resources(with_resources):
     assert roles.count("scores") == 2 and "gnomad" in roles and "clinvar" in roles
     clinvar = next(i for i in docs["EIMFS01"]["inputs"] if i["role"] == "clinvar")
     assert clinvar["date"]
+
+
+def test_research_mode_reports_rare_variants_not_harmless_by_consequence(run, tmp_path):
+    """By default --no-panel leaves out, as Exomiser's template does, the alleles gnomAD finds
+    common (above 2% overall or in a group) and those whose every consequence is intergenic,
+    intronic, UTR or up/downstream; each output says so and counts them."""
+    _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--no-panel", "--gnomad",
+                DEMO / "gnomad.demo.vcf.gz")  # fmt: skip
+    got, docs = load(tmp_path)
+    doc = docs["EIMFS01"]
+    assert doc["settings"]["research_filter"]["applied"] is True
+    assert doc["settings"]["research_filter"]["max_population_af"] == 0.02
+    assert doc["summary"]["alleles_left_out_as_common"] >= 1
+    assert doc["summary"]["alleles_left_out_by_consequence"] >= 1
+    assert ("EIMFS01", "chr9", 12383, "C", "T") in got  # the de novo KCNT1 missense stays
+    assert ("EIMFS01", "chr2", 23191, "G", "A") not in got  # SCN2A synonymous, AF 0.31
+    assert all(v["gene"] for v in got.values())  # the intergenic background is gone
+    _run_filter(run, DEMO / "demo.vcf.gz", tmp_path / "all", "--no-panel", "--keep-all",
+                "--gnomad", DEMO / "gnomad.demo.vcf.gz")  # fmt: skip
+    kept, docs = load(tmp_path / "all")
+    assert ("EIMFS01", "chr2", 23191, "G", "A") in kept
+    assert docs["EIMFS01"]["settings"]["research_filter"] == {
+        "applied": False,
+        "reason": "--keep-all",
+    }
+
+
+def test_keep_all_goes_with_no_panel(run, tmp_path):
+    result = run("filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--keep-all",
+                 "-o", tmp_path)  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("mmpsi-variants: error: --keep-all goes with --no-panel")

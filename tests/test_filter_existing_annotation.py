@@ -78,7 +78,7 @@ def test_real_vep_and_snpeff_file_exome_wide(run, tmp_path):
     """115 real GRCh37 records (GATK 3.3, 6 samples) with both VEP CSQ and snpEff ANN."""
     out = tmp_path / "out"
     result = run("filter", REAL / "annotated" / "snpeff_and_vep.vcf.gz",
-                 "--use-existing-annotation", "--no-panel", "-o", out)  # fmt: skip
+                 "--use-existing-annotation", "--no-panel", "--keep-all", "-o", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     docs = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
     assert len(docs) == 6
@@ -90,7 +90,7 @@ def test_real_vep_and_snpeff_file_exome_wide(run, tmp_path):
 def test_vep_output_under_another_info_key(run, tmp_path):
     """split-vep.7.vcf is VEP output written under INFO/ANN (VEP's --vcf_info_field)."""
     result = run("filter", REAL / "vep" / "split-vep.7.vcf", "--use-existing-annotation",
-                 "--no-panel", "-o", tmp_path)  # fmt: skip
+                 "--no-panel", "--keep-all", "-o", tmp_path)  # fmt: skip
     assert result.exit_code == 0, result.output
     (doc,) = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
     assert {v["annotation_source"] for v in doc["variants"]} == {"vep:ANN"}
@@ -102,7 +102,7 @@ def test_snpeff_ann_alone(run, tmp_path):
     ann_only = tmp_path / "ann.vcf.gz"
     subprocess.run(["bcftools", "annotate", "-x", "INFO/CSQ", "-Oz", "-o", ann_only,
                     REAL / "annotated" / "snpeff_and_vep.vcf.gz"], check=True)  # fmt: skip
-    result = run("filter", ann_only, "--use-existing-annotation", "--no-panel", "-o",
+    result = run("filter", ann_only, "--use-existing-annotation", "--no-panel", "--keep-all", "-o",
                  tmp_path / "out")  # fmt: skip
     assert result.exit_code == 0, result.output
     variants = [v for p in (tmp_path / "out").glob("*.json")

@@ -7,7 +7,9 @@ itself (the ``acmg:`` settings, the panel gene, the sample's other variants, the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
 from mmpsi_variants.acmg.combining import (
@@ -52,6 +54,11 @@ class Result:
         return e.points if e else None
 
     def to_json(self) -> dict[str, Any]:
+        """The criterion's JSON entry. Equal results share one (read-only) entry: an exome's
+        variants repeat the same few hundred reasons millions of times."""
+        return _result_json(self)
+
+    def _json(self) -> dict[str, Any]:
         e = self.evidence
         return {
             "code": e.label if e else self.code,
@@ -62,6 +69,11 @@ class Result:
             "reason": self.reason,
             "source": self.source,
         }
+
+
+@lru_cache(maxsize=65536)
+def _result_json(result: Result) -> dict[str, Any]:
+    return result._json()
 
 
 def met(code: str, strength: str | None, reason: str) -> Result:
@@ -92,10 +104,15 @@ class Context:
     affected: bool | None = None  # PED status of the sample
     phenotype_eimfs: bool | None = None  # the sample sheet or --phenotype says EIMFS/MMPSI
     curator: list[Result] = field(default_factory=list)
+    # The same variants by label, built once per sample by the caller: building it for every
+    # variant that has partners made scoring quadratic in the sample's variants.
+    by_label: Mapping[str, Variant] | None = None
 
-    def variants_by_label(self) -> dict[str, Variant]:
+    def variants_by_label(self) -> Mapping[str, Variant]:
         """The sample's variants by chrom:pos:ref:alt, as compound-het partners name them."""
-        return {x.label: x for x in self.sample_variants}
+        if self.by_label is None:
+            self.by_label = {x.label: x for x in self.sample_variants}
+        return self.by_label
 
 
 def gene_spec(ctx: Context, key: str) -> dict[str, Any]:

@@ -42,6 +42,11 @@ NOT_FROM_A_VCF = {
     "BS4": "needs segregation data (curator evidence)",
     "BP5": "needs the case's other molecular findings (curator evidence)",
 }
+_RETIRED_BY_SVI = "retired by ClinGen SVI (Biesecker and Harrison 2018)"
+# The same for every variant: what a VCF cannot say, and the retired criteria.
+_FIXED = {code: unknown(code, why) for code, why in NOT_FROM_A_VCF.items()} | {
+    code: Result(code, RETIRED, None, _RETIRED_BY_SVI) for code in ("PP5", "BP6")
+}
 
 
 def evaluate(v: Variant, ctx: Context) -> list[Result]:
@@ -63,10 +68,7 @@ def evaluate(v: Variant, ctx: Context) -> list[Result]:
     r["PP4"] = pp4(v, ctx, de_novo_used)
     r["BA1"], r["BS1"], r["BS2"] = ba1(v, ctx), bs1(v, ctx), bs2(v, ctx)
     r["BP1"], r["BP2"], r["BP3"], r["BP7"] = bp1(v, ctx), bp2(v, ctx), bp3(v, ctx), bp7(v, ctx)
-    for code, why in NOT_FROM_A_VCF.items():
-        r[code] = unknown(code, why)
-    r["PP5"] = Result("PP5", RETIRED, None, "retired by ClinGen SVI (Biesecker and Harrison 2018)")
-    r["BP6"] = Result("BP6", RETIRED, None, "retired by ClinGen SVI (Biesecker and Harrison 2018)")
+    r.update(_FIXED)
     _cap_pm1_pp3(r)
     for c in ctx.curator:  # curator evidence replaces the computed result of the same code
         r[c.code] = c

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from mmpsi_variants.core.record import Variant
 
@@ -31,11 +32,16 @@ UNCERTAIN = "Uncertain significance"
 EVIDENCE_ORDER = ("definitive", "strong", "moderate", "limited", "seed_only")
 
 
-def with_genotype_classes(
-    variants: list[Variant], evidence_of: Callable[[str | None], str | None] = lambda _: None
-) -> list[Variant]:
-    """Each variant of one sample with the class of the genotype it belongs to
-    (``acmg.genotype``).
+Json = dict[str, Any]
+
+
+def genotype_classes(
+    variants: list[Variant],
+    acmgs: list[Json],
+    evidence_of: Callable[[str | None], str | None] = lambda _: None,
+) -> list[Json]:
+    """The class of the genotype each variant of one sample belongs to (``acmg.genotype``),
+    given each variant's own assessment (``acmgs``, in the same order).
 
     ACMG classifies variants; a report ranks explanations. A recessive disease needs both
     alleles, so where no dominant mode of the gene applies the genotype is only as strong as
@@ -44,13 +50,9 @@ def with_genotype_classes(
     carrier allele would outrank a de novo variant of a dominant gene that explains the
     disease. ``evidence_of`` gives the panel's EIMFS evidence level of a gene, a tie-breaker.
     """
-    by_label = {v.label: v for v in variants}
+    by_label = {v.label: (v, a) for v, a in zip(variants, acmgs, strict=True)}
     out = []
-    for v in variants:
-        acmg = v.acmg
-        if not acmg:
-            out.append(v)
-            continue
+    for v, acmg in zip(variants, acmgs, strict=True):
         own = acmg.get("classification")
         modes = set((v.inheritance.fit or {}).get("modes") or ())
         recessive_only = bool(modes) and not modes & DOMINANT_MODES
@@ -59,7 +61,11 @@ def with_genotype_classes(
             for p in (v.inheritance.compound_het or {}).get("partners") or ()
             if p["phase"] != "cis" and p["variant"] in by_label
         ]
-        genotype = {"classification": own, "partner": None, "reason": "the variant's own class"}
+        genotype: Json = {
+            "classification": own,
+            "partner": None,
+            "reason": "the variant's own class",
+        }
         if (v.inheritance.fit or {}).get("fit") == "no":
             genotype = {
                 "classification": _weaker(own, UNCERTAIN),
@@ -67,13 +73,12 @@ def with_genotype_classes(
                 "reason": "the genotype does not fit the gene's inheritance",
             }
         elif recessive_only and partners:
-            best = min(partners, key=_partner_key)
-            assert best.acmg is not None
+            best, best_acmg = min(partners, key=lambda pair: _partner_key(pair[1]))
             genotype = {
-                "classification": _weaker(own, best.acmg["classification"]),
+                "classification": _weaker(own, best_acmg["classification"]),
                 "partner": best.label,
                 "reason": f"recessive pair with {best.label} "
-                f"({best.acmg['classification']}): the genotype counts as its weaker allele",
+                f"({best_acmg['classification']}): the genotype counts as its weaker allele",
             }
         elif recessive_only and v.call.zygosity == "heterozygous":
             genotype = {
@@ -83,37 +88,49 @@ def with_genotype_classes(
                 "second variant is found",
             }
         genotype["gene_evidence"] = evidence_of(v.hgnc_id)
-        out.append(replace(v, acmg={**acmg, "genotype": genotype}))
+        out.append(genotype)
     return out
 
 
-def _partner_key(w: Variant) -> tuple[int, int]:
+def with_genotype_classes(
+    variants: list[Variant], evidence_of: Callable[[str | None], str | None] = lambda _: None
+) -> list[Variant]:
+    """Each variant that carries its assessment, with the class of its genotype added (see
+    :func:`genotype_classes`); variants not yet assessed are returned as they are."""
+    assessed = [v for v in variants if v.acmg]
+    genotypes = iter(genotype_classes(assessed, [v.acmg or {} for v in assessed], evidence_of))
+    return [
+        replace(v, acmg={**v.acmg, "genotype": next(genotypes)}) if v.acmg else v for v in variants
+    ]
+
+
+def _partner_key(acmg: Json) -> tuple[int, int]:
     """A compound-het partner's sort key, best first: its class, then its points."""
-    assert w.acmg is not None
-    return (_class_rank(w), -(w.acmg.get("points") or 0))
+    return (CLASS_ORDER.get(acmg.get("classification"), 2), -(acmg.get("points") or 0))
 
 
 def _weaker(a: str | None, b: str | None) -> str | None:
     return max(a, b, key=lambda c: CLASS_ORDER.get(c, 2))
 
 
-def _class_rank(v: Variant) -> int:
-    return CLASS_ORDER.get((v.acmg or {}).get("classification"), 2)
-
-
 def rank_key(v: Variant) -> tuple[bool, int, int, int, int, int, str, int]:
-    """Sort key, best first: genotypes that contradict the gene's inheritance last; then the
-    genotype's class, inheritance fit, the variant's class, its points, and the panel's EIMFS
-    evidence for the gene."""
-    acmg = v.acmg or {}
+    """Sort key, best first (see :func:`rank_key_of`)."""
+    return rank_key_of(v, v.acmg or {})
+
+
+def rank_key_of(v: Variant, acmg: Json) -> tuple[bool, int, int, int, int, int, str, int]:
+    """Sort key of a variant with its assessment, best first: genotypes that contradict the
+    gene's inheritance last; then the genotype's class, inheritance fit, the variant's class,
+    its points, and the panel's EIMFS evidence for the gene."""
     fit = (v.inheritance.fit or {}).get("fit")
     genotype = acmg.get("genotype") or {}
     evidence = genotype.get("gene_evidence")
+    own = CLASS_ORDER.get(acmg.get("classification"), 2)
     return (
         fit == "no",
-        CLASS_ORDER.get(genotype.get("classification"), _class_rank(v)),
+        CLASS_ORDER.get(genotype.get("classification"), own),
         FIT_ORDER.get(fit, 2),
-        _class_rank(v),
+        own,
         -(acmg.get("points") or 0),
         EVIDENCE_ORDER.index(evidence) if evidence in EVIDENCE_ORDER else len(EVIDENCE_ORDER),
         v.chrom,

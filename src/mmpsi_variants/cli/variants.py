@@ -25,7 +25,13 @@ from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, reso
 @click.option(
     "--no-panel",
     is_flag=True,
-    help="Keep every variant (exome-wide research mode); --genes becomes optional.",
+    help="Research mode: every gene, not only the panel's (--genes becomes optional); by "
+    "default only rare variants not harmless by consequence are reported.",
+)
+@click.option(
+    "--keep-all",
+    is_flag=True,
+    help="With --no-panel: report every variant, common and harmless ones too.",
 )
 @click.option(
     "--padding",

@@ -7,13 +7,15 @@ variant per line).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -52,14 +54,42 @@ def json_text(data: object) -> str:
 
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(dump(item) for item in value)
-            lines.append(f"  {dump(key)}: [\n    {items}\n  ]")
-        else:
-            lines.append(f"  {dump(key)}: {dump(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    return "".join(json_chunks(data))
+
+
+class Items:
+    """A list value that :func:`json_chunks` writes item by item as it is produced, so that a
+    document of a hundred thousand variants is never held as one string or one list."""
+
+    def __init__(self, items: Iterable[object]):
+        self.items = items
+
+
+def json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """The text of :func:`json_text`, in pieces; list values may be :class:`Items`."""
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    yield "{\n"
+    for n, (key, value) in enumerate(data.items()):
+        sep = ",\n" if n else ""
+        if not isinstance(value, (list, Items)):
+            yield f"{sep}  {dump(key)}: {dump(value)}"
+            continue
+        items = iter(value.items if isinstance(value, Items) else value)
+        first = next(items, _END)
+        if first is _END:
+            yield f"{sep}  {dump(key)}: []"
+            continue
+        yield f"{sep}  {dump(key)}: [\n    {dump(first)}"
+        for item in items:
+            yield f",\n    {dump(item)}"
+        yield "\n  ]"
+    yield "\n}\n"
+
+
+_END = object()
 
 
 def temporary_beside(final: str | Path) -> tuple[int, Path]:
@@ -102,6 +132,21 @@ class AtomicOutputs:
 
     def add_json(self, name: str, data: dict[str, Any]) -> Path:
         return self.add(name, json_text(data))
+
+    @contextlib.contextmanager
+    def writer(self, name: str) -> Iterator[TextIO]:
+        """A text handle on a temporary file for ``name``, committed with the others; for an
+        output written piece by piece."""
+        final = self.outdir / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temporary_beside(final)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                yield fh
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        self._pending.append((Path(tmp), final))
 
     def commit(self) -> list[Path]:
         done = []

@@ -196,9 +196,13 @@ class _Collector:
             )  # fmt: skip
             if call is None:
                 continue
-            self.counts["calls_kept"] += 1
             if annotated is None:
                 annotated = self._annotate(record, allele, entries, hit)
+                left_out = inp.research and inp.research.why_left_out(*annotated[:2])
+                if left_out:
+                    self.counts[f"left_out_{left_out}"] += 1
+                    return  # for every sample: the allele is what is common or harmless
+            self.counts["calls_kept"] += 1
             annotation, lookups, named = annotated
             symbol = pg.symbol if pg else (gene.symbol if gene else None)
             hgnc_id = pg.hgnc_id if pg else (gene.hgnc_id if gene else None)

@@ -13,10 +13,9 @@ from pathlib import Path
 from mmpsi_variants.io.outputs import AtomicOutputs, unique_filenames
 from mmpsi_variants.pipeline.collect import collect
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
-from mmpsi_variants.pipeline.interpret import interpret
-from mmpsi_variants.pipeline.score import score
-from mmpsi_variants.report.document import panel_genes_json, sample_document
-from mmpsi_variants.report.tables import tsv_text
+from mmpsi_variants.pipeline.interpret import family_checks, interpret
+from mmpsi_variants.pipeline.score import score_sample
+from mmpsi_variants.report.document import panel_genes_json, sample_document, write_sample
 
 __all__ = ["FilterOptions", "FilterResult", "run_filter"]
 
@@ -32,27 +31,31 @@ class FilterResult:
 def run_filter(options: FilterOptions) -> FilterResult:
     with FilterInputs.open(options) as inputs:
         collected = collect(inputs)
-        interpreted = interpret(inputs, collected)
-        scored = score(inputs, interpreted.variants)
+        checks = family_checks(inputs)
+        # Every warning is in before the first document is written: each lists them all.
         provenance = inputs.provenance()
         inputs.warn.flush()
         settings = inputs.settings_json()
         panel_genes = panel_genes_json(inputs.regions) if inputs.panel else None
         stems = unique_filenames(inputs.samples)
         with AtomicOutputs(options.outdir) as out:
+            # One sample at a time, its variants let go once written: memory holds the
+            # collected records and one sample's assessments, not every sample's.
             for sample in inputs.samples:
-                doc = sample_document(
+                scored = score_sample(inputs, sample, interpret(inputs, collected, sample, checks))
+                del collected.variants[sample]
+                head = sample_document(
                     sample,
                     inputs.sexes[sample],
-                    scored[sample],
+                    len(scored),
                     inputs=provenance,
                     settings=settings,
                     panel_genes=panel_genes,
                     counts=collected.counts,
                     warnings=inputs.warn.messages,
-                    checks=interpreted.checks,
+                    checks=checks,
+                    research=inputs.research is not None,
                 )
-                out.add_json(f"{stems[sample]}.variants.json", doc)
-                out.add(f"{stems[sample]}.variants.tsv", tsv_text(sample, doc["variants"]))
+                write_sample(out, stems[sample], head, scored)
             written = out.commit()
         return FilterResult(written, inputs.samples, dict(collected.counts), inputs.warn.messages)

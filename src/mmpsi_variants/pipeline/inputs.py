@@ -45,6 +45,7 @@ from mmpsi_variants.panel.regions import (
     load_panel_models,
     panel_regions,
 )
+from mmpsi_variants.pipeline.research import ResearchFilter
 
 log = logging.getLogger("mmpsi_variants")
 
@@ -72,9 +73,15 @@ class FilterOptions:
     curation: str | None = None
     phenotypes: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> text
     settings: str | None = None
+    keep_all: bool = False  # research mode: every variant, not only rare, not harmless ones
 
     def check(self) -> None:
         """Refuse option combinations that cannot work, before any file is opened."""
+        if self.keep_all and not self.no_panel:
+            raise UsageError(
+                "--keep-all goes with --no-panel: in panel mode every variant of the panel "
+                "genes is reported anyway"
+            )
         if not self.no_panel and not self.genes and not self.use_existing_annotation:
             raise UsageError(
                 "--genes is required to find the panel genes; pass gene models (GFF3/GTF), "
@@ -151,6 +158,7 @@ class FilterInputs:
     annotator: Annotator | None
     resources: Resources
     curated: Mapping
+    research: ResearchFilter | None  # research mode's default filter, None when not applied
     _work: tempfile.TemporaryDirectory[str]  # the VCF's index, when it needs one
     _closers: list[Callable[[], object]]  # run in reverse order by close()
 
@@ -194,6 +202,11 @@ class FilterInputs:
         self.settings = load_settings(opts.settings)
         self.inheritance = InheritanceSettings.from_settings(self.settings)
         self.acmg = AcmgSettings.from_settings(self.settings)
+        self.research = (
+            ResearchFilter.from_settings(self.settings)
+            if opts.no_panel and not opts.keep_all
+            else None
+        )
         self.existing = None
         if opts.use_existing_annotation:
             self.existing = ExistingAnnotation(vf.raw_header, path=opts.vcf)
@@ -245,6 +258,11 @@ class FilterInputs:
         self.resources = Resources.open(
             opts.gnomad, opts.clinvar, dict(opts.scores), self.reference, warn
         )
+        if self.research is not None and self.resources.gnomad is None:
+            warn(
+                "research mode without --gnomad: common variants cannot be told apart and are "
+                "all reported (only those harmless by consequence are left out)"
+            )
         self._closers.append(self.resources.close)
         if self.resources.clinvar is not None:
             # PS1/PM5 ask ClinVar by protein change in the panel genes, also in research mode
@@ -374,4 +392,11 @@ class FilterInputs:
             "normalised_against_reference": self.reference is not None,
             "settings_file": opts.settings,
             "inheritance": self.inheritance.raw,
+            "research_filter": (
+                self.research.to_json()
+                if self.research
+                else {"applied": False, "reason": "--keep-all"}
+                if opts.no_panel
+                else None
+            ),
         }

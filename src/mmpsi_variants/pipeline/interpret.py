@@ -1,14 +1,12 @@
 """The filter's interpretation: the family's checks, each variant's origin, shared codons.
 
 Takes the collected variants; runs the sex and parentage checks over the whole VCF when a PED
-is given, then each sample's inheritance analysis (origin, compound heterozygotes, fit to the
-gene), then reads together the variants of a sample that change one codon. Gives the same
-variants with their inheritance part (and ``together`` where it applies).
+is given (once), then, one sample at a time, the inheritance analysis (origin, compound
+heterozygotes, fit to the gene) and the reading together of variants that change one codon.
+Gives the sample's variants with their inheritance part (and ``together`` where it applies).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from mmpsi_variants.annotation.haplotypes import mark_shared_codons
 from mmpsi_variants.core.record import Variant
@@ -17,12 +15,6 @@ from mmpsi_variants.inheritance.origin import pair_phase
 from mmpsi_variants.pipeline.collect import Collected
 from mmpsi_variants.pipeline.inputs import FilterInputs
 from mmpsi_variants.qc.sample_checks import SampleChecks, run_sample_checks
-
-
-@dataclass
-class Interpreted:
-    variants: dict[str, list[Variant]]
-    checks: SampleChecks | None  # None without a PED
 
 
 def family_checks(inputs: FilterInputs) -> SampleChecks | None:
@@ -42,26 +34,26 @@ def family_checks(inputs: FilterInputs) -> SampleChecks | None:
     return checks
 
 
-def interpret(inputs: FilterInputs, collected: Collected) -> Interpreted:
-    checks = family_checks(inputs)
+def interpret(
+    inputs: FilterInputs, collected: Collected, sample: str, checks: SampleChecks | None
+) -> list[Variant]:
+    """One sample's variants with their inheritance part, and ``together`` where two of them
+    change one codon. The family checks (:func:`family_checks`) are run once, before."""
     st = inputs.inheritance
-    out = {}
-    for sample in inputs.samples:
-        family = inputs.families[sample]
-        sites = collected.evidence.sites[sample]
-        parentage = checks.parentage.get(sample) if checks else None
-        analysed = analyse_sample(
-            family,
-            collected.variants[sample],
-            sites,
-            inputs.gene_modes,
-            st,
-            parentage,
-            inputs.models is not None,
-        )
+    family = inputs.families[sample]
+    sites = collected.evidence.sites[sample]
+    parentage = checks.parentage.get(sample) if checks else None
+    analysed = analyse_sample(
+        family,
+        collected.variants[sample],
+        sites,
+        inputs.gene_modes,
+        st,
+        parentage,
+        inputs.models is not None,
+    )
 
-        def phase(i, j, fam=family, sites=sites, parentage=parentage):
-            return pair_phase(fam, sites[i], sites[j], st, parentage)
+    def phase(i: int, j: int) -> str:
+        return pair_phase(family, sites[i], sites[j], st, parentage)
 
-        out[sample] = mark_shared_codons(analysed, inputs.annotator, phase)
-    return Interpreted(out, checks)
+    return mark_shared_codons(analysed, inputs.annotator, phase)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.evaluation import assess
 from mmpsi_variants.acmg.phenotype import sample_says_eimfs
-from mmpsi_variants.acmg.ranking import rank_key, with_genotype_classes
+from mmpsi_variants.acmg.ranking import genotype_classes, rank_key_of
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.pipeline.inputs import FilterInputs
@@ -32,20 +32,21 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
     phenotype = inputs.families[sample].phenotype
     affected = None if phenotype == "unknown" else phenotype == "affected"
     eimfs = sample_says_eimfs(sample, affected, inputs.options.phenotypes)
-    scored = []
+    by_label = {v.label: v for v in variants}
+    acmgs = []
     for v in variants:
         ctx = Context(
             settings=inputs.acmg,
             panel_gene=genes.gene(v.hgnc_id) if v.hgnc_id else None,
             sample_variants=variants,
+            by_label=by_label,
             affected=affected,
             phenotype_eimfs=eimfs,
             curator=inputs.curated.get(v.key.canonical, []),
         )
-        scored.append(replace(v, acmg=assess(v, ctx, inputs.acmg.thresholds).to_json()))
-    ranked = sorted(with_genotype_classes(scored, _evidence_lookup(genes)), key=rank_key)
-    return [replace(v, rank=rank) for rank, v in enumerate(ranked, 1)]
-
-
-def score(inputs: FilterInputs, variants: dict[str, list[Variant]]) -> dict[str, list[Variant]]:
-    return {s: score_sample(inputs, s, variants[s]) for s in inputs.samples}
+        acmgs.append(assess(v, ctx, inputs.acmg.thresholds).to_json())
+    genotypes = genotype_classes(variants, acmgs, _evidence_lookup(genes))
+    full = [{**a, "genotype": g} for a, g in zip(acmgs, genotypes, strict=True)]
+    order = sorted(range(len(variants)), key=lambda i: rank_key_of(variants[i], full[i]))
+    # One new record per variant, with its assessment and its rank.
+    return [replace(variants[i], acmg=full[i], rank=rank) for rank, i in enumerate(order, 1)]

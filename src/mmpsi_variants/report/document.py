@@ -7,14 +7,16 @@ settings, what was read and dropped, the sample and family checks, and the ranke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from mmpsi_variants import __version__
 from mmpsi_variants.core.record import Variant
+from mmpsi_variants.io.outputs import AtomicOutputs, Items, json_chunks
 from mmpsi_variants.panel.regions import PanelRegion
 from mmpsi_variants.qc.sample_checks import SampleChecks
 from mmpsi_variants.report.record import variant_json
+from mmpsi_variants.report.tables import TSV_HEADER, tsv_row
 
 # Every output says this.
 DISCLAIMER = (
@@ -39,6 +41,20 @@ def panel_genes_json(regions: list[PanelRegion]) -> list[dict]:
     ]
 
 
+def summary_json(counts: Mapping[str, int], variants: int, research: bool) -> dict[str, int]:
+    """What was read and left out; research mode also counts the alleles its filter left out
+    (each once, however many samples carry it)."""
+    out = {
+        "records_read": counts.get("records", 0),
+        "records_failing_filter": counts.get("dropped_filter", 0),
+        "variants": variants,
+    }
+    if research:
+        out["alleles_left_out_as_common"] = counts.get("left_out_common", 0)
+        out["alleles_left_out_by_consequence"] = counts.get("left_out_consequence", 0)
+    return out
+
+
 def parentage_json(checks: SampleChecks | None, sample: str) -> dict | None:
     if checks is None:
         return None
@@ -51,7 +67,7 @@ def parentage_json(checks: SampleChecks | None, sample: str) -> dict | None:
 def sample_document(
     sample: str,
     sex: str,
-    variants: list[Variant],
+    n_variants: int,
     *,
     inputs: list[dict],
     settings: dict,
@@ -59,8 +75,9 @@ def sample_document(
     counts: Mapping[str, int],
     warnings: list[str],
     checks: SampleChecks | None,
+    research: bool = False,
 ) -> dict[str, Any]:
-    """``<sample>.variants.json``: the contract's top level with the sample's ranked variants."""
+    """``<sample>.variants.json`` without its variants: the contract's top level."""
     return {
         "sample": sample,
         "sex": sex,
@@ -70,13 +87,28 @@ def sample_document(
         "inputs": inputs,
         "settings": settings,
         "panel_genes": panel_genes,
-        "summary": {
-            "records_read": counts.get("records", 0),
-            "records_failing_filter": counts.get("dropped_filter", 0),
-            "variants": len(variants),
-        },
+        "summary": summary_json(counts, n_variants, research),
         "warnings": warnings,
         "sex_check": checks.sex[sample].to_json() if checks else None,
         "parentage": parentage_json(checks, sample),
-        "variants": [variant_json(v) for v in variants],
     }
+
+
+def write_sample(
+    out: AtomicOutputs, stem: str, head: dict[str, Any], variants: Iterable[Variant]
+) -> None:
+    """``<stem>.variants.json`` and ``<stem>.variants.tsv`` in one pass over the variants, each
+    turned into its contract entry, written, and let go: an exome's document is never held
+    whole."""
+    sample = head["sample"]
+    with out.writer(f"{stem}.variants.json") as js, out.writer(f"{stem}.variants.tsv") as ts:
+        ts.write(TSV_HEADER)
+
+        def entries() -> Iterator[dict[str, Any]]:
+            for v in variants:
+                entry = variant_json(v)
+                ts.write(tsv_row(sample, entry))
+                yield entry
+
+        for chunk in json_chunks({**head, "variants": Items(entries())}):
+            js.write(chunk)

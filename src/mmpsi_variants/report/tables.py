@@ -7,6 +7,8 @@ row. Also the panel as a table, one gene per row (``mmpsi-variants panel``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.panel.notes import notes_summary
 
@@ -60,28 +62,34 @@ def _fit_cell(fit: dict | None) -> str | None:
     return f"{fit['fit']}: {fit['reason']}" if fit else None
 
 
-def tsv_text(sample: str, variants: list[dict]) -> str:
-    lines = ["\t".join(TSV_COLUMNS)]
-    for v in variants:
-        acmg = v.get("acmg") or {}
-        clinvar = v.get("clinvar") or {}
-        row = {
-            **v,
-            "sample": sample,
-            "filter": v.get("filter"),
-            "clinvar": clinvar.get("significance") if isinstance(clinvar, dict) else clinvar,
-            "inheritance": ",".join(v["inheritance"]) if v.get("inheritance") else None,
-            "inheritance_fit": _fit_cell(v.get("inheritance_fit")),
-            "acmg_classification": acmg.get("classification"),
-            "acmg_genotype_classification": (acmg.get("genotype") or {}).get("classification"),
-            "acmg_points": acmg.get("points"),
-            "acmg_classification_richards2015": acmg.get("classification_richards2015"),
-            "acmg_criteria": ",".join(acmg.get("met") or []) or None,
-            "flags_acmg": ",".join(f["flag"] for f in acmg.get("flags") or []) or None,
-            "treatment_notes": notes_summary(v.get("notes") or []),
-        }
-        lines.append("\t".join(_cell(row.get(c)) for c in TSV_COLUMNS))
-    return "\n".join(lines) + "\n"
+TSV_HEADER = "\t".join(TSV_COLUMNS) + "\n"
+
+
+def tsv_text(sample: str, variants: list[dict[str, Any]]) -> str:
+    """The TSV of a sample's variants (their contract entries)."""
+    return TSV_HEADER + "".join(tsv_row(sample, v) for v in variants)
+
+
+def tsv_row(sample: str, v: dict[str, Any]) -> str:
+    """One variant's row, from its contract entry, with its line end."""
+    acmg = v.get("acmg") or {}
+    clinvar = v.get("clinvar") or {}
+    row = {
+        **v,
+        "sample": sample,
+        "filter": v.get("filter"),
+        "clinvar": clinvar.get("significance") if isinstance(clinvar, dict) else clinvar,
+        "inheritance": ",".join(v["inheritance"]) if v.get("inheritance") else None,
+        "inheritance_fit": _fit_cell(v.get("inheritance_fit")),
+        "acmg_classification": acmg.get("classification"),
+        "acmg_genotype_classification": (acmg.get("genotype") or {}).get("classification"),
+        "acmg_points": acmg.get("points"),
+        "acmg_classification_richards2015": acmg.get("classification_richards2015"),
+        "acmg_criteria": ",".join(acmg.get("met") or []) or None,
+        "flags_acmg": ",".join(f["flag"] for f in acmg.get("flags") or []) or None,
+        "treatment_notes": notes_summary(v.get("notes") or []),
+    }
+    return "\t".join(_cell(row.get(c)) for c in TSV_COLUMNS) + "\n"
 
 
 def panel_table(p: Panel) -> str:
