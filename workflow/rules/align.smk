@@ -21,10 +21,13 @@ rule align_reads:
     params:
         read_group=lambda wildcards: PLAN.read_group(wildcards.sample, wildcards.unit),
         prefix=lambda wildcards, input: input.index[0][: -len(".amb")],
+        sort_prefix=lambda wildcards, resources: (
+            f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}"
+        ),
     shell:
-        "(bwa mem -t {threads} -R '{params.read_group}' {params.prefix} {input.reads:q}"
+        "(bwa mem -t {threads} -R {params.read_group:q} {params.prefix:q} {input.reads:q}"
         " | samtools fixmate -m -u - -"
-        " | samtools sort -@ {threads} -T {resources.tmpdir}/{wildcards.sample}.{wildcards.unit}"
+        " | samtools sort -@ {threads} -T {params.sort_prefix:q}"
         " -o {output:q} -) 2> {log:q}"
 
 

@@ -23,7 +23,7 @@ rule call_variants_bcftools:
         runtime=480,
     params:
         regions=lambda wildcards, input: (
-            f"-R {input.regions}" if "regions" in input.keys() else ""
+            f"-R {shlex.quote(input.regions)}" if "regions" in input.keys() else ""
         ),
         read_groups=lambda wildcards: PLAN.read_group_map(wildcards.family),
     shell:
@@ -51,7 +51,7 @@ rule call_variants_freebayes:
         runtime=720,
     params:
         regions=lambda wildcards, input: (
-            f"-t {input.regions}" if "regions" in input.keys() else ""
+            f"-t {shlex.quote(input.regions)}" if "regions" in input.keys() else ""
         ),
     shell:
         "(freebayes -f {input.fasta:q} {params.regions} {input.bams:q}"

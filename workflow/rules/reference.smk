@@ -63,7 +63,7 @@ if REF.build_bwa_index:
         params:
             prefix=lambda wildcards, output: output[0][: -len(".amb")],
         shell:
-            "bwa index -p {params.prefix} {input:q} 2> {log:q}"
+            "bwa index -p {params.prefix:q} {input:q} 2> {log:q}"
 
 
 rule define_calling_regions:

@@ -88,7 +88,7 @@ rule summarise_cohort:
         runtime=30,
     params:
         coverage=lambda wildcards, input: " ".join(
-            f"--coverage {p}" for p in input.coverage
+            f"--coverage {shlex.quote(p)}" for p in input.coverage
         ),
         panel=PANEL,
         tiers=TIERS,

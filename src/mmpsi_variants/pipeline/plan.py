@@ -161,7 +161,7 @@ class Plan:
 
     def subset_options(self, family: str) -> str:
         """bcftools view options taking the family's samples from the calls or the user's VCF."""
-        opts = "-s " + ",".join(self.family_samples(family))
+        opts = "-s " + shlex.quote(",".join(self.family_samples(family)))
         if self.family_source(family) == VCF:
             # A cohort VCF holds other families' alleles and sites; keep the family's own.
             opts += " --trim-alt-alleles --min-ac 1"
@@ -175,7 +175,10 @@ class Plan:
         return f"| bcftools filter -s LowQual -e 'QUAL<{q}' -Ou"
 
     def norm_reference(self, family: str) -> str:
-        return "" if self.family_source(family) == VCF else f"-f {self.reference.fasta}"
+        """bcftools norm's reference option, shell-quoted (a path is the user's to choose)."""
+        if self.family_source(family) == VCF:
+            return ""
+        return f"-f {shlex.quote(str(self.reference.fasta))}"
 
     # -- the filter's evidence: annotation resources, thresholds, the patient's phenotype
     @property
