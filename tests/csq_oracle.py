@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.annotation.annotator import Annotator, combine_alleles
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
-from mmpsi_variants.io.normalize import Reference
 
 CSQ_DIR = Path(__file__).parent / "data" / "realdata" / "csq"
 

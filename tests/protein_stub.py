@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from mmpsi_variants.annotation.sources.clinvar_terms import AA3, ProteinChange
 from mmpsi_variants.core.contigs import canonical
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
-from mmpsi_variants.io.normalize import Reference
 
 _BASES = "TCAG"
 _AAS = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"

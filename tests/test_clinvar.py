@@ -16,8 +16,8 @@ from mmpsi_variants.annotation.sources.clinvar_terms import (
     significance_class,
 )
 from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
-from mmpsi_variants.io.normalize import Reference
 
 from .conftest import DEMO, REAL
 from .protein_stub import CodonAnnotator

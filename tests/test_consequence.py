@@ -6,8 +6,8 @@ import pytest
 
 from mmpsi_variants.annotation.annotator import Annotator
 from mmpsi_variants.annotation.effects import IMPACT, SEVERITY, MinimalVariant
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
-from mmpsi_variants.io.normalize import Reference
 
 from . import synthetic_tx
 from .conftest import DATA

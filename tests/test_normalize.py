@@ -5,7 +5,8 @@ import subprocess
 
 import pytest
 
-from mmpsi_variants.io.normalize import Reference, left_align, split_record, trim
+from mmpsi_variants.io.fasta import Reference
+from mmpsi_variants.io.normalize import left_align, split_record, trim
 
 from .conftest import REAL, needs_tool
 

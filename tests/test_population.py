@@ -10,7 +10,7 @@ import pytest
 from mmpsi_variants.annotation.sources.gnomad import NOT_LOOKED_UP, GnomadSource, PopulationResult
 from mmpsi_variants.core.contigs import get_build
 from mmpsi_variants.core.errors import InputFileError, MmpsiError, VcfError
-from mmpsi_variants.io.normalize import Reference
+from mmpsi_variants.io.fasta import Reference
 
 from .conftest import DEMO, REAL
 from .resource_helpers import REPEAT_START, info, toy_fasta, write_vcf

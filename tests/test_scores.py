@@ -17,7 +17,7 @@ from mmpsi_variants.annotation.sources.scores import (
     not_looked_up,
 )
 from mmpsi_variants.core.errors import InputFileError, MmpsiError, VcfError
-from mmpsi_variants.io.normalize import Reference
+from mmpsi_variants.io.fasta import Reference
 
 from .conftest import DEMO
 from .resource_helpers import RUN_START, info, toy_fasta, write_vcf

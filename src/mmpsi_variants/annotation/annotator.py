@@ -22,8 +22,9 @@ from mmpsi_variants.annotation.transcripts import TranscriptSeq, build, revcomp
 from mmpsi_variants.core.contigs import ContigMap
 from mmpsi_variants.core.intervals import IntervalIndex
 from mmpsi_variants.core.recent import RecentCache
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.genemodels import Gene, GeneModels, Transcript
-from mmpsi_variants.io.normalize import Reference, left_align
+from mmpsi_variants.io.normalize import left_align
 
 CSQ_FIELDS = [
     "Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Gene", "Feature", "BIOTYPE",
@@ -147,14 +148,18 @@ class Annotator:
         gene = self.models.gene_at(span.gene_index)
         return gene, gene.transcripts[span.tx_index]
 
-    def _fetch(self, chrom: str, start0: int, end0: int) -> str | None:
-        return self.reference.fetch(chrom, start0, end0)
-
     def transcript_seq(self, tx: Transcript) -> TranscriptSeq:
         key = (tx.chrom, tx.versioned_id)
         ts = self._seqs.get(key)
         if ts is None:
-            ts = self._seqs.put(key, build(tx, self._fetch))
+            # A transcript's bases must all be there: a contig the FASTA lacks, or has
+            # shorter, would turn a missense change into "p.(Xaa474=)".
+            what = f"transcript {tx.versioned_id} ({tx.chrom}:{tx.start}-{tx.end})"
+
+            def fetch(chrom: str, start0: int, end0: int) -> str:
+                return self.reference.bases(chrom, start0, end0, what)
+
+            ts = self._seqs.put(key, build(tx, fetch))
         return ts
 
     def is_primary(self, span: _TxSpan, gene_id: str) -> bool:

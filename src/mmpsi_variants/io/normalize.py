@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pysam
-
-from mmpsi_variants.core.contigs import ContigMap
-from mmpsi_variants.core.errors import ReferenceGenomeError
+from mmpsi_variants.io.fasta import Reference
 
 # Alleles that carry no sequence of their own.
 SKIP_ALTS = {"*", "<*>", "<NON_REF>", "."}
@@ -37,33 +34,6 @@ class Allele:
 
 def is_symbolic(allele: str) -> bool:
     return allele.startswith("<") or "[" in allele or "]" in allele
-
-
-class Reference:
-    """A FASTA with contig-name translation and a check that REF matches it."""
-
-    def __init__(self, path: str):
-        self.path = path
-        try:
-            self.fasta = pysam.FastaFile(path)
-        except (OSError, ValueError) as exc:
-            raise ReferenceGenomeError(
-                f"cannot open ({exc}); expected a FASTA file, indexed or indexable with "
-                "samtools faidx",
-                path=path,
-            ) from None
-        self.contigs = ContigMap(self.fasta.references)
-        self.lengths = dict(zip(self.fasta.references, self.fasta.lengths, strict=True))
-
-    def fetch(self, chrom: str, start0: int, end0: int) -> str | None:
-        """Bases [start0, end0) in 0-based coordinates, upper case; None for an unknown contig."""
-        name = self.contigs.get(chrom)
-        if name is None:
-            return None
-        return self.fasta.fetch(name, max(0, start0), end0).upper()
-
-    def close(self) -> None:
-        self.fasta.close()
 
 
 def left_align(

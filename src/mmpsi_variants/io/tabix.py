@@ -26,8 +26,9 @@ import pysam
 from mmpsi_variants.core.contigs import ContigMap, canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.io import htslib, normalize
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.htslib import captured_stderr
-from mmpsi_variants.io.normalize import Reference, is_symbolic, left_align, split_record, trim
+from mmpsi_variants.io.normalize import is_symbolic, left_align, split_record, trim
 from mmpsi_variants.io.vcf import prepare_indexed, sniff
 
 log = logging.getLogger("mmpsi_variants")

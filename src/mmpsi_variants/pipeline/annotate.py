@@ -23,8 +23,8 @@ from mmpsi_variants.annotation.annotator import CSQ_FIELDS, Annotator
 from mmpsi_variants.annotation.sources.lookup import Resources
 from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.core.record import NOT_ANNOTATED
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
-from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.outputs import temporary_beside
 from mmpsi_variants.io.vcf import VariantFile, record_end, sniff
 

@@ -23,6 +23,7 @@ from mmpsi_variants.annotation.primary import (
     panel_gene_of,
 )
 from mmpsi_variants.core.contigs import ContigMap
+from mmpsi_variants.core.errors import ReferenceGenomeError
 from mmpsi_variants.core.intervals import merge_intervals
 from mmpsi_variants.core.record import Annotation, Call, Lookups, Variant
 from mmpsi_variants.core.variant import VariantKey
@@ -113,6 +114,7 @@ class _Collector:
         # the others point there with '@POS'.
         self.bcsq_at: dict[tuple[str, int], str] = {}
         self.chrom: str | None = None
+        self._lengths: dict[str, int | None] = {}
 
     def _bcsq(self, pos: int, _chrom=None):
         assert self.chrom is not None  # called while a record is read
@@ -144,6 +146,8 @@ class _Collector:
             value = record.INFO.get("BCSQ")
             if value is not None:
                 self.bcsq_at[(record.CHROM, record.POS)] = value
+        if inp.reference is not None:
+            self._check_on_reference(record)
         filt = record.FILTER
         if not (filt is None or filt == "PASS") and not inp.options.include_filtered:
             counts["dropped_filter"] += 1
@@ -169,6 +173,25 @@ class _Collector:
             if ff is None:
                 ff = FormatFields(record, inp.vcf.header.format_ids)
             self._allele(record, allele, entries, hit, ff, "PASS" if filt is None else filt)
+
+    def _check_on_reference(self, record: Any) -> None:
+        """A record must lie on a contig of the reference, within its length: its REF is read
+        from there, and a variant off the reference cannot be normalised or annotated."""
+        ref = self.inputs.reference
+        assert ref is not None
+        chrom, pos = record.CHROM, record.POS
+        if chrom not in self._lengths:
+            self._lengths[chrom] = ref.length(chrom)
+        length = self._lengths[chrom]
+        end = pos + len(record.REF) - 1
+        if length is None or end > length:
+            where = "not in" if length is None else f"{length:,} bases long in"
+            raise ReferenceGenomeError(
+                f"contig {chrom} is {where} the reference {ref.path}, but the record reaches "
+                f"{end:,}; expected the FASTA the calls were made against",
+                path=self.inputs.options.vcf,
+                where=f"record {chrom}:{pos}",
+            )
 
     def _assign(self, allele: Allele, entries) -> Hit | Literal[False]:
         """The panel region or gene the allele belongs to, None for none, False to drop it."""

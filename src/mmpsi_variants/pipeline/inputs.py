@@ -30,10 +30,10 @@ from mmpsi_variants.core.settings import Settings, load_settings
 from mmpsi_variants.inheritance.analysis import GeneMode, gene_modes_from_panel
 from mmpsi_variants.inheritance.families import SampleFamily, build_families
 from mmpsi_variants.inheritance.settings import InheritanceSettings
+from mmpsi_variants.io.fasta import Reference, check_lengths
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.genemodels import GeneModels
 from mmpsi_variants.io.genotypes import UNKNOWN_SEX
-from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.ped import Pedigree, check_against_vcf, read_ped
 from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.io.vcf import VariantFile
@@ -228,6 +228,7 @@ class FilterInputs:
         )
         self._check_vcf_contigs()
         self.reference = self._reference()
+        self._check_panel_genes_in_reference()
         self._read_ped()
         self.build = self._build()
         self.gene_index = IntervalIndex(
@@ -317,9 +318,20 @@ class FilterInputs:
         if missing:
             self.warn(
                 f"{len(missing)} VCF contig(s) are not in the reference "
-                f"({', '.join(missing[:5])}); their indels are not left-aligned"
+                f"({', '.join(missing[:5])}); a record on one of them stops the run"
             )
+        check_lengths(reference, contigs, f"the VCF header of {self.options.vcf}")
         return reference
+
+    def _check_panel_genes_in_reference(self) -> None:
+        """Every panel gene placed by the gene models lies within the reference's contigs."""
+        if self.reference is None:
+            return
+        for r in self.regions:
+            length = self.reference.length(r.chrom)
+            if length is None or length < r.gene.end:
+                what = f"panel gene {r.symbol} ({r.chrom}:{r.gene.start}-{r.gene.end})"
+                self.reference.bases(r.chrom, r.gene.start - 1, r.gene.end, what)
 
     def _read_ped(self) -> None:
         ped = self.ped = read_ped(self.options.ped) if self.options.ped else None

@@ -42,7 +42,7 @@ from mmpsi_variants.annotation.sources.clinvar_terms import (
 )
 from mmpsi_variants.core.contigs import canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
-from mmpsi_variants.io.normalize import Reference
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.tabix import IndexedVcf, VcfBacked, VcfLine, Warn, normalise
 
 ProteinAnnotator = Callable[[str, int, str, str], Iterable[ProteinChange]]

@@ -42,7 +42,7 @@ from typing import Any
 
 from mmpsi_variants.core.contigs import NO_BUILD, Build, canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
-from mmpsi_variants.io.normalize import Reference
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.tabix import IndexedVcf, VcfBacked, VcfLine, Warn
 
 STATUSES = ("found", "absent", "not_covered", "not_looked_up")

@@ -20,7 +20,7 @@ from mmpsi_variants.annotation.sources.gnomad import GnomadSource
 from mmpsi_variants.annotation.sources.scores import ScoreTable, SpliceAISource
 from mmpsi_variants.core.errors import ConfigError
 from mmpsi_variants.core.record import NOT_LOOKED_UP, Annotation, Lookups
-from mmpsi_variants.io.normalize import Reference
+from mmpsi_variants.io.fasta import Reference
 
 SCORE_KINDS = ("revel", "cadd", "spliceai")
 

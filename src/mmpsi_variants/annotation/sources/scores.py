@@ -33,8 +33,8 @@ from typing import Literal, cast, overload
 
 from mmpsi_variants.core.contigs import ContigMap
 from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.htslib import open_text
-from mmpsi_variants.io.normalize import Reference
 from mmpsi_variants.io.tabix import (
     IndexedVcf,
     TabixBacked,
