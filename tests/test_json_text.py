@@ -31,3 +31,23 @@ def test_a_variant_per_line():
     doc = {"sample": "S1", "variants": [{"pos": 1}, {"pos": 2}]}
     lines = json_text(doc).splitlines()
     assert '    {"pos": 1},' in lines and '    {"pos": 2}' in lines
+
+
+def test_entry_text_is_json_dumps_to_the_byte(run, tmp_path):
+    """The writer encodes each distinct ACMG criterion once; the text must not differ from
+    json.dumps by a byte, whatever the entry holds (demo variants, and edge cases)."""
+    import json
+
+    from mmpsi_variants.report.record import entry_text
+
+    from .conftest import DEMO
+
+    result = run("filter", DEMO / "demo.vcf.gz", "--genes", DEMO / "genes.gff3", "--reference",
+                 DEMO / "genome.fa", "--ped", DEMO / "demo.ped", "-o", tmp_path)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entries = [v for p in tmp_path.glob("*.json") for v in json.loads(p.read_text())["variants"]]
+    assert entries
+    odd = dict(entries[0])
+    odd["acmg"] = {"criteria": [{"code": "X", "reason": 'é \u0000 "q"'}], "met": []}
+    for entry in [*entries, odd, {**odd, "acmg": None}, {**odd, "acmg": {"criteria": []}}]:
+        assert entry_text(entry) == json.dumps(entry, ensure_ascii=False)

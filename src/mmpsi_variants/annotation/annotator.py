@@ -24,7 +24,7 @@ from mmpsi_variants.core.intervals import IntervalIndex
 from mmpsi_variants.core.recent import RecentCache
 from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.genemodels import Gene, GeneModels, Transcript
-from mmpsi_variants.io.normalize import left_align
+from mmpsi_variants.io.normalize import is_breakend, left_align
 
 CSQ_FIELDS = [
     "Allele", "Consequence", "IMPACT", "SYMBOL", "HGNC_ID", "Gene", "Feature", "BIOTYPE",
@@ -168,6 +168,15 @@ class Annotator:
             self._primary[gi] = self.models.primary_index(gi, self._preferred.get(gene_id, ()))
         return self._primary[gi] == span.tx_index
 
+    @staticmethod
+    def can_annotate(alt: str) -> bool:
+        """Whether the allele has consequences we can compute: sequence alleles, and the
+        symbolic deletions and insertions. A breakend or another symbolic allele (<DUP>,
+        <INV>, <CNV>) is not annotated at all, never read as a sequence change."""
+        if alt in ("*", ".", "<*>", "<NON_REF>") or is_breakend(alt):
+            return False
+        return not alt.startswith("<") or alt.startswith(("<DEL", "<INS"))
+
     def annotate(
         self, chrom: str, pos: int, ref: str, alt: str, end: int | None = None
     ) -> list[TranscriptAnnotation]:
@@ -177,7 +186,7 @@ class Annotator:
         <INS> and <DEL> alleles (``end`` from INFO/END) get location terms only.
         """
         gm_chrom = self._contigs.get(chrom)
-        if gm_chrom is None or alt in ("*", ".", "<*>", "<NON_REF>") or ref.upper() == alt.upper():
+        if gm_chrom is None or not self.can_annotate(alt) or ref.upper() == alt.upper():
             return []
         if alt.startswith("<"):
             v = MinimalVariant.symbolic_allele(gm_chrom, pos, alt, end)

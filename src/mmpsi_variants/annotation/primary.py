@@ -44,7 +44,7 @@ def computed_annotation(
 ) -> Annotation:
     """Our own annotation of an allele. Nothing is computed without gene models and a
     reference, or when REF does not match the reference."""
-    if annotator is None or allele.ref_mismatch:
+    if annotator is None or allele.ref_mismatch or not annotator.can_annotate(allele.alt):
         return NOT_ANNOTATED
     anns = annotator.annotate(allele.chrom, allele.pos, allele.ref, allele.alt, end)
     if not anns:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, TypeAlias
 
 from mmpsi_variants.core.recent import RecentCache
@@ -97,7 +97,24 @@ GeneTuple: TypeAlias = tuple[
     str | None,
     tuple[TranscriptTuple, ...],
 ]
-_ByKey: TypeAlias = dict[str, list[Gene]]
+_ByKey: TypeAlias = Mapping[str, list[Gene]]
+
+
+class _GenesBy(Mapping[str, list[Gene]]):
+    """Genes by one identifier, built (with their transcripts) only when looked up."""
+
+    def __init__(self, models: GeneModels, index: dict[str, list[int]]):
+        self._models = models
+        self._index = index
+
+    def __getitem__(self, key: str) -> list[Gene]:
+        return [self._models.gene_at(i) for i in self._index[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 class GeneModels:
@@ -121,6 +138,7 @@ class GeneModels:
         self._prims = primitives  # gene tuples, as in the cache
         self._built: RecentCache[int, Gene] = RecentCache(GENE_CACHE)
         self._lookups: tuple[_ByKey, _ByKey, _ByKey, _ByKey] | None = None
+        self._outlines: list[Gene] | None = None
 
     @property
     def genes(self) -> list[Gene]:
@@ -188,35 +206,57 @@ class GeneModels:
             facts.append((tid, "MANE_Select" in tags, cds_length, te - ts))
         return _primary_index(facts, preferred)
 
+    def outlines(self) -> list[Gene]:
+        """Every gene without its transcripts: what placing a variant in a gene needs. From the
+        cache no gene is built (a genome's 20,000 genes with their transcripts cost seconds and
+        hundreds of megabytes that a research-mode run would hold to the end)."""
+        if self._outlines is None:
+            if self._genes is not None:
+                self._outlines = [g._replace(transcripts=()) for g in self._genes]
+            else:
+                assert self._prims is not None
+                self._outlines = [
+                    Gene(gid, symbol, hgnc, ens, tuple(syn), chrom, start, end, strand, biotype)
+                    for gid, symbol, hgnc, ens, syn, chrom, start, end, strand, biotype, _ in (
+                        self._prims
+                    )
+                ]
+        return self._outlines
+
     def _index(self) -> tuple[_ByKey, _ByKey, _ByKey, _ByKey]:
         if self._lookups is None:
             by_hgnc, by_ensembl, by_symbol, by_synonym = (defaultdict(list) for _ in range(4))
-            for gene in self.genes:
+            for i, gene in enumerate(self.outlines()):
                 if gene.hgnc_id:
-                    by_hgnc[gene.hgnc_id].append(gene)
+                    by_hgnc[gene.hgnc_id].append(i)
                 if gene.ensembl_id:
-                    by_ensembl[gene.ensembl_id].append(gene)
+                    by_ensembl[gene.ensembl_id].append(i)
                 if gene.symbol:
-                    by_symbol[gene.symbol.upper()].append(gene)
+                    by_symbol[gene.symbol.upper()].append(i)
                 for syn in gene.synonyms:
-                    by_synonym[syn.upper()].append(gene)
-            self._lookups = (by_hgnc, by_ensembl, by_symbol, by_synonym)
+                    by_synonym[syn.upper()].append(i)
+            self._lookups = (
+                _GenesBy(self, by_hgnc),
+                _GenesBy(self, by_ensembl),
+                _GenesBy(self, by_symbol),
+                _GenesBy(self, by_synonym),
+            )
         return self._lookups
 
     @property
-    def by_hgnc(self) -> dict[str, list[Gene]]:
+    def by_hgnc(self) -> _ByKey:
         return self._index()[0]
 
     @property
-    def by_ensembl(self) -> dict[str, list[Gene]]:
+    def by_ensembl(self) -> _ByKey:
         return self._index()[1]
 
     @property
-    def by_symbol(self) -> dict[str, list[Gene]]:
+    def by_symbol(self) -> _ByKey:
         return self._index()[2]
 
     @property
-    def by_synonym(self) -> dict[str, list[Gene]]:
+    def by_synonym(self) -> _ByKey:
         return self._index()[3]
 
     @property

@@ -8,6 +8,7 @@ Without a reference, alleles are only trimmed, never shifted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,7 +34,45 @@ class Allele:
 
 
 def is_symbolic(allele: str) -> bool:
-    return allele.startswith("<") or "[" in allele or "]" in allele
+    return allele.startswith("<") or is_breakend(allele)
+
+
+def is_breakend(allele: str) -> bool:
+    """A VCF breakend: ``C[chr2:321682[``, ``]chr2:321682]C``, or a single breakend ``C.``."""
+    return (
+        "[" in allele
+        or "]" in allele
+        or (len(allele) > 1 and (allele[0] == "." or allele[-1] == "."))
+    )
+
+
+_BASES = re.compile(r"^[ACGTNacgtn]+$")
+_BREAKEND = re.compile(
+    r"^(?:[ACGTNacgtn]+[\[\]][^\[\]:]+:\d+[\[\]]|[\[\]][^\[\]:]+:\d+[\[\]][ACGTNacgtn]+"
+    r"|\.[ACGTNacgtn]+|[ACGTNacgtn]+\.)$"
+)
+
+
+def allele_problem(ref: str, alts: list[str]) -> str | None:
+    """What makes a record's alleles unusable, in words, or None: REF must be bases, each ALT
+    bases, ``*``, a symbolic allele (``<DEL>``) or a breakend, and no ALT may equal REF."""
+    if not _BASES.match(ref):
+        return f"REF {ref!r} is not a sequence of A, C, G, T or N"
+    for alt in alts:
+        if alt in SKIP_ALTS or (alt.startswith("<") and alt.endswith(">")):
+            continue
+        if is_breakend(alt):
+            if not _BREAKEND.match(alt):
+                return f"ALT {alt!r} is not a valid breakend; expected for example C[chr2:321682["
+            continue
+        if not _BASES.match(alt):
+            return (
+                f"ALT {alt!r} is not a sequence of A, C, G, T or N; expected bases, *, a "
+                "symbolic allele such as <DEL>, or a breakend"
+            )
+        if alt.upper() == ref.upper():
+            return f"ALT {alt!r} equals REF; a record must change something"
+    return None
 
 
 def left_align(
@@ -83,9 +122,10 @@ def split_record(
     mismatch = False
     if reference is not None:
         actual = reference.fetch(chrom, pos - 1, pos - 1 + len(ref))
-        # IUPAC codes such as N in the reference match anything.
+        # An N in the reference matches anything (the genome does not know the base); an N
+        # in REF where the reference has a base does not: the caller saw another sequence.
         mismatch = actual is not None and any(
-            a != b and a != "N" and b != "N" for a, b in zip(actual, ref, strict=False)
+            a != b and a != "N" for a, b in zip(actual, ref, strict=False)
         )
     out = []
     for i, alt in enumerate(alts, 1):

@@ -61,8 +61,9 @@ class Items:
     """A list value that :func:`json_chunks` writes item by item as it is produced, so that a
     document of a hundred thousand variants is never held as one string or one list."""
 
-    def __init__(self, items: Iterable[object]):
+    def __init__(self, items: Iterable[object], *, encoded: bool = False):
         self.items = items
+        self.encoded = encoded  # the items are JSON texts already
 
 
 def json_chunks(data: dict[str, Any]) -> Iterator[str]:
@@ -78,13 +79,14 @@ def json_chunks(data: dict[str, Any]) -> Iterator[str]:
             yield f"{sep}  {dump(key)}: {dump(value)}"
             continue
         items = iter(value.items if isinstance(value, Items) else value)
+        text = str if isinstance(value, Items) and value.encoded else dump
         first = next(items, _END)
         if first is _END:
             yield f"{sep}  {dump(key)}: []"
             continue
-        yield f"{sep}  {dump(key)}: [\n    {dump(first)}"
+        yield f"{sep}  {dump(key)}: [\n    {text(first)}"
         for item in items:
-            yield f",\n    {dump(item)}"
+            yield f",\n    {text(item)}"
         yield "\n  ]"
     yield "\n}\n"
 

@@ -25,6 +25,7 @@ from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.core.record import NOT_ANNOTATED
 from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
+from mmpsi_variants.io.normalize import allele_problem
 from mmpsi_variants.io.outputs import temporary_beside
 from mmpsi_variants.io.vcf import VariantFile, record_end, sniff
 
@@ -156,6 +157,9 @@ def _annotate_records(
     """Yield each record's VCF line with MMPSI_CSQ; counts = [records, annotated, mismatches]."""
     for rec in records:
         counts[0] += 1
+        problem = allele_problem(rec.REF, rec.ALT)
+        if problem:
+            raise VcfError(problem, path=layout.source, where=f"record {rec.CHROM}:{rec.POS}")
         entries = []
         alts = rec.ALT
         symbolic = any(a.startswith("<") for a in alts)

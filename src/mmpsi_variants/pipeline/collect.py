@@ -23,13 +23,13 @@ from mmpsi_variants.annotation.primary import (
     panel_gene_of,
 )
 from mmpsi_variants.core.contigs import ContigMap
-from mmpsi_variants.core.errors import ReferenceGenomeError
+from mmpsi_variants.core.errors import ReferenceGenomeError, VcfError
 from mmpsi_variants.core.intervals import merge_intervals
 from mmpsi_variants.core.record import Annotation, Call, Lookups, Variant
 from mmpsi_variants.core.variant import VariantKey
 from mmpsi_variants.inheritance.evidence import EvidenceCollector
 from mmpsi_variants.io.genotypes import FormatFields, SampleCall, sample_call
-from mmpsi_variants.io.normalize import Allele, split_record
+from mmpsi_variants.io.normalize import Allele, allele_problem, split_record
 from mmpsi_variants.io.vcf import VariantFile, record_end
 from mmpsi_variants.panel.regions import PanelRegion
 from mmpsi_variants.pipeline.inputs import FilterInputs
@@ -146,6 +146,11 @@ class _Collector:
             value = record.INFO.get("BCSQ")
             if value is not None:
                 self.bcsq_at[(record.CHROM, record.POS)] = value
+        problem = allele_problem(record.REF, record.ALT)
+        if problem:
+            raise VcfError(
+                problem, path=inp.options.vcf, where=f"record {record.CHROM}:{record.POS}"
+            )
         if inp.reference is not None:
             self._check_on_reference(record)
         filt = record.FILTER

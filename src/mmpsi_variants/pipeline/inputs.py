@@ -232,7 +232,7 @@ class FilterInputs:
         self._read_ped()
         self.build = self._build()
         self.gene_index = IntervalIndex(
-            self.regions if self.regions else (self.models.genes if self.models else [])
+            self.regions if self.regions else (self.models.outlines() if self.models else [])
         )
         self.model_contigs = ContigMap(
             {r.chrom for r in self.regions}

@@ -15,7 +15,7 @@ from mmpsi_variants.core.record import Variant
 from mmpsi_variants.io.outputs import AtomicOutputs, Items, json_chunks
 from mmpsi_variants.panel.regions import PanelRegion
 from mmpsi_variants.qc.sample_checks import SampleChecks
-from mmpsi_variants.report.record import variant_json
+from mmpsi_variants.report.record import entry_text, variant_json
 from mmpsi_variants.report.tables import TSV_HEADER, tsv_row
 
 # Every output says this.
@@ -104,11 +104,11 @@ def write_sample(
     with out.writer(f"{stem}.variants.json") as js, out.writer(f"{stem}.variants.tsv") as ts:
         ts.write(TSV_HEADER)
 
-        def entries() -> Iterator[dict[str, Any]]:
+        def entries() -> Iterator[str]:
             for v in variants:
                 entry = variant_json(v)
                 ts.write(tsv_row(sample, entry))
-                yield entry
+                yield entry_text(entry)
 
-        for chunk in json_chunks({**head, "variants": Items(entries())}):
+        for chunk in json_chunks({**head, "variants": Items(entries(), encoded=True)}):
             js.write(chunk)
