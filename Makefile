@@ -13,7 +13,7 @@ CORES  ?= all
 help:
 	@echo "make demo   set up, then run the main job on the bundled demo data"
 	@echo "make test   set up, then run the whole test suite"
-	@echo "make bench  set up, then run the benchmarks against peer tools"
+	@echo "make bench  set up, then run the benchmarks against peer tools (filter, annotate, research mode)"
 	@echo "make bench-workflow  time the demo workflow (wall time, per rule, Snakemake overhead)"
 
 setup: $(STAMP) tools
@@ -58,6 +58,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/research_bench.py
 
 bench-workflow: setup
 	$(BIN)/python bench/workflow_bench.py --cores 2 --cores 1

@@ -24,7 +24,7 @@ def read_curation(path: str | Path) -> dict[VariantKey, list[Result]]:
     if not path.exists():
         raise InputFileError("file not found; expected a curation TSV", path=str(path))
     out: dict[VariantKey, list[Result]] = {}
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
             if not row or not "".join(row).strip() or row[0].startswith("#"):
                 continue

@@ -143,9 +143,15 @@ class ExistingAnnotation:
     """
 
     def __init__(
-        self, header: str | Iterable[str], prefer: Iterable[str] = TOOLS, path: str | None = None
+        self,
+        header: str | Iterable[str],
+        prefer: Iterable[str] = TOOLS,
+        path: str | None = None,
+        warn: Callable[[str], None] | None = None,
     ):
         self.path = path
+        self._warn = warn
+        self._short_warned: set[str] = set()
         self.fields = find_annotation_fields(header)
         order = {t: i for i, t in enumerate(prefer)}
         self.fields.sort(key=lambda f: (order.get(f.tool, len(order)), f.key != "CSQ"))
@@ -174,6 +180,7 @@ class ExistingAnnotation:
         without it, ``@POS`` placeholders are returned unresolved. ``chrom`` only names the
         record in an error message.
         """
+        self._where = f"record {chrom}:{pos}" if chrom else f"record at {pos}"
         try:
             return self._for_allele(info, pos, ref, alts, alt_index, lookup_bcsq)
         except AnnotationFormatError as exc:
@@ -182,6 +189,20 @@ class ExistingAnnotation:
                 path=self.path,
                 where=f"record {chrom}:{pos}" if chrom else f"record at {pos}",
             ) from None
+
+    def _short(self, spec: AnnotationField) -> Callable[[int, str], None]:
+        def told(n: int, entry: str) -> None:
+            # Once per INFO key: a file written so usually is so throughout.
+            if self._warn is None or spec.key in self._short_warned:
+                return
+            self._short_warned.add(spec.key)
+            self._warn(
+                f"{self.path}: {self._where}: a {spec.key} entry has {n} of the "
+                f"{len(spec.names)} fields its header's format names ({entry[:60]!r}); the "
+                "missing ones are read as empty (other records may be so too)"
+            )
+
+        return told
 
     def _for_allele(
         self,
@@ -199,7 +220,7 @@ class ExistingAnnotation:
                 continue
             if isinstance(value, tuple | list):
                 value = ",".join(map(str, value))
-            entries = parse_entries(spec, str(value))
+            entries = parse_entries(spec, str(value), self._short(spec))
             if len(alts) > 1 and not _has_allele_column(spec):
                 # Cannot tell this record's ALTs apart: keep only if nothing better follows.
                 ambiguous = ambiguous or entries

@@ -8,7 +8,7 @@ name some differently), so that everything downstream reads one vocabulary.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import unquote
@@ -242,8 +242,13 @@ def _so_terms(tool: str, raw: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def parse_entries(spec: AnnotationField, value: str) -> list[TranscriptConsequence]:
-    """All entries of one record's INFO value (comma-separated, '|'-separated fields)."""
+def parse_entries(
+    spec: AnnotationField, value: str, short: Callable[[int, str], None] | None = None
+) -> list[TranscriptConsequence]:
+    """All entries of one record's INFO value (comma-separated, '|'-separated fields).
+
+    ``short(n_fields, entry)`` hears of a VEP or snpEff entry with fewer fields than the
+    format names (they write every field; bcftools leaves empty trailing ones out)."""
     if not value or value == ".":
         return []
     names = spec.names
@@ -266,6 +271,8 @@ def parse_entries(spec: AnnotationField, value: str) -> list[TranscriptConsequen
                 f"{len(names)}: {raw_entry[:80]!r}"
             )
         # bcftools omits empty trailing fields; VEP and snpEff write them all.
+        if len(parts) < len(names) and spec.tool != "bcsq" and short is not None:
+            short(len(parts), raw_entry)
         parts += [""] * (len(names) - len(parts))
         kv = tuple(zip(names, parts, strict=True))
         attrs: dict[str, object] = {}

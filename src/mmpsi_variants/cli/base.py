@@ -10,10 +10,18 @@ import click
 
 from mmpsi_variants import __version__
 from mmpsi_variants.core.errors import MmpsiError
+from mmpsi_variants.core.text import printable
+from mmpsi_variants.io.htslib import write_stderr
 from mmpsi_variants.io.outputs import AtomicOutputs
 from mmpsi_variants.panel.knowledge import Panel, load_panel
 
 EXIT_USER_ERROR = 2
+
+
+def say(kind: str, message: str) -> None:
+    """One line on standard error, its control characters escaped (a sample name or path
+    from a user's file must not drive the terminal)."""
+    write_stderr(f"mmpsi-variants: {kind}: {printable(message)}\n")
 
 
 class _Group(click.Group):
@@ -21,7 +29,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except MmpsiError as exc:
-            click.echo(f"mmpsi-variants: error: {exc}", err=True)
+            say("error", str(exc))
             ctx.exit(EXIT_USER_ERROR)
 
 
@@ -29,7 +37,7 @@ class _ClickHandler(logging.Handler):
     """Log lines as 'mmpsi-variants: warning: ...' on whatever stderr is current."""
 
     def emit(self, record):
-        click.echo(f"mmpsi-variants: {record.levelname.lower()}: {record.getMessage()}", err=True)
+        say(record.levelname.lower(), record.getMessage())
 
 
 def _setup_logging(quiet: bool) -> None:

@@ -101,4 +101,22 @@ def load_settings(path: str | Path | None = None) -> Settings:
             if moved:
                 message += f" ({moved[0]})"
         raise ConfigError(message, path=str(source), where=location)
+    _check_ranges(data, source)
     return Settings(str(path) if path is not None else None, data)
+
+
+def _check_ranges(data: dict[str, Any], source: Path, where: str = "") -> None:
+    """Every min_X must not exceed its max_X in the same section (a minimum allele fraction
+    above the maximum would let no call through, without a word)."""
+    for key, value in data.items():
+        if isinstance(value, dict):
+            _check_ranges(value, source, f"{where}/{key}" if where else key)
+        elif key.startswith("min_") and isinstance(value, int | float):
+            top = data.get("max_" + key[4:])
+            if isinstance(top, int | float) and value > top:
+                raise ConfigError(
+                    f"{key} {value} is above max_{key[4:]} {top}; expected a minimum no larger "
+                    "than the maximum",
+                    path=str(source),
+                    where=where or "top level",
+                )

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import re
+import sys
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -21,26 +23,55 @@ from typing import Any, TextIO
 
 import pysam
 
-from mmpsi_variants.core.errors import InputFileError, MmpsiError
+from mmpsi_variants.core.errors import InputFileError, MmpsiError, VcfError
 
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 BGZF, GZIP, PLAIN = "bgzf", "gzip", "none"
 
 
+# The real standard error of each capture in progress, outermost first.
+_SAVED: list[int] = []
+
+
 @contextlib.contextmanager
 def captured_stderr() -> Iterator[dict[str, str]]:
-    """Collect what htslib prints on file descriptor 2, so that we can word it ourselves."""
+    """Collect what htslib prints on file descriptor 2, so that we can word it ourselves.
+
+    Our own messages meanwhile still reach the user (:func:`write_stderr`)."""
     holder = {"text": ""}
     with tempfile.TemporaryFile(mode="w+b") as tmp:
         saved = os.dup(2)
+        sys.stderr.flush()
         os.dup2(tmp.fileno(), 2)
+        _SAVED.append(saved)
         try:
             yield holder
         finally:
+            _SAVED.remove(saved)
             os.dup2(saved, 2)
             os.close(saved)
             tmp.seek(0)
             holder["text"] = tmp.read().decode("utf-8", "replace").strip()
+
+
+def write_stderr(text: str) -> None:
+    """Write one of our own messages to standard error, also while htslib's is captured."""
+    stream = sys.stderr
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None  # a test runner's stream, or another in-memory one: not the descriptor
+    if fd == 2 and _SAVED:
+        stream.flush()
+        os.write(_SAVED[0], text.encode("utf-8", "replace"))
+    else:
+        stream.write(text)
+        stream.flush()
+
+
+def htslib_lines(text: str) -> list[str]:
+    """htslib's own messages in captured text ("[W::vcf_parse] ..."), without the tag."""
+    return [ln.split("] ", 1)[-1].strip() for ln in text.splitlines() if ln.startswith("[")]
 
 
 def last_message(text: str) -> str:
@@ -92,20 +123,45 @@ def existing_index(path: Path, suffixes: Sequence[str] = (".tbi", ".csi")) -> Pa
     return None
 
 
-def recompress(src: Path, kind: str, dst: Path) -> None:
-    """A plain or plain-gzip file to BGZF, streaming in large blocks."""
+# A data line whose second column is not a whole number: tabix would read "12x83" as 12 and
+# put the record where no region query finds it.
+_BAD_POS = re.compile(rb"(?m)^([^#\t\n][^\t\n]*)\t(?![0-9]+\t)([^\t\n]*)")
+
+
+def recompress(src: Path, kind: str, dst: Path, *, check_positions: bool = False) -> None:
+    """A plain or plain-gzip file to BGZF, streaming in large blocks; with
+    ``check_positions`` (a VCF about to be indexed), a POS that is not a number is an error
+    naming the record."""
     from pysam.libcbgzf import BGZFile
 
     opener = gzip.open if kind == GZIP else open
+    carry = b""
     try:
         # pysam's stub omits the default (None) of BGZFile's ``index``.
         with opener(src, "rb") as fin, BGZFile(str(dst), "wb") as fout:  # type: ignore[call-arg]
             while block := fin.read(1 << 22):
                 fout.write(block)
+                if check_positions:
+                    whole, _, carry_next = (carry + block).rpartition(b"\n")
+                    _check_positions(whole, src)
+                    carry = carry_next
+            if check_positions:
+                _check_positions(carry, src)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputFileError(
             f"cannot decompress ({exc}); the file may be truncated", path=str(src)
         ) from None
+
+
+def _check_positions(lines: bytes, src: Path) -> None:
+    m = _BAD_POS.search(lines)
+    if m:
+        chrom, pos = (g.decode("utf-8", "replace") for g in m.groups())
+        raise VcfError(
+            f"POS {pos!r} is not a positive integer",
+            path=str(src),
+            where=f"record {chrom}:{pos}",
+        )
 
 
 def build_index(
@@ -135,3 +191,19 @@ def build_index(
         if "unsorted" in detail.lower():
             raise error(f"{unsorted} ({detail}); {sort_hint}", path=str(source))
         raise error(f"cannot index ({detail or 'htslib failed'}); {expected}", path=str(source))
+    if "Coordinate <= 0" in err["text"]:
+        # tabix leaves such a line out of the index with a warning: a record would be lost.
+        where = first_bad_position(data)
+        raise error("POS is 0 or below; expected positions from 1", path=str(source), where=where)
+
+
+def first_bad_position(data: Path) -> str | None:
+    """The first data line whose POS is not a positive integer, as "record chrom:POS"."""
+    with open_text(data) as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            cols = line.split("\t", 2)
+            if len(cols) > 1 and not (cols[1].isdigit() and int(cols[1]) > 0):
+                return f"record {cols[0]}:{cols[1]}"
+    return None

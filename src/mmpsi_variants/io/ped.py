@@ -78,7 +78,7 @@ def read_ped(path: str | Path) -> Pedigree:
     if not path.exists():
         raise InputFileError("file not found; expected a PED file", path=str(path))
     individuals: dict[str, Individual] = {}
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue

@@ -103,7 +103,7 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str
         raise SampleSheetError("file not found; expected a tab-separated sheet", path=str(path))
     rows: list[tuple[int, dict[str, str]]] = []
     header: list[str] | None = None
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         for lineno, cells in enumerate(csv.reader(fh, delimiter="\t"), 1):
             if not cells or not "".join(cells).strip() or cells[0].startswith("#"):
                 continue

@@ -9,6 +9,7 @@ would cost ten times more on an exome or genome.
 from __future__ import annotations
 
 import gzip
+import logging
 import re
 import shutil
 import subprocess
@@ -24,6 +25,8 @@ from cyvcf2 import VCF
 
 from mmpsi_variants.core.errors import InputFileError, SampleError, VcfError
 from mmpsi_variants.io import htslib
+
+log = logging.getLogger("mmpsi_variants")
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def prepare_indexed(path: str | Path, workdir: Path) -> tuple[Path, Path]:
                 path=str(path),
             )
         data = workdir / "input.vcf.gz"
-        htslib.recompress(path, kind.compression, data)
+        htslib.recompress(path, kind.compression, data, check_positions=True)
     # VCF gets a TBI (cyvcf2 loads only TBI through set_index); BCF needs CSI.
     index = workdir / ("input.csi" if kind.format == "bcf" else "input.tbi")
     if kind.format == "bcf":
@@ -173,6 +176,23 @@ class VariantFile:
             reference=meta.get("reference"),
             format_ids=frozenset(re.findall(r"##FORMAT=<ID=([^,>]+)", raw)),
         )
+        self._check_indexed_contigs()
+
+    def _check_indexed_contigs(self) -> None:
+        """Records on a contig the header does not declare are unreachable by a region query
+        (their records would be lost without a word): an error naming the contig."""
+        if self.index is None or self.kind.format != "vcf" or not self.header.contigs:
+            return
+        if not str(self.index).endswith(".tbi"):
+            return
+        with htslib.captured_stderr(), pysam.TabixFile(str(self.data), index=str(self.index)) as t:
+            undeclared = [c for c in t.contigs if c not in self.header.contigs]
+        if undeclared:
+            raise VcfError(
+                f"contig(s) {', '.join(undeclared[:5])} have records but are not declared in the "
+                "header (##contig); add the header's contig lines (bcftools reheader)",
+                path=str(self.path),
+            )
 
     @property
     def samples(self) -> tuple[str, ...]:
@@ -191,20 +211,45 @@ class VariantFile:
         return [self.samples.index(s) for s in wanted]
 
     def _records(self, iterable: Iterable[Any], where: str) -> Iterator[Any]:
+        """The records, each checked for what htslib lets through: a POS below 1, a contig
+        the header does not declare. htslib's own messages are captured and worded as ours
+        (they named neither the file nor the record)."""
         last = where
-        try:
-            with warnings.catch_warnings():
-                # cyvcf2 warns about every empty region; an empty panel gene is normal.
-                warnings.filterwarnings("ignore", message="no intervals found")
+        declared = self.header.contigs
+        failure: Exception | None = None
+        with htslib.captured_stderr() as err, warnings.catch_warnings():
+            # cyvcf2 warns about every empty region; an empty panel gene is normal.
+            warnings.filterwarnings("ignore", message="no intervals found")
+            try:
                 for record in iterable:
-                    last = f"{record.CHROM}:{record.POS}"
+                    chrom, pos = record.CHROM, record.POS
+                    if pos < 1:
+                        raise self._bad(f"POS {pos} is below 1", f"{chrom}:{pos}")
+                    if declared and chrom not in declared:
+                        raise self._bad(
+                            f"contig {chrom} is not declared in the header (##contig); add "
+                            "the header's contig lines (bcftools reheader)",
+                            f"{chrom}:{pos}",
+                        )
+                    last = f"{chrom}:{pos}"
                     yield record
-        except Exception as exc:  # htslib read errors surface as plain exceptions
+            except VcfError:
+                raise
+            except Exception as exc:  # htslib read errors surface as plain exceptions
+                failure = exc
+        told = htslib.htslib_lines(err["text"])
+        if failure is not None:
+            detail = told[-1] if told else str(failure)
             raise VcfError(
-                f"cannot read the record after {last} ({exc}); the file may be corrupt",
+                f"cannot read the record after {last} ({detail}); expected a valid VCF data line",
                 path=str(self.path),
                 where=f"near {last}",
             ) from None
+        for message in dict.fromkeys(told):
+            log.warning("%s: htslib: %s", self.path, message)
+
+    def _bad(self, message: str, where: str) -> VcfError:
+        return VcfError(message, path=str(self.path), where=f"record {where}")
 
     def fetch(self, chrom: str, start: int, end: int) -> Iterator[Any]:
         """Records overlapping chrom:start-end (1-based inclusive).

@@ -209,7 +209,7 @@ class FilterInputs:
         )
         self.existing = None
         if opts.use_existing_annotation:
-            self.existing = ExistingAnnotation(vf.raw_header, path=opts.vcf)
+            self.existing = ExistingAnnotation(vf.raw_header, path=opts.vcf, warn=warn)
             if not self.existing:
                 raise InputFileError(
                     "the VCF carries no VEP CSQ, snpEff ANN or bcftools BCSQ annotation; drop "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mmpsi_variants.core.text import printable
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.panel.notes import notes_summary
 
@@ -49,13 +50,12 @@ TSV_COLUMNS = [
 def _cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, list | tuple):
-        return "&".join(str(v) for v in value) if value else ""
     if isinstance(value, float):
         return f"{value:.4g}"
-    text = str(value)
-    # Tabs and newlines from a VCF field must not break the table.
-    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    text = "&".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+    # Tabs and newlines from a VCF field must not break the table, nor other control
+    # characters (a sample name with an escape sequence) drive the terminal it is shown in.
+    return printable(text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
 
 
 def _fit_cell(fit: dict | None) -> str | None:
