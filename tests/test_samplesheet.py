@@ -12,7 +12,8 @@ import pytest
 from mmpsi_variants.core.errors import SampleSheetError
 from mmpsi_variants.core.schemas import load_schema
 from mmpsi_variants.io.ped import read_ped
-from mmpsi_variants.io.samplesheet import READS, VCF, load_sheet, ped_text, read_tsv
+from mmpsi_variants.io.samplesheet import READS, VCF, ped_text, read_tsv
+from mmpsi_variants.io.sheet_files import load_sheet
 
 from .conftest import DEMO, ROOT
 

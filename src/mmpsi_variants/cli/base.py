@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
 from pathlib import Path
@@ -24,12 +25,34 @@ def say(kind: str, message: str) -> None:
     write_stderr(f"mmpsi-variants: {kind}: {printable(message)}\n")
 
 
+# What the machine or the user's files can do to a run, as opposed to our bugs: one line each.
+_ENVIRONMENT = {
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "is a folder; expected a file",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted (an immutable or protected file or folder?)",
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EEXIST: "already exists",
+}
+
+
 class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except MmpsiError as exc:
             say("error", str(exc))
+            ctx.exit(EXIT_USER_ERROR)
+        except OSError as exc:
+            if exc.errno not in _ENVIRONMENT:
+                raise
+            where = exc.filename or ""
+            say(
+                "error", f"{where}: {_ENVIRONMENT[exc.errno]}" if where else _ENVIRONMENT[exc.errno]
+            )
             ctx.exit(EXIT_USER_ERROR)
 
 
@@ -71,7 +94,7 @@ def panel_options(command):
     return click.option(
         "--panel",
         "panel",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         help="Panel YAML (default: the bundled MMPSI/EIMFS panel).",
     )(command)
 
@@ -81,12 +104,10 @@ def resource_options(command):
     options = [
         click.option(
             "--gnomad",
-            type=click.Path(dir_okay=False),
+            type=click.Path(),
             help="gnomAD sites VCF (v2, v3 or v4 field names), tabix-indexed.",
         ),
-        click.option(
-            "--clinvar", type=click.Path(dir_okay=False), help="ClinVar VCF, tabix-indexed."
-        ),
+        click.option("--clinvar", type=click.Path(), help="ClinVar VCF, tabix-indexed."),
         click.option(
             "--scores",
             "scores",
@@ -110,7 +131,7 @@ def output_option(command):
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
         help="Write to this file instead of standard output.",
     )(command)
 

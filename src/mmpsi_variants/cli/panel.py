@@ -26,7 +26,7 @@ from mmpsi_variants.io.outputs import AtomicOutputs
     is_flag=True,
     help="With --bed: merge overlapping regions (for bcftools mpileup -R and the like).",
 )
-@click.option("--genes", type=click.Path(dir_okay=False), help="Gene models, for --bed.")
+@click.option("--genes", type=click.Path(), help="Gene models, for --bed.")
 @click.option(
     "--padding",
     type=click.IntRange(min=0),
@@ -65,7 +65,7 @@ def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
 
 
 @cli.command("targets")
-@click.option("--genes", required=True, type=click.Path(dir_okay=False), help="Gene models.")
+@click.option("--genes", required=True, type=click.Path(), help="Gene models.")
 @panel_options
 @click.option(
     "--splice-margin",
@@ -93,15 +93,15 @@ def targets_cmd(genes, panel, tiers, splice_margin, output):
 
 
 @cli.command("coverage")
-@click.argument("alignments", type=click.Path(dir_okay=False))
+@click.argument("alignments", type=click.Path())
 @click.option("--sample", help="Sample name for the outputs (default: the file's read group SM).")
 @click.option(
     "--targets",
     "targets_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Targets BED from `mmpsi-variants targets` (or give --genes).",
 )
-@click.option("--genes", type=click.Path(dir_okay=False), help="Gene models, to build targets.")
+@click.option("--genes", type=click.Path(), help="Gene models, to build targets.")
 @panel_options
 @click.option("--splice-margin", type=click.IntRange(min=0), default=10, show_default=True)
 @click.option(
@@ -118,7 +118,7 @@ def targets_cmd(genes, panel, tiers, splice_margin, output):
     show_default=True,
     help="Reads with a lower mapping quality are not counted.",
 )
-@click.option("--reference", type=click.Path(dir_okay=False), help="Reference FASTA (for CRAM).")
+@click.option("--reference", type=click.Path(), help="Reference FASTA (for CRAM).")
 @click.option(
     "-o",
     "--output-prefix",
@@ -142,9 +142,9 @@ def coverage_cmd(alignments, sample, targets_path, genes, panel, tiers, splice_m
 
 
 @cli.command("ped")
-@click.argument("samples_tsv", type=click.Path(dir_okay=False))
+@click.argument("samples_tsv", type=click.Path())
 @click.option("--family", help="Only this family (default: every sample).")
-@click.option("--schema", type=click.Path(dir_okay=False), help="JSON Schema for the sheet.")
+@click.option("--schema", type=click.Path(), help="JSON Schema for the sheet.")
 @output_option
 def ped_cmd(samples_tsv, family, schema, output):
     """Write a PED (family, sample, father, mother, sex, affected) from a samples.tsv.
@@ -161,31 +161,27 @@ def ped_cmd(samples_tsv, family, schema, output):
 
 
 @cli.command("cohort")
-@click.argument("variants", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--samples", "samples_tsv", required=True, type=click.Path(dir_okay=False), help="samples.tsv"
-)
-@click.option("--schema", type=click.Path(dir_okay=False), help="JSON Schema for samples.tsv.")
+@click.argument("variants", nargs=-1, required=True, type=click.Path())
+@click.option("--samples", "samples_tsv", required=True, type=click.Path(), help="samples.tsv")
+@click.option("--schema", type=click.Path(), help="JSON Schema for samples.tsv.")
 @click.option(
     "--coverage",
     "coverage_files",
     multiple=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="A <sample>.coverage.json (repeatable).",
 )
 @click.option(
     "--targets",
     "targets_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Targets BED, to rank variants in coding exons first.",
 )
 @panel_options
-@click.option(
-    "-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Cohort outputs."
-)
+@click.option("-o", "--outdir", required=True, type=click.Path(), help="Cohort outputs.")
 @click.option(
     "--reports-dir",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     help="Also write DIR/<sample>/<sample>.summary.json for each sample.",
 )
 def cohort_cmd(variants, samples_tsv, schema, coverage_files, targets_path, panel, tiers, outdir,

@@ -9,16 +9,16 @@ from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, reso
 
 
 @cli.command("filter")
-@click.argument("vcf", type=click.Path(dir_okay=False))
+@click.argument("vcf", type=click.Path())
 @click.option(
     "--genes",
     "genes",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Gene models (GFF3 or GTF; Ensembl, GENCODE or RefSeq/MANE style).",
 )
 @click.option(
     "--reference",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Reference FASTA, to left-align indels and check REF alleles.",
 )
 @panel_options
@@ -46,7 +46,7 @@ from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, reso
     multiple=True,
     help="Sample to report (repeatable; default: every sample in the VCF).",
 )
-@click.option("--ped", type=click.Path(dir_okay=False), help="PED file (sex, parents, affection).")
+@click.option("--ped", type=click.Path(), help="PED file (sex, parents, affection).")
 @click.option(
     "--build",
     default="auto",
@@ -64,7 +64,7 @@ from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, reso
     "--outdir",
     default=".",
     show_default=True,
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     help="Directory for <sample>.variants.json and <sample>.variants.tsv.",
 )
 @resource_options
@@ -78,13 +78,13 @@ from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, reso
 @click.option(
     "--settings",
     "settings",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="YAML merged over the package defaults (thresholds for de novo, mosaicism, "
     "parentage, ...).",
 )
 @click.option(
     "--curation",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Curator evidence TSV (chrom, pos, ref, alt, code, strength, comment), merged into the "
     "ACMG criteria and marked curator-supplied.",
 )
@@ -133,24 +133,24 @@ def _phenotype_option(value: str) -> tuple[str, str]:
 
 
 @cli.command("annotate")
-@click.argument("vcf", type=click.Path(dir_okay=False))
+@click.argument("vcf", type=click.Path())
 @click.option(
     "--genes",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Gene models (GFF3 or GTF; Ensembl, GENCODE or RefSeq/MANE style).",
 )
 @click.option(
     "--reference",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Reference FASTA the VCF was called against.",
 )
 @click.option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Output VCF; bgzipped and indexed when it ends in .gz.",
 )
 @click.option(

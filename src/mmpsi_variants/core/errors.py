@@ -72,3 +72,7 @@ class AlignmentError(MmpsiError):
 
 class UsageError(MmpsiError):
     """Options that do not go together, or a needed option missing: no file is at fault."""
+
+
+class OutputError(MmpsiError):
+    """An output cannot be written: no space, a read-only or protected folder."""

@@ -5,7 +5,7 @@ the reference FASTA (``fasta``), allele normalisation (``normalize``), per-sampl
 callers write them (``genotypes``), tabix-indexed resource files (``tabix``), the compression
 sniffing, indexing and htslib messages both readers share (``htslib``), gene models from
 GFF3/GTF (``gff_features``, ``gff``, ``genemodels``, ``gene_cache``), PED files (``ped``), the
-workflow's sample sheets (``samplesheet``), input provenance (``provenance``) and outputs
-committed all at once (``outputs``). A malformed line raises an error naming the file and
-the line.
+workflow's sample sheets (``samplesheet``, ``sheet_files``), input provenance
+(``provenance``) and outputs committed all at once (``outputs``). A malformed line raises an
+error naming the file and the line.
 """

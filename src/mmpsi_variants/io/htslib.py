@@ -115,10 +115,13 @@ def open_text(path: Path, expected: str = "a file") -> TextIO:
 
 
 def existing_index(path: Path, suffixes: Sequence[str] = (".tbi", ".csi")) -> Path | None:
-    """The index beside a BGZF file, when there is one."""
+    """The index beside a BGZF file, when there is one that is not older than the file (an
+    older one was made before the file last changed: htslib would warn and read it anyway,
+    and a query through it can miss records); the caller then builds one of its own."""
+    data_mtime = path.stat().st_mtime
     for suffix in suffixes:
         candidate = Path(f"{path}{suffix}")
-        if candidate.exists():
+        if candidate.exists() and candidate.stat().st_mtime >= data_mtime:
             return candidate
     return None
 

@@ -8,14 +8,18 @@ variant per line).
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TextIO
+
+from mmpsi_variants.core.errors import OutputError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -120,17 +124,9 @@ class AtomicOutputs:
 
     def add(self, name: str, text: str) -> Path:
         """Write ``text`` to a temporary file for ``name``, which may include subdirectories."""
-        final = self.outdir / name
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = temporary_beside(final)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        self._pending.append((Path(tmp), final))
-        return final
+        with self.writer(name) as fh:
+            fh.write(text)
+        return self.outdir / name
 
     def add_json(self, name: str, data: dict[str, Any]) -> Path:
         return self.add(name, json_text(data))
@@ -145,6 +141,12 @@ class AtomicOutputs:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 yield fh
+        except OSError as exc:
+            written = _size(tmp)
+            os.unlink(tmp)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise disk_full(final, written) from None
+            raise
         except BaseException:
             os.unlink(tmp)
             raise
@@ -175,3 +177,23 @@ class AtomicOutputs:
         if exc_type is not None:
             self.discard()
         return False
+
+
+def disk_full(final: Path, written: int) -> OutputError:
+    """The one line for a full disk: the folder, the space left, what was being written."""
+    try:
+        free = shutil.disk_usage(final.parent).free
+    except OSError:
+        free = 0
+    return OutputError(
+        f"the disk is full ({free:,} bytes free) after {written:,} bytes of {final.name}; "
+        "free space there or write elsewhere",
+        path=str(final.parent),
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -23,6 +23,8 @@ from mmpsi_variants.core.errors import SampleSheetError
 from mmpsi_variants.core.schemas import validate_rows
 
 MISSING = {"", "0", "NA", "na", "."}
+
+
 READS, VCF = "reads", "vcf"
 
 
@@ -89,7 +91,11 @@ class SampleSheet:
 
 
 PHENOTYPE_COLUMNS = ("eeg", "mri", "onset_age_days")
+
+
 _SAMPLE_COLUMNS = ("sample", "family", "sex", "father", "mother", "affected")
+
+
 _UNIT_COLUMNS = ("sample", "unit", "fq1", "fq2", "bam", "vcf")
 
 
@@ -266,7 +272,7 @@ def load_units(
     return tuple(units)
 
 
-def _families(
+def sheet_families(
     samples: dict[str, Sample], units: tuple[Unit, ...], units_path: str
 ) -> dict[str, Family]:
     by_sample: dict[str, list[Unit]] = {}
@@ -320,83 +326,9 @@ def _families(
     return out
 
 
-def index_of(path: Path) -> Path | None:
-    """The index file beside a BAM/CRAM (.bai, .csi or .crai), or None."""
-    name = path.name
-    stem = name.rsplit(".", 1)[0]
-    for cand in (f"{name}.bai", f"{stem}.bai", f"{name}.csi", f"{name}.crai", f"{stem}.crai"):
-        if (path.parent / cand).exists():
-            return path.parent / cand
-    return None
-
-
-def read_group_samples(path: str | Path) -> set[str]:
-    """The SM values of the @RG lines of a BAM/CRAM header."""
-    import pysam
-
-    with pysam.AlignmentFile(str(path), "rc" if str(path).endswith(".cram") else "rb") as af:
-        return {rg.get("SM", "") for rg in af.header.to_dict().get("RG", [])}
-
-
-def _check_files(sheet: SampleSheet, check_read_groups: bool) -> None:
-    """Checks that need the files; a file that does not exist yet is left to Snakemake."""
-
-    for u in sheet.units:
-        where = f"line {u.line} (sample {u.sample})"
-        if u.bam and Path(u.bam).exists():
-            if index_of(Path(u.bam)) is None:
-                raise SampleSheetError(
-                    f"no index beside {u.bam} (expected .bai, .csi or .crai); run samtools index",
-                    path=sheet.units_path,
-                    where=f"{where}, column bam",
-                )
-            if check_read_groups:
-                sms = read_group_samples(u.bam)
-                if sms != {u.sample}:
-                    raise SampleSheetError(
-                        f"the read groups of {u.bam} name sample(s) "
-                        f"{', '.join(sorted(sms)) or '(none)'}; freebayes needs @RG SM:{u.sample}",
-                        path=sheet.units_path,
-                        where=f"{where}, column bam",
-                    )
-    for fam in sheet.families.values():
-        if fam.source != VCF:
-            continue
-        assert fam.vcf is not None  # a family from a VCF names it
-        if not Path(fam.vcf).exists():
-            continue
-        in_vcf = set(vcf_samples(fam.vcf, sheet.units_path))
-        for sid in fam.samples:
-            if sid not in in_vcf:
-                u = sheet.units_of(sid)[0]
-                raise SampleSheetError(
-                    f"sample {sid!r} is not in {fam.vcf} (its samples: "
-                    f"{', '.join(sorted(in_vcf)[:5])}{', ...' if len(in_vcf) > 5 else ''})",
-                    path=sheet.units_path,
-                    where=f"line {u.line} (sample {sid}), column vcf",
-                )
-
-
-def load_sheet(
-    samples_path: str | Path,
-    units_path: str | Path,
-    *,
-    samples_schema: dict[str, Any] | None = None,
-    units_schema: dict[str, Any] | None = None,
-    check_files: bool = True,
-    check_read_groups: bool = False,
-) -> SampleSheet:
-    """Read, check and join samples.tsv and units.tsv."""
-    samples = load_samples(samples_path, samples_schema)
-    units = load_units(units_path, samples, units_schema)
-    families = _families(samples, units, str(units_path))
-    sheet = SampleSheet(str(samples_path), str(units_path), samples, units, families)
-    if check_files:
-        _check_files(sheet, check_read_groups)
-    return sheet
-
-
 _PED_SEX = {"male": "1", "female": "2"}
+
+
 _PED_AFFECTED = {"yes": "2", "no": "1"}
 
 
@@ -425,21 +357,3 @@ def ped_text(samples: dict[str, Sample], family: str | None = None, path: str | 
             path=path,
         )
     return "\n".join(lines) + "\n"
-
-
-def vcf_samples(path: str, units_path: str | None) -> tuple[str, ...]:
-    """The samples a family's VCF/BCF holds, read from its header."""
-    import tempfile
-
-    from mmpsi_variants.core.errors import MmpsiError
-    from mmpsi_variants.io.vcf import VariantFile
-
-    try:
-        with tempfile.TemporaryDirectory(prefix="mmpsi-sheet-") as work:
-            vf = VariantFile(path, Path(work), indexed=False)
-            vf.close()
-    except MmpsiError as exc:
-        raise SampleSheetError(
-            f"cannot read {path} as a VCF/BCF ({exc})", path=units_path
-        ) from None
-    return vf.samples

@@ -281,7 +281,15 @@ class VariantFile:
             return []
         n_cols = 9 + len(self.samples) if self.samples else 8
         keys: list[tuple[str, int]] = []
-        for line in self._tabix.fetch(chrom, max(0, start - 1), end):
+        try:
+            lines = list(self._tabix.fetch(chrom, max(0, start - 1), end))
+        except ValueError as exc:  # htslib's "iteration failed": an index of another file
+            raise VcfError(
+                f"the index {self.index} does not fit this file ({exc}); delete it, or index the "
+                "file again (tabix -f -p vcf)",
+                path=str(self.path),
+            ) from None
+        for line in lines:
             cols = line.split("\t")
             where = f"record {cols[0]}:{cols[1]}" if len(cols) > 1 else f"a line in {chrom}"
             if len(cols) != n_cols:

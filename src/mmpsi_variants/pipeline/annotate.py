@@ -7,6 +7,7 @@ ALT allele, pipe-separated fields named in the header's ``Format:`` list, so tha
 
 from __future__ import annotations
 
+import errno
 import gc
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ from mmpsi_variants.core.record import NOT_ANNOTATED
 from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import allele_problem
-from mmpsi_variants.io.outputs import temporary_beside
+from mmpsi_variants.io.outputs import disk_full, temporary_beside
 from mmpsi_variants.io.vcf import VariantFile, record_end, sniff
 
 INFO_ID = "MMPSI_CSQ"
@@ -274,7 +275,8 @@ def annotate_vcf(
     compressed = output.suffix == ".gz"
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = temporary_beside(output)
-    os.close(fd)
+    if compressed:
+        os.close(fd)  # BGZF is written by path; a plain VCF through the descriptor itself
     counts = [0, 0, 0]
     # A genome's gene models are millions of tuples that live as long as the run: without this
     # every full collection walks them all again (a third of the run on 100,000 records). Each
@@ -289,9 +291,13 @@ def annotate_vcf(
         with tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
             vf = VariantFile(vcf, Path(work), indexed=threads > 1)
             try:
-                opener = pysam.BGZFile if compressed else open
-                # pysam's stub wants a str path and an index, which BGZFile takes as optional.
-                with opener(tmp, "wb") as out:  # type: ignore[call-arg, arg-type]
+                sink = (
+                    # pysam's stub wants an index, which BGZFile takes as optional.
+                    pysam.BGZFile(str(tmp), "wb")  # type: ignore[call-arg]
+                    if compressed
+                    else os.fdopen(fd, "wb")
+                )
+                with sink as out:
                     out.write(output_header(vf.raw_header, version, with_resources).encode())
                     layout = layout_of(vf, with_resources)
                     if threads > 1:
@@ -304,6 +310,12 @@ def annotate_vcf(
             finally:
                 vf.close()
         os.replace(tmp, output)
+    except OSError as exc:
+        written = Path(tmp).stat().st_size if Path(tmp).exists() else 0
+        Path(tmp).unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise disk_full(output, written) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

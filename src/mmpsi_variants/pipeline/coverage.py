@@ -14,7 +14,7 @@ from pathlib import Path
 from mmpsi_variants.core.errors import UsageError
 from mmpsi_variants.io.outputs import AtomicOutputs
 from mmpsi_variants.io.provenance import describe_input
-from mmpsi_variants.io.samplesheet import read_group_samples
+from mmpsi_variants.io.sheet_files import read_group_samples
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.panel.regions import load_panel_models
 from mmpsi_variants.qc.coverage import measure, panel_targets, read_targets_bed, report

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.core.schemas import load_schema, validate_config
-from mmpsi_variants.io.samplesheet import VCF, SampleSheet, index_of, load_sheet
+from mmpsi_variants.io.samplesheet import VCF, SampleSheet
+from mmpsi_variants.io.sheet_files import index_of, load_sheet
 
 BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
 

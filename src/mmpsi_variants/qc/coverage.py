@@ -203,6 +203,7 @@ def _open_alignments(path: str | Path, reference: str | None):
     try:
         with captured_stderr():
             af = pysam.AlignmentFile(path, reference_filename=reference)
+            af.check_truncation()  # a BAM/CRAM cut short: one line, before any depth
     except (OSError, ValueError) as exc:
         raise AlignmentError(f"cannot read as BAM/CRAM ({exc})", path=path) from None
     if not af.has_index():
@@ -247,9 +248,16 @@ def measure(
             if name is None:
                 depth = np.zeros(t.length, dtype=np.int64)
             else:
-                acgt = af.count_coverage(
-                    name, t.start - 1, t.end, quality_threshold=0, read_callback=keep
-                )
+                try:
+                    acgt = af.count_coverage(
+                        name, t.start - 1, t.end, quality_threshold=0, read_callback=keep
+                    )
+                except (OSError, ValueError) as exc:  # a truncated or damaged BAM/CRAM
+                    raise AlignmentError(
+                        f"cannot read the reads of {t.gene} exon {t.exon} ({exc}); the file "
+                        "may be truncated",
+                        path=str(alignments),
+                    ) from None
                 depth = np.sum(np.asarray(acgt, dtype=np.int64), axis=0)
             below = int((depth < min_depth).sum())
             out.append(
