@@ -176,18 +176,18 @@ def test_genes_required_unless_no_panel(run, tmp_path):
 
 def test_failure_after_some_samples_leaves_no_partial_files(monkeypatch, run, tmp_path):
     """If writing stops half-way, the files already written are removed, not left behind."""
-    from mmpsi_variants.io import outputs
+    from mmpsi_variants.io import commit
 
     calls = {"n": 0}
-    real = outputs.temporary_beside
+    real = commit._create
 
-    def failing(final):
+    def failing(path):
         calls["n"] += 1
         if calls["n"] == 5:
             raise OSError("disk full")
-        return real(final)
+        return real(path)
 
-    monkeypatch.setattr(outputs, "temporary_beside", failing)
+    monkeypatch.setattr(commit, "_create", failing)
     with pytest.raises(OSError):
         run("filter", VCF, "--genes", DEMO / "genes.gff3", "--build", "none", "-o", tmp_path)
     assert list(tmp_path.iterdir()) == []

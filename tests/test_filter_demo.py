@@ -6,6 +6,7 @@ its design; bcftools norm and csq agree with that design (see resources/demo/REA
 
 import csv
 import gzip
+import hashlib
 import json
 import shutil
 import subprocess
@@ -249,9 +250,20 @@ def test_sample_selection(run, tmp_path):
     got = _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--sample", "EIMFS05")
     assert {k[0] for k in got} == {"EIMFS05"}
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".mmpsi-manifest",
         "EIMFS05.variants.json",
         "EIMFS05.variants.tsv",
     ]
+    # The manifest, written last, names the set and lets a reader check each file.
+    manifest = json.loads((tmp_path / ".mmpsi-manifest").read_text())
+    assert manifest["command"] == "filter"
+    assert [f["name"] for f in manifest["files"]] == [
+        "EIMFS05.variants.json",
+        "EIMFS05.variants.tsv",
+    ]
+    for f in manifest["files"]:
+        data = (tmp_path / f["name"]).read_bytes()
+        assert f["bytes"] == len(data) and f["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 def test_include_filtered_keeps_and_marks_failing_records(run, tmp_path):
@@ -296,7 +308,7 @@ def test_sample_names_are_sanitised_for_file_names(run, tmp_path):
     out = tmp_path / "out"
     result = run("filter", vcf, *BASE, "-o", out)
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != ".mmpsi-manifest")
     assert "evil_name.variants.json" in names and "evil_name_2.variants.json" in names
     assert all("/" not in n and not n.startswith(".") for n in names)
     assert not (tmp_path / "evil name.variants.json").exists()

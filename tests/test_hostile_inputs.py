@@ -199,22 +199,17 @@ def test_hostile_input(run, tmp_path, case, build, code, expected):
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("command", COMMANDS)
 def test_machine_faults_on_output(run, tmp_path, monkeypatch, fault, command):
-    from mmpsi_variants.io import outputs
+    from mmpsi_variants.io import commit
 
-    real = outputs.temporary_beside
+    real = commit._create
 
-    def faulty(final):
+    def faulty(path):
         if FAULTS[fault] == "full":
-            fd, path = real(final)
-            os.close(fd)
-            return os.open("/dev/full", os.O_WRONLY), path
-        raise OSError(FAULTS[fault], os.strerror(FAULTS[fault]), str(Path(final).parent))
+            os.close(real(path))
+            return os.open("/dev/full", os.O_WRONLY)
+        raise OSError(FAULTS[fault], os.strerror(FAULTS[fault]), str(Path(path).parent))
 
-    monkeypatch.setattr(outputs, "temporary_beside", faulty)
-    if command == "annotate":
-        from mmpsi_variants.pipeline import annotate
-
-        monkeypatch.setattr(annotate, "temporary_beside", faulty)
+    monkeypatch.setattr(commit, "_create", faulty)
     result = run(*COMMANDS[command](tmp_path))
     _check_one_error_line(result, 2, EXPECTED_FAULT[fault], tmp_path / "out")
 

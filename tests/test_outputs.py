@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from mmpsi_variants.io.outputs import AtomicOutputs
+from mmpsi_variants.io.commit import AtomicOutputs
 
 from .conftest import DEMO
 

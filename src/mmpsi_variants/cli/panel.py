@@ -15,7 +15,7 @@ from mmpsi_variants.cli.base import (
     write_or_echo,
 )
 from mmpsi_variants.core.errors import UsageError
-from mmpsi_variants.io.outputs import AtomicOutputs
+from mmpsi_variants.io.commit import AtomicOutputs
 
 
 @cli.command("panel")

@@ -11,6 +11,7 @@ import errno
 import gc
 import multiprocessing
 import os
+import signal
 import struct
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -24,10 +25,10 @@ from mmpsi_variants.annotation.annotator import CSQ_FIELDS, Annotator
 from mmpsi_variants.annotation.sources.lookup import Resources
 from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.core.record import NOT_ANNOTATED
+from mmpsi_variants.io.commit import AtomicOutputs, disk_full
 from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.normalize import allele_problem
-from mmpsi_variants.io.outputs import disk_full, temporary_beside
 from mmpsi_variants.io.vcf import VariantFile, record_end, sniff
 
 INFO_ID = "MMPSI_CSQ"
@@ -221,6 +222,10 @@ _WORKER: dict[str, Any] = {}
 def _worker_start() -> None:
     """A forked worker must not share the parent's file handles: reads would interleave."""
     w = _WORKER
+    # The parent handles a stop and ends its workers; a worker just ends (SIGTERM) or leaves
+    # the interrupt to the parent (SIGINT), with no handler of the parent's running twice.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Whatever a worker leaves (temporary resource indexes: a pool's workers end without
     # running their clean-up) stays inside the parent's work folder, which the parent removes.
     tempfile.tempdir = w["work"]
@@ -273,10 +278,8 @@ def annotate_vcf(
     )
     output = Path(output)
     compressed = output.suffix == ".gz"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = temporary_beside(output)
-    if compressed:
-        os.close(fd)  # BGZF is written by path; a plain VCF through the descriptor itself
+    outputs = AtomicOutputs(output.parent)  # the VCF and its index are put in place together
+    tmp = outputs.staged(output.name) if compressed else None
     counts = [0, 0, 0]
     # A genome's gene models are millions of tuples that live as long as the run: without this
     # every full collection walks them all again (a third of the run on 100,000 records). Each
@@ -288,14 +291,14 @@ def annotate_vcf(
         gc.freeze()
     gc.set_threshold(20_000, *thresholds[1:])
     try:
-        with tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
+        with outputs, tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
             vf = VariantFile(vcf, Path(work), indexed=threads > 1)
             try:
                 sink = (
                     # pysam's stub wants an index, which BGZFile takes as optional.
                     pysam.BGZFile(str(tmp), "wb")  # type: ignore[call-arg]
-                    if compressed
-                    else os.fdopen(fd, "wb")
+                    if tmp is not None
+                    else outputs.binary_writer(output.name)
                 )
                 with sink as out:
                     out.write(output_header(vf.raw_header, version, with_resources).encode())
@@ -307,18 +310,16 @@ def annotate_vcf(
                         )
                     else:
                         _annotate_serial(vf, annotator, ref, out, counts, layout, resources)
+            except OSError as exc:
+                if tmp is not None and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise disk_full(output, tmp.stat().st_size if tmp.exists() else 0) from None
+                raise
             finally:
                 vf.close()
-        os.replace(tmp, output)
-    except OSError as exc:
-        written = Path(tmp).stat().st_size if Path(tmp).exists() else 0
-        Path(tmp).unlink(missing_ok=True)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise disk_full(output, written) from None
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            if tmp is not None:
+                _index(tmp, output)
+                os.replace(f"{tmp}.tbi", outputs.staged(f"{output.name}.tbi"))
+            outputs.commit()
     finally:
         gc.set_threshold(*thresholds)
         if freezing:
@@ -326,15 +327,19 @@ def annotate_vcf(
         if resources is not None:
             resources.close()
         ref.close()
-    if compressed:
-        try:
-            pysam.tabix_index(str(output), preset="vcf", force=True)
-        except OSError as exc:
-            raise InputFileError(
-                f"annotated, but cannot index the output ({exc}); is the input sorted?",
-                path=str(output),
-            ) from None
     return AnnotateResult(counts[0], counts[1], counts[2], output)
+
+
+def _index(staged: Path, output: Path) -> None:
+    try:
+        pysam.tabix_index(str(staged), preset="vcf", force=True)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise disk_full(output, staged.stat().st_size) from None
+        raise InputFileError(
+            f"annotated, but cannot index the output ({exc}); is the input sorted?",
+            path=str(output),
+        ) from None
 
 
 def _annotate_serial(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.core.errors import UsageError
-from mmpsi_variants.io.outputs import AtomicOutputs
+from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.io.sheet_files import read_group_samples
 from mmpsi_variants.panel.knowledge import Panel

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mmpsi_variants.io.outputs import AtomicOutputs, unique_filenames
+from mmpsi_variants import __version__
+from mmpsi_variants.io.commit import AtomicOutputs
+from mmpsi_variants.io.outputs import unique_filenames
 from mmpsi_variants.pipeline.collect import collect
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
@@ -63,7 +65,9 @@ def run_filter(options: FilterOptions) -> FilterResult:
         settings = inputs.settings_json()
         panel_genes = panel_genes_json(inputs.regions) if inputs.panel else None
         stems = unique_filenames(inputs.samples)
-        with AtomicOutputs(options.outdir) as out:
+        # The folder is this run's: its manifest, written last, lists the files of the set.
+        manifest = {"tool": "mmpsi-variants", "tool_version": __version__, "command": "filter"}
+        with AtomicOutputs(options.outdir, manifest=manifest) as out:
             # One sample at a time, its variants let go once written: memory holds the
             # collected records and one sample's assessments, not every sample's.
             for sample in inputs.samples:

@@ -12,7 +12,8 @@ from typing import Any
 
 from mmpsi_variants import __version__
 from mmpsi_variants.core.record import Variant
-from mmpsi_variants.io.outputs import AtomicOutputs, Items, json_chunks
+from mmpsi_variants.io.commit import AtomicOutputs
+from mmpsi_variants.io.outputs import Items, json_chunks
 from mmpsi_variants.panel.regions import PanelRegion
 from mmpsi_variants.qc.sample_checks import SampleChecks
 from mmpsi_variants.report.record import entry_text, variant_json
