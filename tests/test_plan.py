@@ -79,10 +79,18 @@ def test_config_errors_name_the_key(key, value, where, words):
 
 
 def _plan(tmp_path, monkeypatch, **changes):
-    monkeypatch.chdir(ROOT)
+    """The demo plan with ``changes``, run in a folder that has the repository's config/ and
+    resources/ and an empty placeholder for each file a change names (the plan checks that
+    the files the configuration names exist)."""
+    for name in ("config", "resources"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    monkeypatch.chdir(tmp_path)
     cfg = copy.deepcopy(CONFIG)
     for k, v in changes.items():
         _set(cfg, k.replace("__", "."), v)
+        for value in v.values() if isinstance(v, dict) else [v]:
+            if isinstance(value, str) and "." in value:
+                (tmp_path / value).touch()
     return load_plan(cfg, SCHEMAS)
 
 
@@ -192,3 +200,19 @@ def test_with_absolute_paths_leaves_unset_and_absolute_paths_alone():
     assert out["resources"]["scores"]["revel"] == "/base/resources/demo/revel.demo.tsv.gz"
     assert out["settings"] is None and out["panel"] == "/abs/panel.yaml"
     assert cfg["reference"]["fasta"] == "resources/demo/genome.fa"  # the input is untouched
+
+
+@pytest.mark.parametrize(
+    "key,words",
+    [
+        ("reference__fasta", "reference.fasta: {tmp}: is a folder; expected a FASTA file"),
+        ("calling__regions", "calling.regions: {tmp}: is a folder; expected panel, all or a BED"),
+        ("settings", "settings: {tmp}: is a folder; expected a settings YAML"),
+    ],
+)
+def test_a_folder_named_as_a_file_stops_the_plan(tmp_path, monkeypatch, key, words):
+    folder = tmp_path / "a_folder"
+    folder.mkdir()
+    with pytest.raises(ConfigError) as exc:
+        _plan(tmp_path, monkeypatch, **{key: str(folder)})
+    assert words.format(tmp=folder) in str(exc.value)

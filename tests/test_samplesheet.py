@@ -130,6 +130,26 @@ SAMPLE_CASES = [
         "listed as male on line 5",
     ),
     (
+        # Regression: passed the sheet checks and failed only at the filter, after alignment
+        # and calling; the filter's pedigree checks now run on the sheet at parse time.
+        "ancestry cycle",
+        _sub(SAMPLES, "EIMFS01_FA\tEIMFS01\tmale\t0\t0", "EIMFS01_FA\tEIMFS01\tmale\t0\tEIMFS01"),
+        UNITS,
+        "line 3 (sample EIMFS01), column father",
+        "EIMFS01 is their own ancestor (EIMFS01 -> parent EIMFS01_FA -> parent EIMFS01)",
+    ),
+    (
+        "father of one and mother of another",
+        _sub(
+            _sub(SAMPLES, "EIMFS01_MO\tEIMFS01\tfemale", "EIMFS01_MO\tEIMFS01\tunknown"),
+            "EIMFS01_FA\tEIMFS01\tmale\t0\t0",
+            "EIMFS01_FA\tEIMFS01\tmale\tEIMFS01_MO\t0",
+        ),
+        UNITS,
+        "line 4 (sample EIMFS01_FA), column father",
+        "EIMFS01_MO is the father of EIMFS01_FA but the mother of EIMFS01 (line 3)",
+    ),
+    (
         "parent in another family",
         _sub(SAMPLES, "EIMFS01_FA\tEIMFS01\tmale", "EIMFS01_FA\tOTHER\tmale"),
         UNITS,

@@ -143,12 +143,27 @@ def test_user_bed_regions(tmp_path):
             ("config", "caller: bcftools", "caller: gatk"),
             "config: calling.caller: expected one of bcftools, freebayes; found 'gatk'",
         ),
+        # Regressions (issue 11): each passed the dry run and failed only at a late rule.
+        (
+            ("samples", "EIMFS01_FA\tEIMFS01\tmale\t0\t0", "EIMFS01_FA\tEIMFS01\tmale\t0\tEIMFS01"),
+            "samples.tsv: line 3 (sample EIMFS01), column father: EIMFS01 is their own ancestor",
+        ),
+        (
+            ("config", f"fasta: {DEMO / 'genome.fa'}", "fasta: {tmp}"),
+            "config: reference.fasta: {tmp}: is a folder; expected a FASTA file",
+        ),
+        (
+            ("config", f"genes: {DEMO / 'genes.gff3'}", "genes: {tmp}/missing.gff3"),
+            "config: reference.genes: {tmp}/missing.gff3: no such file; expected gene models",
+        ),
     ],
 )
 def test_bad_input_stops_at_parse_time_naming_the_place(tmp_path, edit, message):
     workdir = setup_workdir(tmp_path, _placeholder_fastqs(tmp_path))
     which, old, new = edit
+    new, message = new.format(tmp=tmp_path), message.format(tmp=tmp_path)
     path = workdir / "config" / ("samples.tsv" if which == "samples" else "config.yaml")
+    assert old in path.read_text()
     path.write_text(path.read_text().replace(old, new))
     result = snakemake(workdir, "--dry-run")
     assert result.returncode != 0

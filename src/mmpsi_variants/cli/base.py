@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import logging
-import signal
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from mmpsi_variants import __version__
 from mmpsi_variants.core.errors import MmpsiError
+from mmpsi_variants.core.stops import Stopped, stoppable
 from mmpsi_variants.core.text import printable
 from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.htslib import write_stderr
@@ -43,48 +40,13 @@ _ENVIRONMENT = {
 }
 
 
-class Stopped(BaseException):
-    """SIGTERM or SIGINT, raised where the run is so that every clean-up on the way out runs
-    (temporary folders, staged outputs), as for an error."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum: int, frame: object) -> None:
-    # A second signal must not cut the clean-up of the first short.
-    for sig in _STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)
-    raise Stopped(signum)
-
-
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-
-@contextlib.contextmanager
-def _stoppable() -> Iterator[None]:
-    """SIGTERM (what Snakemake and SLURM send on cancel) and SIGINT handled like an error while
-    a command runs; the previous handlers are put back afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-    previous = {sig: signal.signal(sig, _stop) for sig in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 class _Group(click.Group):
     def invoke(self, ctx):
         try:
-            with _stoppable():
+            with stoppable():
                 return super().invoke(ctx)
         except Stopped as exc:
-            name = signal.Signals(exc.signum).name
-            say("stopped", f"by {name}; unfinished outputs and temporary files removed")
+            say("stopped", f"by {exc.name}; unfinished outputs and temporary files removed")
             ctx.exit(128 + exc.signum)
         except MmpsiError as exc:
             say("error", str(exc))

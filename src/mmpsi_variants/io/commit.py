@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Literal, TextIO
 
 from mmpsi_variants.core.errors import OutputError
+from mmpsi_variants.core.stops import deferred
 from mmpsi_variants.io.outputs import json_text
 
 log = logging.getLogger("mmpsi_variants")
@@ -82,7 +83,8 @@ class AtomicOutputs:
     @contextlib.contextmanager
     def _open(self, name: str, mode: str) -> Iterator[Any]:
         staged = self.staged(name)
-        final = self._pending[-1][1]
+        entry = self._pending[-1]
+        final = entry[1]
         try:
             # Created as any new file is (not mkstemp's 0600): the umask, or the folder's
             # default ACL, decide who may read the finished output.
@@ -91,7 +93,8 @@ class AtomicOutputs:
                 yield fh
         except BaseException as exc:
             written = _size(staged)
-            self._pending.pop()
+            if entry in self._pending:  # not when the whole set was discarded already
+                self._pending.remove(entry)
             with contextlib.suppress(OSError):
                 os.unlink(staged)
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -152,7 +155,8 @@ class AtomicOutputs:
         if self._stage is None:
             self.outdir.mkdir(parents=True, exist_ok=True)
             sweep_abandoned(self.outdir)
-            self._stage = _Staging.create(self.outdir)
+            with deferred():  # a folder made but not yet ours to remove would stay behind
+                self._stage = _Staging.create(self.outdir)
         return self._stage.path
 
     def __enter__(self) -> AtomicOutputs:

@@ -23,6 +23,7 @@ import pysam
 from mmpsi_variants.core.cache import cache_dir
 from mmpsi_variants.core.contigs import ContigMap
 from mmpsi_variants.core.errors import ReferenceGenomeError
+from mmpsi_variants.core.stops import temporary_folder
 from mmpsi_variants.io.htslib import BGZF, captured_stderr, compression, last_message
 
 EXPECTED = "a FASTA file"
@@ -57,7 +58,7 @@ def _build_index(fasta: Path, folder: Path, bgzf: bool) -> tuple[Path, Path | No
     if fai.exists() and (gzi.exists() or not bgzf):
         return fai, gzi if bgzf else None
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".fai-") as tmp:
+    with temporary_folder(".fai-", str(folder)) as tmp:
         t_fai, t_gzi = Path(tmp) / "x.fai", Path(tmp) / "x.gzi"
         args = ["--fai-idx", str(t_fai)] + (["--gzi-idx", str(t_gzi)] if bgzf else [])
         with captured_stderr() as err:
@@ -116,7 +117,7 @@ class Reference:
                 return _build_index(fasta, folder, bgzf)
             except OSError:
                 pass  # a read-only or full cache: index for this run only
-        self._work = tempfile.TemporaryDirectory(prefix="mmpsi-fasta-")
+        self._work = temporary_folder("mmpsi-fasta-")
         return _build_index(fasta, Path(self._work.name), bgzf)
 
     def length(self, chrom: str) -> int | None:

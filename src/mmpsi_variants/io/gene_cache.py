@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
 
-from mmpsi_variants.core.cache import cache_dir
+from mmpsi_variants.core.cache import cache_dir, write_cache_file
 from mmpsi_variants.core.errors import InputFileError
 from mmpsi_variants.io.genemodels import Gene, GeneModels, GeneTuple, pack_coords
 from mmpsi_variants.io.gff import parse_gene_models
@@ -57,14 +55,7 @@ def load_gene_models(
     models = parse_gene_models(path, want)
     if cached is not None:
         assert cache is not None
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
-            with os.fdopen(fd, "wb") as fh:
-                marshal.dump(_to_primitives(models), fh)
-            os.replace(tmp, cached)
-        except OSError:
-            pass  # a read-only home is no reason to fail
+        write_cache_file(cached, lambda fh: marshal.dump(_to_primitives(models), fh))
     return models
 
 

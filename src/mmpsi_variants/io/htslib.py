@@ -24,6 +24,7 @@ from typing import Any, TextIO
 import pysam
 
 from mmpsi_variants.core.errors import InputFileError, MmpsiError, VcfError
+from mmpsi_variants.core.stops import deferred
 
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 BGZF, GZIP, PLAIN = "bgzf", "gzip", "none"
@@ -39,17 +40,22 @@ def captured_stderr() -> Iterator[dict[str, str]]:
 
     Our own messages meanwhile still reach the user (:func:`write_stderr`)."""
     holder = {"text": ""}
-    with tempfile.TemporaryFile(mode="w+b") as tmp:
+    # A stop half-way through the swap would leave descriptor 2 pointing at the file, and the
+    # line saying why the run stopped with it.
+    with deferred():
+        tmp = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 (closed by the with below)
         saved = os.dup(2)
         sys.stderr.flush()
         os.dup2(tmp.fileno(), 2)
         _SAVED.append(saved)
+    with tmp:
         try:
             yield holder
         finally:
-            _SAVED.remove(saved)
-            os.dup2(saved, 2)
-            os.close(saved)
+            with deferred():
+                _SAVED.remove(saved)
+                os.dup2(saved, 2)
+                os.close(saved)
             tmp.seek(0)
             holder["text"] = tmp.read().decode("utf-8", "replace").strip()
 

@@ -118,9 +118,16 @@ def read_ped(path: str | Path) -> Pedigree:
     if not individuals:
         raise PedigreeError("no individuals found; expected PED lines", path=str(path))
     warnings = _add_implicit_parents(individuals, str(path))
-    _check_parent_sexes(individuals, str(path))
-    _check_no_cycles(individuals, str(path))
+    check_relations(individuals, str(path))
     return Pedigree(str(path), individuals, tuple(warnings))
+
+
+def check_relations(individuals: dict[str, Individual], path: str) -> None:
+    """The checks of a pedigree as a whole: a parent's sex fits the role, one person is not
+    both a father and a mother, nobody is their own ancestor. The workflow runs them on the
+    sample sheet too, so that a pedigree the filter would refuse stops the dry run."""
+    _check_parent_sexes(individuals, path)
+    _check_no_cycles(individuals, path)
 
 
 def _add_implicit_parents(individuals: dict[str, Individual], path: str) -> list[str]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from mmpsi_variants import __version__
-from mmpsi_variants.core.cache import cache_dir
+from mmpsi_variants.core.cache import cache_dir, write_cache_file
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -51,19 +49,7 @@ def sha256sum(path: str | Path, block: int = 1 << 20) -> str:
 
 
 def _remember(memo: Path, digest: str) -> None:
-    # Parallel jobs may hash the same file: each writes its own temporary file and renames it.
-    tmp = None
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=memo.parent, suffix=".part")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(digest + "\n")
-        os.replace(tmp, memo)
-    except OSError:
-        # An unwritable cache only costs the next run the hashing.
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    write_cache_file(memo, lambda fh: fh.write(f"{digest}\n".encode("ascii")))
 
 
 def describe_input(

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from mmpsi_variants.core.errors import SampleSheetError
+from mmpsi_variants.core.errors import PedigreeError, SampleSheetError
 from mmpsi_variants.core.schemas import validate_rows
+from mmpsi_variants.io.ped import Individual, check_relations
 
 MISSING = {"", "0", "NA", "na", "."}
 
@@ -219,6 +220,33 @@ def _check_parents(samples: dict[str, Sample], path: str) -> None:
                 raise SampleSheetError(
                     f"{parent!r} is listed as {p.sex} on line {p.line}", path=path, where=where
                 )
+    _check_as_pedigree(samples, path)
+
+
+def _check_as_pedigree(samples: dict[str, Sample], path: str) -> None:
+    """What the filter checks in the PED derived from this sheet, checked now (before
+    alignment and calling), with the sheet's lines named."""
+    individuals = {
+        s.id: Individual(
+            family=s.family,
+            id=s.id,
+            father=s.father,
+            mother=s.mother,
+            sex=s.sex,
+            phenotype="unknown",
+            line=s.line,
+        )
+        for s in samples.values()
+    }
+    try:
+        check_relations(individuals, path)
+    except PedigreeError as exc:
+        line = int((exc.where or "line 0").split()[-1])
+        sample = next(s for s in samples.values() if s.line == line)
+        column = "father" if sample.father else "mother"
+        raise SampleSheetError(
+            exc.message, path=path, where=f"line {line} (sample {sample.id}), column {column}"
+        ) from None
 
 
 def load_units(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mmpsi_variants.core.errors import SampleSheetError
+from mmpsi_variants.core.stops import temporary_folder
 from mmpsi_variants.io.samplesheet import VCF, SampleSheet, load_samples, load_units, sheet_families
 
 
@@ -99,13 +100,12 @@ def load_sheet(
 
 def vcf_samples(path: str, units_path: str | None) -> tuple[str, ...]:
     """The samples a family's VCF/BCF holds, read from its header."""
-    import tempfile
 
     from mmpsi_variants.core.errors import MmpsiError
     from mmpsi_variants.io.vcf import VariantFile
 
     try:
-        with tempfile.TemporaryDirectory(prefix="mmpsi-sheet-") as work:
+        with temporary_folder("mmpsi-sheet-") as work:
             vf = VariantFile(path, Path(work), indexed=False)
             vf.close()
     except MmpsiError as exc:

@@ -15,7 +15,6 @@ What the resource readers share:
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import pysam
 
 from mmpsi_variants.core.contigs import ContigMap, canonical
 from mmpsi_variants.core.errors import InputFileError, VcfError
+from mmpsi_variants.core.stops import temporary_folder
 from mmpsi_variants.io import htslib, normalize
 from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.htslib import captured_stderr
@@ -254,7 +254,7 @@ class TabixBacked(Closing):
 
     def _open_tabix(self, prepare: Callable[[Path], tuple[Path, Path]], prefix: str) -> None:
         """``prepare(tmpdir)`` returns the data file and its index (possibly built there)."""
-        self._tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        self._tmp = temporary_folder(prefix)
         try:
             self.data, self.index = prepare(Path(self._tmp.name))
             with captured_stderr():

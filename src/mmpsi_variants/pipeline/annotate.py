@@ -25,6 +25,7 @@ from mmpsi_variants.annotation.annotator import CSQ_FIELDS, Annotator
 from mmpsi_variants.annotation.sources.lookup import Resources
 from mmpsi_variants.core.errors import InputFileError, VcfError
 from mmpsi_variants.core.record import NOT_ANNOTATED
+from mmpsi_variants.core.stops import temporary_folder
 from mmpsi_variants.io.commit import AtomicOutputs, disk_full
 from mmpsi_variants.io.fasta import Reference
 from mmpsi_variants.io.gene_cache import load_gene_models
@@ -279,7 +280,6 @@ def annotate_vcf(
     output = Path(output)
     compressed = output.suffix == ".gz"
     outputs = AtomicOutputs(output.parent)  # the VCF and its index are put in place together
-    tmp = outputs.staged(output.name) if compressed else None
     counts = [0, 0, 0]
     # A genome's gene models are millions of tuples that live as long as the run: without this
     # every full collection walks them all again (a third of the run on 100,000 records). Each
@@ -291,7 +291,8 @@ def annotate_vcf(
         gc.freeze()
     gc.set_threshold(20_000, *thresholds[1:])
     try:
-        with outputs, tempfile.TemporaryDirectory(prefix="mmpsi-annotate-") as work:
+        with outputs, temporary_folder("mmpsi-annotate-") as work:
+            tmp = outputs.staged(output.name) if compressed else None
             vf = VariantFile(vcf, Path(work), indexed=threads > 1)
             try:
                 sink = (

@@ -27,6 +27,7 @@ from mmpsi_variants.core.contigs import Build, ContigMap, detect_build, get_buil
 from mmpsi_variants.core.errors import ContigError, InputFileError, UsageError
 from mmpsi_variants.core.intervals import IntervalIndex, merge_intervals
 from mmpsi_variants.core.settings import Settings, load_settings
+from mmpsi_variants.core.stops import temporary_folder
 from mmpsi_variants.inheritance.analysis import GeneMode, gene_modes_from_panel
 from mmpsi_variants.inheritance.families import SampleFamily, build_families
 from mmpsi_variants.inheritance.settings import InheritanceSettings
@@ -168,7 +169,7 @@ class FilterInputs:
         self = cls()
         self.options = options
         self.warn = Warnings()
-        self._work = tempfile.TemporaryDirectory(prefix="mmpsi-filter-")
+        self._work = temporary_folder("mmpsi-filter-")
         self._closers = [self._work.cleanup]
         try:
             self._open_all()

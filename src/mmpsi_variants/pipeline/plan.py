@@ -21,10 +21,13 @@ Output layout (see the Snakefile's header):
 from __future__ import annotations
 
 import copy
+import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from mmpsi_variants.core.errors import ConfigError
 from mmpsi_variants.core.schemas import load_schema, validate_config
 from mmpsi_variants.io.samplesheet import VCF, SampleSheet
 from mmpsi_variants.io.sheet_files import index_of, load_sheet
@@ -269,10 +272,58 @@ def with_absolute_paths(config: dict, base: str | Path) -> dict:
     return cfg
 
 
+# The files the configuration names, with what each must be: checked at parse time, so that a
+# folder or a typo given as the reference stops the dry run, not the first rule that reads it.
+_CONFIG_FILES = (
+    (("reference", "fasta"), "a FASTA file"),
+    (("reference", "genes"), "gene models (GFF3 or GTF)"),
+    (("samples",), "the samples sheet"),
+    (("units",), "the units sheet"),
+    (("resources", "gnomad"), "a gnomAD sites VCF"),
+    (("resources", "clinvar"), "a ClinVar VCF"),
+    (("resources", "scores", "revel"), "a REVEL score file"),
+    (("resources", "scores", "cadd"), "a CADD score file"),
+    (("resources", "scores", "spliceai"), "a SpliceAI VCF"),
+    (("settings",), "a settings YAML"),
+    (("panel",), "a panel YAML"),
+)
+
+
+def check_config_files(config: dict) -> None:
+    """Each file the configuration names is a readable file; else one line naming the key."""
+    for keys, what in _CONFIG_FILES:
+        node: Any = config
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not node:
+            continue
+        path = Path(node)
+        if path.is_dir():
+            problem = "is a folder"
+        elif not path.exists():
+            problem = "no such file"
+        elif not os.access(path, os.R_OK):
+            problem = "cannot be read (permission denied)"
+        else:
+            continue
+        raise ConfigError(
+            f"{node}: {problem}; expected {what}", path="config", where=".".join(keys)
+        )
+    regions = config.get("calling", {}).get("regions", "panel")
+    if regions not in ("panel", "all") and not Path(regions).is_file():
+        problem = "is a folder" if Path(regions).is_dir() else "no such file"
+        raise ConfigError(
+            f"{regions}: {problem}; expected panel, all or a BED file",
+            path="config",
+            where="calling.regions",
+        )
+
+
 def load_plan(config: dict, schema_dir: str | Path) -> Plan:
     """Validate the configuration and the sheets; raises an :class:`MmpsiError` subclass."""
     schema_dir = Path(schema_dir)
     validate_config(config, load_schema(schema_dir / "config.schema.yaml"))
+    check_config_files(config)
     sheet = load_sheet(
         config["samples"],
         config["units"],
