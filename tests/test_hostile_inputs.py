@@ -102,6 +102,25 @@ def _a_file(t):
     return t / "afile" / "sub"
 
 
+def _fasta_without_chr9(t):
+    fasta = pysam.FastaFile(str(DEMO / "genome.fa"))
+    ref = t / "ref.fa"
+    with open(ref, "w") as out:
+        for contig in fasta.references:
+            if contig != "chr9":
+                out.write(f">{contig}\n{fasta.fetch(contig)}\n")
+    return ref
+
+
+def _samples_with_a_cycle(t):
+    sheet = t / "samples.tsv"
+    text = (ROOT / "config" / "samples.tsv").read_text()
+    old = "EIMFS01_FA\tEIMFS01\tmale\t0\t0"
+    assert old in text
+    sheet.write_text(text.replace(old, "EIMFS01_FA\tEIMFS01\tmale\t0\tEIMFS01"))
+    return sheet
+
+
 # (case, argv builder, expected exit code, text the one error line must hold)
 CASES: list[tuple[str, Callable[[Path], list], int, str]] = [
     ("POS with letters, panel", _panel(_pos("12x83")), 2,
@@ -134,6 +153,15 @@ CASES: list[tuple[str, Callable[[Path], list], int, str]] = [
     ("output under a file", lambda t: ["filter", DEMO / "demo.vcf.gz", "--genes", GENES, "-o",
                                        _a_file(t)], 2,
      "afile/sub: a part of this path is a file, not a folder"),
+    ("the FASTA lacks chr9, where KCNT1 is",
+     _filter(DEMO / "demo.vcf.gz", "--genes", GENES, "--reference", _fasta_without_chr9), 2,
+     "contig chr9 is not in the reference, but panel gene KCNT1 (chr9:6001-20996) lies on it"),
+    ("a folder as the reference",
+     _filter(DEMO / "demo.vcf.gz", "--genes", GENES, "--reference", lambda t: t), 2,
+     "is a directory; expected a FASTA file"),
+    ("ancestry cycle in samples.tsv", lambda t: ["ped", _samples_with_a_cycle(t), "-o",
+                                                 t / "out" / "x.ped"], 2,
+     "line 3 (sample EIMFS01), column father: EIMFS01 is their own ancestor"),
     ("coverage of a truncated BAM", lambda t: ["coverage", _truncated_bam(t), "--genes", GENES,
                                                "-o", t / "out" / "cov"], 2,
      "cannot read as BAM/CRAM (no BGZF EOF marker; file may be truncated)"),
