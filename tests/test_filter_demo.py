@@ -384,10 +384,19 @@ def test_research_mode_reports_rare_variants_not_harmless_by_consequence(run, tm
     """By default --no-panel leaves out, as Exomiser's template does, the alleles gnomAD finds
     common (above 2% overall or in a group) and those whose every consequence is intergenic,
     intronic, UTR or up/downstream; each output says so and counts them."""
-    _run_filter(run, DEMO / "demo.vcf.gz", tmp_path, "--no-panel", "--gnomad",
-                DEMO / "gnomad.demo.vcf.gz")  # fmt: skip
+    result = run("filter", DEMO / "demo.vcf.gz", *BASE, "--ped", DEMO / "demo.ped", "-o",
+                 tmp_path, "--no-panel", "--gnomad", DEMO / "gnomad.demo.vcf.gz")  # fmt: skip
+    assert result.exit_code == 0, result.output
     got, docs = load(tmp_path)
     doc = docs["EIMFS01"]
+    # The run's last line says what the filter left out, as the documents do.
+    common = doc["summary"]["alleles_left_out_as_common"]
+    harmless = doc["summary"]["alleles_left_out_by_consequence"]
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"mmpsi-variants: info: research filter: {common} allele(s) left out as common (gnomAD "
+        f"above 0.02), {harmless} as harmless by consequence alone; --keep-all reports every "
+        "variant"
+    )
     assert doc["settings"]["research_filter"]["applied"] is True
     assert doc["settings"]["research_filter"]["max_population_af"] == 0.02
     assert doc["summary"]["alleles_left_out_as_common"] >= 1

@@ -125,6 +125,14 @@ def filter_cmd(tiers, samples, scores, phenotypes, **options):
         result.counts.get("records", 0),
         options["outdir"],
     )
+    if result.research is not None:
+        log.info(
+            "research filter: %d allele(s) left out as common (gnomAD above %g), %d as harmless "
+            "by consequence alone; --keep-all reports every variant",
+            result.counts.get("left_out_common", 0),
+            result.research.max_population_af,
+            result.counts.get("left_out_consequence", 0),
+        )
 
 
 def _phenotype_option(value: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from mmpsi_variants.io.outputs import unique_filenames
 from mmpsi_variants.pipeline.collect import collect
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
+from mmpsi_variants.pipeline.research import ResearchFilter
 from mmpsi_variants.pipeline.score import score_sample
 from mmpsi_variants.report.document import panel_genes_json, sample_document, write_sample
 
@@ -31,6 +32,7 @@ class FilterResult:
     samples: list[str]
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    research: ResearchFilter | None = None  # research mode's default filter, when applied
 
 
 @contextlib.contextmanager
@@ -87,4 +89,6 @@ def run_filter(options: FilterOptions) -> FilterResult:
                 )
                 write_sample(out, stems[sample], head, scored)
             written = out.commit()
-        return FilterResult(written, inputs.samples, dict(collected.counts), inputs.warn.messages)
+        return FilterResult(
+            written, inputs.samples, dict(collected.counts), inputs.warn.messages, inputs.research
+        )
