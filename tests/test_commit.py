@@ -189,3 +189,40 @@ def test_a_failed_commit_through_the_command_is_one_line(run, tmp_path, monkeypa
     assert lines[-1].startswith("mmpsi-variants: error: ") and "in place" in lines[-1]
     assert "Traceback" not in result.output
     assert _contents(out) == before
+
+
+def test_a_file_written_in_pieces_through_the_thread_is_whole_and_its_checksum_right(tmp_path):
+    # Several megabytes of non-ASCII pieces: more than the chunks the writer thread is handed.
+    pieces = [f"{i}\tSCN1A c.{i}G>A ü\n" for i in range(300_000)]
+    with AtomicOutputs(tmp_path, manifest={"run": "big"}) as out:
+        with out.writer("big.tsv") as fh, out.writer("small.tsv") as small:
+            for p in pieces:
+                fh.write(p)
+            small.write("x\n")
+        out.commit()
+    assert (tmp_path / "big.tsv").read_text(encoding="utf-8") == "".join(pieces)
+    assert [f["name"] for f in _check_manifest(tmp_path)["files"]] == ["big.tsv", "small.tsv"]
+
+
+def test_a_write_error_in_the_thread_reaches_the_writer(tmp_path, monkeypatch):
+    monkeypatch.setattr(commit, "_create", lambda path: os.open("/dev/full", os.O_WRONLY))
+    with (
+        pytest.raises(OutputError, match="the disk is full"),
+        AtomicOutputs(tmp_path) as out,
+        out.writer("a.json") as fh,
+    ):
+        for _ in range(20):
+            fh.write("x" * (1 << 20))
+    assert not _writer_threads()  # the writer thread ended
+
+
+def test_a_writer_left_by_an_exception_stops_its_thread_and_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), AtomicOutputs(tmp_path) as out, out.writer("a.json") as fh:
+        fh.write("y" * (3 << 20))
+        raise RuntimeError("stop")
+    assert not _writer_threads()
+    assert list(tmp_path.iterdir()) == []
+
+
+def _writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "mmpsi-writer"]

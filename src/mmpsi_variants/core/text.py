@@ -20,6 +20,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _CONTROL_AND_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character (a tab included)."""
+    return _CONTROL_AND_TAB.search(text) is not None
+
+
 def printable(text: str, *, keep_tabs: bool = False) -> str:
     """``text`` with control characters written as escapes (``\\x1b``)."""
     pattern = _CONTROL if keep_tabs else _CONTROL_AND_TAB

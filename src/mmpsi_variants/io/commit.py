@@ -27,11 +27,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Any, BinaryIO, Literal, TextIO
+from typing import Any, BinaryIO, Literal
 
 from mmpsi_variants.core.errors import OutputError
 from mmpsi_variants.core.stops import deferred
 from mmpsi_variants.io.outputs import json_text
+from mmpsi_variants.io.sink import ThreadedSink
 
 log = logging.getLogger("mmpsi_variants")
 
@@ -58,6 +59,7 @@ class AtomicOutputs:
         self.manifest = manifest
         self._stage: _Staging | None = None
         self._pending: list[tuple[Path, Path]] = []  # (staged, final)
+        self._digests: dict[Path, str] = {}  # staged -> SHA-256, from writers that hashed
 
     def add(self, name: str, text: str) -> Path:
         """Write ``text`` for ``name`` (which may include subfolders); returns the final path."""
@@ -69,19 +71,26 @@ class AtomicOutputs:
         return self.add(name, json_text(data))
 
     @contextlib.contextmanager
-    def writer(self, name: str) -> Iterator[TextIO]:
+    def writer(self, name: str) -> Iterator[ThreadedSink]:
         """A text handle for ``name``, committed with the others; for output written piece by
-        piece."""
-        with self._open(name, "w") as fh:
-            yield fh  # type: ignore[misc]
+        piece. A thread does the writing (and hashes it for the manifest)."""
+        with self._open(name) as (fh, staged):
+            sink = ThreadedSink(fh)
+            try:
+                yield sink
+            except BaseException:
+                sink.abandon()
+                raise
+            sink.close()
+            self._digests[staged] = sink.sha256()
 
     @contextlib.contextmanager
     def binary_writer(self, name: str) -> Iterator[BinaryIO]:
-        with self._open(name, "wb") as fh:
-            yield fh  # type: ignore[misc]
+        with self._open(name) as (fh, _):
+            yield fh
 
     @contextlib.contextmanager
-    def _open(self, name: str, mode: str) -> Iterator[Any]:
+    def _open(self, name: str) -> Iterator[tuple[BinaryIO, Path]]:
         staged = self.staged(name)
         entry = self._pending[-1]
         final = entry[1]
@@ -89,8 +98,8 @@ class AtomicOutputs:
             # Created as any new file is (not mkstemp's 0600): the umask, or the folder's
             # default ACL, decide who may read the finished output.
             fd = _create(staged)
-            with open(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
-                yield fh
+            with open(fd, "wb") as fh:
+                yield fh, staged
         except BaseException as exc:
             written = _size(staged)
             if entry in self._pending:  # not when the whole set was discarded already
@@ -133,6 +142,7 @@ class AtomicOutputs:
 
     def discard(self) -> None:
         self._pending.clear()
+        self._digests.clear()
         if self._stage is not None:
             self._stage.remove()
             self._stage = None
@@ -144,7 +154,7 @@ class AtomicOutputs:
             {
                 "name": _name_in(final, self.outdir),
                 "bytes": staged.stat().st_size,
-                "sha256": _sha256(staged),
+                "sha256": self._digests.get(staged) or _sha256(staged),
             }
             for staged, final in self._pending
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mmpsi_variants.core.text import printable
+from mmpsi_variants.core.text import has_control, printable
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.panel.notes import notes_summary
 
@@ -50,6 +50,8 @@ TSV_COLUMNS = [
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and not has_control(value):
+        return value
     if isinstance(value, float):
         return f"{value:.4g}"
     text = "&".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
