@@ -339,11 +339,12 @@ def with_resources(tmp_path_factory):
     [
         (("EIMFS01", "chr9", 12383, "C", "T"), "absent", None, "absent"),  # the de novo
         (("EIMFS01", "chr2", 23191, "G", "A"), "found", 0.31, "found"),  # common, Benign
-        (("EIMFS02", "chr20", 11381, "GAAA", "G"), "found", 1.3683e-06, "absent"),  # left-aligned
-        (("EIMFS02", "chr20", 33268, "G", "A"), "found", 3.4206e-06, "absent"),  # multi-allelic
-        (("EIMFS04", "chr20", 33268, "G", "T"), "absent", None, "absent"),  # its other ALT
-        (("EIMFS04", "chr17", 9176, "C", "T"), "absent", None, "absent"),  # other ALT at site
-        (("EIMFS05", "chrX", 12277, "C", "T"), "absent", None, "absent"),
+        # The demo ClinVar has no records on chr20, chr17 or chrX: not covered, not absent.
+        (("EIMFS02", "chr20", 11381, "GAAA", "G"), "found", 1.3683e-06, "not_covered"),
+        (("EIMFS02", "chr20", 33268, "G", "A"), "found", 3.4206e-06, "not_covered"),
+        (("EIMFS04", "chr20", 33268, "G", "T"), "absent", None, "not_covered"),  # its other ALT
+        (("EIMFS04", "chr17", 9176, "C", "T"), "absent", None, "not_covered"),
+        (("EIMFS05", "chrX", 12277, "C", "T"), "absent", None, "not_covered"),
     ],
 )
 def test_population_and_clinvar_lookups(with_resources, key, population, af, clinvar):

@@ -41,11 +41,10 @@ def pp3_bp4(v: Variant, ctx: Context, pvs1_result: Result) -> tuple[Result, Resu
     if "missense_variant" in terms:
         revel = scores.get("revel")
         if revel is None:
-            why = (
-                "REVEL score not found"
-                if (scores.get("status") or {}).get("revel") == "absent"
-                else "no REVEL given"
-            )
+            why = {
+                "absent": "REVEL score not found",
+                "not_covered": "the REVEL table given does not cover this contig",
+            }.get((scores.get("status") or {}).get("revel") or "", "no REVEL given")
             return unknown("PP3", why), unknown("BP4", why)
         pp3, pp3_cut = next(((lv, t) for lv, t in bands.pp3() if revel >= t), (None, None))
         bp4, bp4_cut = next(((lv, t) for lv, t in bands.bp4() if revel <= t), (None, None))

@@ -30,8 +30,11 @@ from mmpsi_variants.acmg.criterion import (
     no,
     unknown,
 )
-from mmpsi_variants.core.record import Variant
+from mmpsi_variants.core.record import NOT_COVERED, Variant
 
+CLINVAR_NOT_COVERING = (
+    "the ClinVar file given has no records on this contig: not covered is not absent"
+)
 NO_PROTEIN_MATCHES = (
     "ClinVar's protein changes were not compared (they are indexed in the panel genes, with "
     "gene models and a reference, and need the variant's amino-acid change)"
@@ -157,6 +160,8 @@ def ps1(v: Variant, ctx: Context) -> Result:
         return no("PS1", "not a missense change")
     if v.lookups.clinvar_status in (None, "not_looked_up"):
         return unknown("PS1", "ClinVar not given")
+    if v.lookups.clinvar_status == NOT_COVERED:
+        return unknown("PS1", CLINVAR_NOT_COVERING)
     if v.lookups.clinvar_protein is None:
         return unknown("PS1", NO_PROTEIN_MATCHES)
     if _splice_altering(v, ctx):
@@ -185,6 +190,8 @@ def pm5(v: Variant, ctx: Context, ps1_result: Result) -> Result:
         return no("PM5", "not a missense change")
     if v.lookups.clinvar_status in (None, "not_looked_up"):
         return unknown("PM5", "ClinVar not given")
+    if v.lookups.clinvar_status == NOT_COVERED:
+        return unknown("PM5", CLINVAR_NOT_COVERING)
     if v.lookups.clinvar_protein is None:
         return unknown("PM5", NO_PROTEIN_MATCHES)
     if ps1_result.status == MET:

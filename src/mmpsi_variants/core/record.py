@@ -65,6 +65,8 @@ class Annotation:
 NOT_ANNOTATED = Annotation()
 
 NOT_LOOKED_UP = "not_looked_up"
+# The resource was given but holds no records where the allele lies (another contig).
+NOT_COVERED = "not_covered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ class Lookups:
     """What gnomAD, ClinVar and the score tables say about the allele.
 
     "absent" (the source covers the site and lacks the allele) is evidence; "not_looked_up"
-    (no such resource was given) is not, and the ACMG rules tell them apart.
+    (no such resource was given) and "not_covered" (given, but without records on the
+    allele's contig) are not, and the ACMG rules tell them apart.
     """
 
     gnomad_af: float | None = None

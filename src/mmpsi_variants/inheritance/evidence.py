@@ -9,10 +9,11 @@ for too few ALT reads).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from mmpsi_variants.core.contigs import Build, region_of
+from mmpsi_variants.core.record import Variant
 from mmpsi_variants.core.variant import VariantKey
 from mmpsi_variants.inheritance.families import SampleFamily
 from mmpsi_variants.inheritance.settings import (
@@ -25,6 +26,7 @@ from mmpsi_variants.io.genotypes import (
     FormatFields,
     SampleCall,
     genotype_evidence,
+    pooled_fractions,
 )
 
 
@@ -205,3 +207,29 @@ def evidence_json(call: SampleCall | None, role: str, problems: list[str] | None
     if problems is not None:
         out["passes"] = not problems
     return out
+
+
+def pool_split_sites(
+    variants: list[Variant], sites: list[SiteEvidence]
+) -> tuple[list[Variant], list[SiteEvidence]]:
+    """One sample's variants and site evidence (index-aligned), with the allele fractions of
+    ALTs split from one site (records of their own, same position and REF) taken over the
+    site's reads: split from a 1/2, each would otherwise read as a fraction of 1.0, a
+    homozygote's, where it is a heterozygote's 0.5."""
+    groups: dict[tuple[str, int, str], list[int]] = {}
+    for i, site in enumerate(sites):
+        c = site.child
+        if c.ploidy == 2 and c.alt_copies == 1:
+            groups.setdefault((site.chrom, site.pos, site.ref), []).append(i)
+    variants, sites = list(variants), list(sites)
+    for members in groups.values():
+        if len({sites[i].record for i in members}) < 2 or len({sites[i].alt for i in members}) < 2:
+            continue  # one record's own 1/2 has every ALT's reads in its AD already
+        fractions = pooled_fractions([sites[i].child for i in members])
+        if fractions is None:
+            continue
+        for i, af in zip(members, fractions, strict=True):
+            sites[i] = replace(sites[i], child=replace(sites[i].child, allele_fraction=af))
+            v = variants[i]
+            variants[i] = replace(v, call=replace(v.call, allele_fraction=af))
+    return variants, sites

@@ -36,6 +36,7 @@ from mmpsi_variants.io.genotypes import (
     MALE,
     UNKNOWN_SEX,
     SampleCall,
+    same_site,
 )
 from mmpsi_variants.qc.parentage import Parentage, mendelian_status, relevant_parents
 
@@ -243,6 +244,8 @@ def phase_between(
     if a.record == b.record and {a.allele_index, b.allele_index} <= set(a.child.alleles):
         # Two ALTs of one record in one genotype (1/2): one on each haplotype.
         return "trans", "genotype"
+    if _split_from_one_site(a, b):
+        return "trans", "genotype"
     if policy.phase_by_parents:
         if (oa.paternal_only and ob.maternal_only) or (oa.maternal_only and ob.paternal_only):
             return "trans", "parents"
@@ -255,6 +258,17 @@ def phase_between(
     if policy.phase_by_reads and both and same_set:
         return ("cis" if ca.haplotype == cb.haplotype else "trans"), "read_backed"
     return "unknown", None
+
+
+def _split_from_one_site(a: SiteEvidence, b: SiteEvidence) -> bool:
+    """Two heterozygous ALTs replacing the same bases in a diploid genotype (a 1/2 split into
+    two records): a haplotype holds one sequence there, so each is on its own."""
+    key_a, key_b = (a.chrom, a.pos, a.ref, a.alt), (b.chrom, b.pos, b.ref, b.alt)
+    return (
+        same_site(key_a, key_b)
+        and a.child.ploidy == b.child.ploidy == 2
+        and a.child.alt_copies == b.child.alt_copies == 1
+    )
 
 
 def pair_phase(

@@ -36,6 +36,7 @@ class SampleCall:
     # kept so that a parent's hom-ref or no-call can be told apart at an allele they lack.
     alleles: tuple[int, ...] = ()
     haplotype: int | None = None  # 1-based haplotype carrying the allele, when phased
+    ref_depth: int | None = None  # reads of REF (AD or RO), for ALTs split from one site
 
     @property
     def called(self) -> bool:
@@ -103,20 +104,22 @@ class FormatFields:
             return None
 
 
-def _allele_depths(ff: FormatFields, i: int, allele: int) -> tuple[int | None, int | None]:
-    """(depth of this allele, total over all alleles) from AD, else RO/AO."""
+def _allele_depths(
+    ff: FormatFields, i: int, allele: int
+) -> tuple[int | None, int | None, int | None]:
+    """(depth of this allele, total over all alleles, depth of REF) from AD, else RO/AO."""
     if ff.ad is not None and ff.ad.shape[1] > allele:
         # Rows shorter than the widest one are padded with the vector-end value; AD is usable
         # only with exactly one non-missing count per allele.
         vals = [int(v) for v in ff.ad[i] if v != _VECTOR_END]
         if len(vals) == ff.n_alleles and all(v >= 0 for v in vals) and sum(vals) > 0:
-            return vals[allele], sum(vals)
+            return vals[allele], sum(vals), vals[0]
     if ff.ro is not None and ff.ao is not None and ff.ao.shape[1] >= allele:
         ro = int(ff.ro[i][0])
         ao = [int(v) for v in ff.ao[i]]
         if ro >= 0 and all(v >= 0 for v in ao) and ro + sum(ao) > 0:
-            return ao[allele - 1], ro + sum(ao)
-    return None, None
+            return ao[allele - 1], ro + sum(ao), ro
+    return None, None, None
 
 
 def sample_call(
@@ -166,8 +169,8 @@ def genotype_evidence(
     else:
         zygosity = "heterozygous"
 
-    alt_depth, total = _allele_depths(ff, i, allele)
-    # _allele_depths gives both counts or neither.
+    alt_depth, total, ref_depth = _allele_depths(ff, i, allele)
+    # _allele_depths gives all counts or none.
     af = cast(int, alt_depth) / total if total else None
     if af is None and ff.vaf is not None and ff.vaf.shape[1] >= allele:
         af = _float_or_none(ff.vaf[i][allele - 1])
@@ -198,6 +201,7 @@ def genotype_evidence(
         alt_depth=alt_depth,
         alleles=alleles,
         haplotype=haplotype,
+        ref_depth=ref_depth,
     )
 
 
@@ -218,3 +222,23 @@ def _whatshap_hp(
     if any(len(b) != 2 for b in blocks) or blocks[0][0] != blocks[1][0]:
         return None
     return blocks[0][0], blocks[alleles.index(allele)][1]
+
+
+def same_site(a: tuple[str, int, str, str], b: tuple[str, int, str, str]) -> bool:
+    """Whether two (chrom, pos, ref, alt) alleles replace the same reference bases with
+    different sequences: one haplotype can hold only one of them."""
+    return a[:3] == b[:3] and a[3] != b[3]
+
+
+def pooled_fractions(calls: list[SampleCall]) -> list[float | None] | None:
+    """Allele fractions of one sample's heterozygous ALTs at one site that the caller's
+    records split apart (``bcftools norm -m``: a 1/2 becomes 1/0 and 0/1, each record's AD
+    keeping REF and its own ALT only, so each ALT would read as the only allele). Each
+    fraction is its ALT's reads over the site's reads, REF plus every ALT; None when the
+    counts are incomplete."""
+    if len(calls) < 2 or any(c.alt_depth is None or c.ref_depth is None for c in calls):
+        return None
+    total = max(c.ref_depth or 0 for c in calls) + sum(c.alt_depth or 0 for c in calls)
+    if total <= 0:
+        return None
+    return [round((c.alt_depth or 0) / total, 4) for c in calls]

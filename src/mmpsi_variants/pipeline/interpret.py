@@ -11,6 +11,7 @@ from __future__ import annotations
 from mmpsi_variants.annotation.haplotypes import mark_shared_codons
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.inheritance.analysis import analyse_sample
+from mmpsi_variants.inheritance.evidence import pool_split_sites
 from mmpsi_variants.inheritance.origin import pair_phase
 from mmpsi_variants.pipeline.collect import Collected
 from mmpsi_variants.pipeline.inputs import FilterInputs
@@ -41,11 +42,11 @@ def interpret(
     change one codon. The family checks (:func:`family_checks`) are run once, before."""
     st = inputs.inheritance
     family = inputs.families[sample]
-    sites = collected.evidence.sites[sample]
+    variants, sites = pool_split_sites(collected.variants[sample], collected.evidence.sites[sample])
     parentage = checks.parentage.get(sample) if checks else None
     analysed = analyse_sample(
         family,
-        collected.variants[sample],
+        variants,
         sites,
         inputs.gene_modes,
         st,

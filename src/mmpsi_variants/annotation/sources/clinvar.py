@@ -178,6 +178,10 @@ class ClinVarSource(VcfBacked):
         return out
 
     # -- allele look-up
+    def covers(self, chrom: str) -> bool:
+        """Whether the file holds records on ``chrom`` (warns once when it does not)."""
+        return self.vcf.resolve_contig(chrom) is not None
+
     def lookup_all(self, chrom: str, pos: int, ref: str, alt: str) -> list[ClinVarRecord]:
         """Every ClinVar record of this allele, best reviewed first."""
         name, query, hits = self.vcf.matching(chrom, pos, ref, alt)

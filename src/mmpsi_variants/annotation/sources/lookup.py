@@ -19,7 +19,7 @@ from mmpsi_variants.annotation.sources.clinvar_terms import ProteinChange, amino
 from mmpsi_variants.annotation.sources.gnomad import GnomadSource
 from mmpsi_variants.annotation.sources.scores import ScoreTable, SpliceAISource
 from mmpsi_variants.core.errors import ConfigError
-from mmpsi_variants.core.record import NOT_LOOKED_UP, Annotation, Lookups
+from mmpsi_variants.core.record import NOT_COVERED, NOT_LOOKED_UP, Annotation, Lookups
 from mmpsi_variants.io.fasta import Reference
 
 SCORE_KINDS = ("revel", "cadd", "spliceai")
@@ -103,7 +103,11 @@ class Resources:
         # Scores first: the warnings of the sources come in this order.
         scores = self._scores(chrom, pos, ref, alt)
         clinvar, status, protein = None, NOT_LOOKED_UP, None
-        if self.clinvar is not None:
+        if self.clinvar is not None and not self.clinvar.covers(chrom):
+            # A file without records on the contig says nothing of the allele: "absent" here
+            # would read as evidence (PS1/PM5 not met) where there is none.
+            status = NOT_COVERED
+        elif self.clinvar is not None:
             rec = self.clinvar.lookup(chrom, pos, ref, alt)
             clinvar = rec.to_json() if rec else None
             status = "found" if rec else "absent"

@@ -1,0 +1,115 @@
+"""Issue 12: the clinical errors a geneticist found in the demo's outputs, one test per rule.
+
+The demo filter runs here as the workflow runs it: the bundled family VCF (and, where the
+workflow's calls differ, the same calls split by ``bcftools norm -m -any`` as its
+normalize_calls rule does), the PED, every demo resource, and the affected children's
+phenotype from config/samples.tsv.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mmpsi_variants.cli import cli
+
+from .conftest import DEMO, needs_tool
+
+AFFECTED = ["EIMFS01", *[f"EIMFS0{i}" for i in range(2, 8)]]
+PHENOTYPE = "eeg: migrating_focal_seizures"
+
+
+def _filter(vcf: Path, out: Path, *extra) -> dict[str, dict]:
+    args = [
+        "filter", vcf, "--genes", DEMO / "genes.gff3", "--reference", DEMO / "genome.fa",
+        "--build", "none", "--ped", DEMO / "demo.ped",
+        "--gnomad", DEMO / "gnomad.demo.vcf.gz", "--clinvar", DEMO / "clinvar.demo.vcf.gz",
+        "--scores", f"revel={DEMO / 'revel.demo.tsv.gz'}",
+        "--scores", f"spliceai={DEMO / 'spliceai.demo.vcf.gz'}",
+        *[a for s in AFFECTED for a in ("--phenotype", f"{s}={PHENOTYPE}")],
+        "-o", out, *extra,
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return {
+        p.name.removesuffix(".variants.json"): json.loads(p.read_text())
+        for p in out.glob("*.variants.json")
+    }
+
+
+def _variant(docs, sample: str, gene: str, hgvs_p: str | None = None) -> dict:
+    found = [
+        v
+        for v in docs[sample]["variants"]
+        if v["gene"] == gene and (hgvs_p is None or v["hgvs_p"] == hgvs_p)
+    ]
+    assert len(found) == 1, [(v["gene"], v["hgvs_p"]) for v in docs[sample]["variants"]]
+    return found[0]
+
+
+def _criterion(v: dict, code: str) -> dict:
+    return next(c for c in v["acmg"]["criteria"] if c["criterion"] == code)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return _filter(DEMO / "demo.vcf.gz", tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def split_demo(tmp_path_factory):
+    """The demo calls with multi-allelic records split, as the workflow's calls are."""
+    work = tmp_path_factory.mktemp("split")
+    vcf = work / "split.vcf.gz"
+    for cmd in (
+        ["norm", "-m", "-any", "-Oz", "-o", vcf, DEMO / "demo.vcf.gz"],
+        ["index", "-t", vcf],
+    ):
+        subprocess.run(["bcftools", *cmd], check=True, capture_output=True)  # fmt: skip
+    return _filter(vcf, work / "out")
+
+
+# -- 4. two ALT alleles at one site
+
+
+@needs_tool("bcftools")
+def test_alts_split_from_one_site_take_their_fraction_of_the_sites_reads(split_demo):
+    # EIMFS04 is G/T + G/A at chr20:33268 (AD 0,15,17): split, each record's AD is 0,n.
+    pair = [v for v in split_demo["EIMFS04"]["variants"] if v["gene"] == "SLC12A5"]
+    assert {v["hgvs_p"]: v["allele_fraction"] for v in pair} == {
+        "p.(Arg600His)": pytest.approx(15 / 32, abs=1e-4),
+        "p.(Arg600Leu)": pytest.approx(17 / 32, abs=1e-4),
+    }
+
+
+@needs_tool("bcftools")
+def test_alts_split_from_one_site_are_in_trans_by_genotype(split_demo):
+    for v in (v for v in split_demo["EIMFS04"]["variants"] if v["gene"] == "SLC12A5"):
+        assert "compound_heterozygous" in v["inheritance"]
+        [partner] = v["compound_het"]["partners"]
+        assert (partner["phase"], partner["phased_by"]) == ("trans", "genotype")
+        assert v["inheritance_fit"]["fit"] == "yes"
+
+
+@needs_tool("bcftools")
+def test_a_single_alt_at_a_split_site_keeps_its_own_fraction(split_demo):
+    # EIMFS06 carries only G>T there (0/1, AD 21,18): nothing to pool.
+    v = _variant(split_demo, "EIMFS06", "SLC12A5")
+    assert v["allele_fraction"] == pytest.approx(18 / 39, abs=1e-4)
+
+
+# -- 5. a resource that does not cover a contig
+
+
+def test_clinvar_without_records_on_the_contig_is_not_covered_not_absent(demo):
+    # The demo ClinVar has no chr17: PNPO p.(Arg229Trp) is not covered, PS1/PM5 not evaluated.
+    v = _variant(demo, "EIMFS04", "PNPO")
+    assert v["clinvar_status"] == "not_covered"
+    for code in ("PS1", "PM5"):
+        assert _criterion(v, code)["status"] == "not_evaluated", _criterion(v, code)
+    # On a contig ClinVar covers, a missing allele is still absent (evidence).
+    assert _variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)")["clinvar_status"] == "absent"
