@@ -113,3 +113,69 @@ def test_clinvar_without_records_on_the_contig_is_not_covered_not_absent(demo):
         assert _criterion(v, code)["status"] == "not_evaluated", _criterion(v, code)
     # On a contig ClinVar covers, a missing allele is still absent (evidence).
     assert _variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)")["clinvar_status"] == "absent"
+
+
+# -- 3. PP4 only where it can apply
+
+
+def _pp4(v: dict, gene=None, **ctx) -> dict:
+    from mmpsi_variants.acmg.criterion import Context
+    from mmpsi_variants.acmg.evaluation import evaluate
+
+    from .test_acmg_criteria import PANEL, SETTINGS, rec
+
+    c = Context(settings=SETTINGS, panel_gene=gene or PANEL.gene("KCNT1"),
+                phenotype_eimfs=True, **ctx)  # fmt: skip
+    r = {x.code: x for x in evaluate(rec(v), c)}["PP4"]
+    return {"status": r.status, "reason": r.reason}
+
+
+def _kcnt1(**change):
+    from dataclasses import replace
+
+    from .test_acmg_criteria import PANEL
+
+    pg = PANEL.gene("KCNT1")
+    if "modes" in change:
+        pg = replace(pg, inheritance=replace(pg.inheritance, value=change["modes"]))
+    if "reduced_penetrance" in change:
+        detail = {**pg.inheritance_detail, "reduced_penetrance": change["reduced_penetrance"]}
+        pg = replace(pg, inheritance_detail=detail)
+    return pg
+
+
+def test_pp4_not_for_a_synonymous_change_without_splicing_evidence(demo):
+    # EIMFS01's KCNT1 p.(Thr812=), inherited from the unaffected mother, SpliceAI low.
+    pp4 = _criterion(_variant(demo, "EIMFS01", "KCNT1", "p.(Thr812=)"), "PP4")
+    assert pp4["status"] == "not_met" and "synonymous" in pp4["reason"]
+
+
+def test_pp4_for_a_synonymous_change_with_splicing_evidence():
+    from .test_acmg_criteria import variant
+
+    syn = {"consequence": ["synonymous_variant"]}
+    assert _pp4(variant(**syn))["status"] == "not_met"
+    spliced = variant(**syn, scores={"revel": None, "spliceai": 0.5, "status": {}})
+    assert _pp4(spliced)["status"] == "met"
+
+
+def test_pp4_not_for_one_heterozygous_allele_in_a_recessive_gene():
+    from .test_acmg_criteria import variant
+
+    recessive = _kcnt1(modes=("AR",))
+    alone = _pp4(variant(), recessive)
+    assert alone["status"] == "not_met" and "recessive" in alone["reason"]
+    partner = {"partners": [{"variant": "chr1:200:G:A", "phase": "trans", "phased_by": "parents"}]}
+    assert _pp4(variant(compound_het=partner), recessive)["status"] == "met"
+    assert _pp4(variant(zygosity="homozygous"), recessive)["status"] == "met"
+
+
+def test_pp4_not_when_an_unaffected_parent_carries_it_in_a_fully_penetrant_dominant_gene():
+    from .test_acmg_criteria import variant
+
+    full = _kcnt1(reduced_penetrance=False)
+    carried = _pp4(variant(), full, carrier_parents=("unaffected",))
+    assert carried["status"] == "not_met" and "unaffected parent" in carried["reason"]
+    assert _pp4(variant(), full, carrier_parents=("affected",))["status"] == "met"
+    # KCNT1 as the panel has it: reduced penetrance, so an unaffected carrier parent is possible.
+    assert _pp4(variant(), carrier_parents=("unaffected",))["status"] == "met"

@@ -104,6 +104,8 @@ class Context:
     affected: bool | None = None  # PED status of the sample
     phenotype_eimfs: bool | None = None  # the sample sheet or --phenotype says EIMFS/MMPSI
     curator: list[Result] = field(default_factory=list)
+    # PED status ("affected", "unaffected", "unknown") of each parent the allele came from.
+    carrier_parents: tuple[str, ...] = ()
     # The same variants by label, built once per sample by the caller: building it for every
     # variant that has partners made scoring quadratic in the sample's variants.
     by_label: Mapping[str, Variant] | None = None

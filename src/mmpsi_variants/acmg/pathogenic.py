@@ -25,11 +25,13 @@ from mmpsi_variants.acmg.criterion import (
     allele_ceiling,
     fmt_int,
     gene_spec,
+    inheritance_modes,
     is_recessive,
     met,
     no,
     unknown,
 )
+from mmpsi_variants.acmg.ranking import DOMINANT_MODES
 from mmpsi_variants.core.record import NOT_COVERED, Variant
 
 CLINVAR_NOT_COVERING = (
@@ -358,6 +360,23 @@ def pp2(v: Variant, ctx: Context) -> Result:
     return no("PP2", "not marked missense-constrained in the panel")
 
 
+# Changes that can act through a protein's mechanism (loss or gain of function) by what they
+# do to the protein or its splice sites; a synonymous or non-coding change needs splicing
+# evidence before the phenotype can count for it.
+PROTEIN_ACTING = (
+    TRUNCATING
+    | SPLICE_SITE
+    | {
+        "missense_variant",
+        "start_lost",
+        "stop_lost",
+        "inframe_insertion",
+        "inframe_deletion",
+        "protein_altering_variant",
+    }
+)
+
+
 def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
     if not gene_spec(ctx, "pp4").get("applicable"):
         return no("PP4", "the gene's phenotype is not specific enough for PP4 (panel setting)")
@@ -367,4 +386,32 @@ def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
         return no("PP4", "the patient's phenotype is not EIMFS")
     if de_novo_used:
         return no("PP4", "the phenotype already counts in the de novo criterion")
+    misfit = _pp4_misfit(v, ctx)
+    if misfit:
+        return no("PP4", misfit)
     return met("PP4", SUPPORTING, "EIMFS phenotype, highly specific for this gene (heuristic)")
+
+
+def _pp4_misfit(v: Variant, ctx: Context) -> str | None:
+    """Why the phenotype cannot count for this genotype, or None: the variant must be able to
+    act through the gene's mechanism and the genotype must fit the gene's inheritance."""
+    if not set(v.consequence) & PROTEIN_ACTING and not _splice_altering(v, ctx):
+        return (
+            "a synonymous or non-coding change without splicing evidence (SpliceAI): it cannot "
+            "act through the gene's mechanism"
+        )
+    if is_recessive(ctx) and not set(inheritance_modes(ctx)) & DOMINANT_MODES:
+        biallelic = v.call.zygosity in ("homozygous", "hemizygous") or any(
+            p.get("phase") in ("trans", "unknown")
+            for p in (v.inheritance.compound_het or {}).get("partners") or []
+        )
+        if not biallelic:
+            return "one heterozygous allele in a recessive gene: the genotype does not explain it"
+    pg = ctx.panel_gene
+    reduced = pg is not None and bool(pg.inheritance_detail.get("reduced_penetrance"))
+    if not is_recessive(ctx) and not reduced and "unaffected" in ctx.carrier_parents:
+        return (
+            "inherited from an unaffected parent in a dominant gene without reduced penetrance: "
+            "the parent's health argues against it"
+        )
+    return None

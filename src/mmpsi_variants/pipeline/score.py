@@ -14,6 +14,7 @@ from mmpsi_variants.acmg.evaluation import assess
 from mmpsi_variants.acmg.phenotype import sample_says_eimfs
 from mmpsi_variants.acmg.ranking import genotype_classes, rank_key_of
 from mmpsi_variants.core.record import Variant
+from mmpsi_variants.inheritance.settings import INHERITED_MATERNAL, INHERITED_PATERNAL
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.pipeline.inputs import FilterInputs
 
@@ -33,6 +34,11 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
     affected = None if phenotype == "unknown" else phenotype == "affected"
     eimfs = sample_says_eimfs(sample, affected, inputs.options.phenotypes)
     by_label = {v.label: v for v in variants}
+    family = inputs.families[sample]
+    parents = {
+        tag: (rel.phenotype if rel else "unknown")
+        for tag, rel in ((INHERITED_PATERNAL, family.father), (INHERITED_MATERNAL, family.mother))
+    }
     acmgs = []
     for v in variants:
         ctx = Context(
@@ -43,6 +49,7 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
             affected=affected,
             phenotype_eimfs=eimfs,
             curator=inputs.curated.get(v.key.canonical, []),
+            carrier_parents=tuple(p for tag, p in parents.items() if tag in v.inheritance.tags),
         )
         acmgs.append(assess(v, ctx, inputs.acmg.thresholds).to_json())
     genotypes = genotype_classes(variants, acmgs, _evidence_lookup(genes))
