@@ -59,7 +59,17 @@ DEMO_CASES = [
     ("SCN2A residue outside the VCEP regions", "EIMFS02", "chr2", 27152, "PM1", "not_met", None),
     ("absent from gnomAD", "EIMFS01", "chr9", 12383, "PM2", "met", "PM2_Supporting"),
     ("common in gnomAD", "EIMFS01", "chr2", 23191, "PM2", "not_met", None),
-    ("in trans with a ClinVar-pathogenic missense", "EIMFS01", "chr5", 20236, "PM3", "met", "PM3"),
+    # PM3 weighs the partner by our own class without PM3 (ClinGen SVI points), not ClinVar's.
+    ("in trans with a VUS by our class", "EIMFS01", "chr5", 20236, "PM3", "not_met", None),
+    (
+        "in trans with a Likely pathogenic allele",
+        "EIMFS01",
+        "chr5",
+        16273,
+        "PM3",
+        "met",
+        "PM3_Supporting",
+    ),  # fmt: skip
     ("homozygous in an affected child", "EIMFS04", "chr17", 9176, "PM3", "met", "PM3_Supporting"),
     ("KCNT1 is not recessive", "EIMFS01", "chr9", 12383, "PM3", "not_met", None),
     ("in-frame deletion outside a repeat", "EIMFS02", "chr20", 11381, "PM4", "met", "PM4"),
@@ -289,7 +299,7 @@ def test_demo_trio_ranks_the_de_novo_above_the_recessive_pair(demo):
         ("ALDH7A1", 16273),
     ]
     splice = ranked[1]["acmg"]
-    assert splice["classification"] == "Pathogenic"
+    assert splice["classification"] == "Likely pathogenic"
     assert splice["genotype"]["classification"] == "Uncertain significance"
     assert splice["genotype"]["partner"] == "chr5:16273:C:G"
 

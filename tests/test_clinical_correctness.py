@@ -179,3 +179,72 @@ def test_pp4_not_when_an_unaffected_parent_carries_it_in_a_fully_penetrant_domin
     assert _pp4(variant(), full, carrier_parents=("affected",))["status"] == "met"
     # KCNT1 as the panel has it: reduced penetrance, so an unaffected carrier parent is possible.
     assert _pp4(variant(), carrier_parents=("unaffected",))["status"] == "met"
+
+
+# -- 1. PM3 from our own class of the partner; ClinVar conflicts shown
+
+
+def _criteria(v: dict, gene: str, **ctx):
+    from mmpsi_variants.acmg.criterion import Context
+    from mmpsi_variants.acmg.evaluation import evaluate
+
+    from .test_acmg_criteria import PANEL, SETTINGS, rec
+
+    c = Context(settings=SETTINGS, panel_gene=PANEL.gene(gene), **ctx)
+    return {x.code: x for x in evaluate(rec(v), c)}
+
+
+def test_pm3_from_our_own_class_of_the_partner_without_circular_evidence(demo):
+    glu427gln = _variant(demo, "EIMFS01", "ALDH7A1", "p.(Glu427Gln)")
+    donor = _variant(demo, "EIMFS01", "ALDH7A1", "p.?")
+    pm3 = _criterion(glu427gln, "PM3")
+    # c.657+1G>A without PM3: PVS1 + PM2_Supporting = 9 points, Likely pathogenic.
+    assert (pm3["status"], pm3["code"]) == ("met", "PM3_Supporting"), pm3
+    assert "chr5:20236:C:T" in pm3["reason"] and "Likely pathogenic" in pm3["reason"]
+    # The donor's own PM3 comes from p.(Glu427Gln)'s class without PM3 (VUS): no points, and
+    # it does not lean on the PM3 it gave (no circle).
+    assert _criterion(donor, "PM3")["status"] == "not_met"
+    assert "Uncertain significance" in _criterion(donor, "PM3")["reason"]
+
+
+@pytest.mark.parametrize(
+    "phase, partner_class, expected",
+    [
+        ("trans", "Pathogenic", ("met", "Moderate")),
+        ("trans", "Likely pathogenic", ("met", "Supporting")),
+        ("unknown", "Pathogenic", ("met", "Supporting")),
+        ("unknown", "Likely pathogenic", ("not_met", None)),  # 0.25 points
+        ("trans", "Uncertain significance", ("not_met", None)),
+        ("cis", "Pathogenic", ("not_met", None)),
+    ],
+)
+def test_pm3_points_follow_the_svi_in_trans_table(phase, partner_class, expected):
+    from .test_acmg_criteria import variant
+
+    partners = {"partners": [{"variant": "chr5:300:G:A", "phase": phase, "phased_by": "parents"}]}
+    v = variant(gene="ALDH7A1", compound_het=partners)
+    r = _criteria(v, "ALDH7A1", partner_classes={"chr5:300:G:A": partner_class})["PM3"]
+    assert (r.status, r.strength) == expected, r.reason
+
+
+def test_pm3_for_a_homozygote_and_never_in_an_unaffected_carrier():
+    from .test_acmg_criteria import variant
+
+    hom = _criteria(variant(gene="ALDH7A1", zygosity="homozygous"), "ALDH7A1", partner_classes={})
+    assert (hom["PM3"].status, hom["PM3"].strength) == ("met", "Supporting")
+    partners = {"partners": [{"variant": "chr5:300:G:A", "phase": "trans", "phased_by": "x"}]}
+    parent = _criteria(
+        variant(gene="ALDH7A1", compound_het=partners), "ALDH7A1", affected=False,
+        partner_classes={"chr5:300:G:A": "Pathogenic"},
+    )  # fmt: skip
+    assert parent["PM3"].status == "not_met"
+
+
+def test_clinvar_conflict_flags_a_two_star_class_more_than_one_step_from_ours(demo):
+    v = _variant(demo, "EIMFS01", "ALDH7A1", "p.(Glu427Gln)")
+    [flag] = [f for f in v["acmg"]["flags"] if f["flag"] == "clinvar_conflict"]
+    assert v["acmg"]["classification"] == "Uncertain significance"
+    assert "Pathogenic (2 stars" in flag["text"] and "ours: Uncertain significance" in flag["text"]
+    # One step apart (ClinVar Benign, ours Likely benign) is no conflict.
+    syn = _variant(demo, "EIMFS01", "SCN2A", "p.(Leu1000=)")
+    assert not [f for f in syn["acmg"]["flags"] if f["flag"] == "clinvar_conflict"]

@@ -106,6 +106,9 @@ class Context:
     curator: list[Result] = field(default_factory=list)
     # PED status ("affected", "unaffected", "unknown") of each parent the allele came from.
     carrier_parents: tuple[str, ...] = ()
+    # Each of the sample's variants' class without PM3, by label: set for the second pass,
+    # which gives PM3 from the partner's class (None in the first pass: PM3 pending).
+    partner_classes: Mapping[str, str] | None = None
     # The same variants by label, built once per sample by the caller: building it for every
     # variant that has partners made scoring quadratic in the sample's variants.
     by_label: Mapping[str, Variant] | None = None

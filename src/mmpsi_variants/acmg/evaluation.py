@@ -31,7 +31,19 @@ from mmpsi_variants.acmg.criterion import (
     no,
     unknown,
 )
-from mmpsi_variants.acmg.pathogenic import de_novo, pm1, pm2, pm3, pm4, pm5, pp2, pp4, ps1, pvs1
+from mmpsi_variants.acmg.pathogenic import (
+    PM3_PENDING,
+    de_novo,
+    pm1,
+    pm2,
+    pm3,
+    pm4,
+    pm5,
+    pp2,
+    pp4,
+    ps1,
+    pvs1,
+)
 from mmpsi_variants.core.record import Variant
 
 NOT_FROM_A_VCF = {
@@ -131,6 +143,11 @@ class Assessment:
     richards_reason: str
     flags: list[dict[str, Any]]
 
+    @property
+    def pm3_pending(self) -> bool:
+        """PM3 waits for the partners' classes (the scorer's first pass)."""
+        return any(r.code == "PM3" and r.reason == PM3_PENDING for r in self.results)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "criteria": [r.to_json() for r in self.results],
@@ -150,12 +167,47 @@ def assess(v: Variant, ctx: Context, thresholds: Thresholds) -> Assessment:
     pts = classify_points(ev, thresholds)
     ric = classify_richards(ev)
     shown = flags(v, ctx)
+    conflict = clinvar_conflict(v, pts.classification, ctx.settings.clinvar_conflict_min_stars)
+    if conflict:
+        shown.append(conflict)
     if pts.classification in ("Likely benign", "Benign"):
         # A treatment note beside a benign call would only distract.
         shown = [f for f in shown if f["flag"] != "treatable_cause"]
     return Assessment(
         results, pts.classification, pts.points, ric.classification, ric.reason, shown
     )
+
+
+_STEPS = ["Benign", "Likely benign", "Uncertain significance", "Likely pathogenic", "Pathogenic"]
+# ClinVar's aggregate classes as the steps of our scale they stand for.
+_CLINVAR_STEPS = {
+    "benign": (0,),
+    "benign_or_likely_benign": (0, 1),
+    "likely_benign": (1,),
+    "uncertain": (2,),
+    "likely_pathogenic": (3,),
+    "pathogenic_or_likely_pathogenic": (3, 4),
+    "pathogenic": (4,),
+}
+
+
+def clinvar_conflict(v: Variant, ours: str, min_stars: int) -> dict[str, Any] | None:
+    """A flag when a well-reviewed ClinVar classification is more than one step from ours."""
+    cv = v.lookups.clinvar or {}
+    steps = _CLINVAR_STEPS.get(cv.get("significance_class") or "")
+    if not steps or (cv.get("stars") or 0) < min_stars or ours not in _STEPS:
+        return None
+    if min(abs(_STEPS.index(ours) - s) for s in steps) <= 1:
+        return None
+    return {
+        "flag": "clinvar_conflict",
+        "text": (
+            f"ClinVar {cv.get('variation_id')}: {cv.get('significance')} "
+            f"({cv.get('stars')} stars, {cv.get('review_status')}); ours: {ours}. Review the "
+            "submitters' evidence: ours counts only what this analysis can see"
+        ),
+        "verification": None,
+    }
 
 
 def flags(v: Variant, ctx: Context) -> list[dict[str, Any]]:

@@ -309,30 +309,57 @@ def pm2(v: Variant, ctx: Context) -> Result:
     return no("PM2", f"{ac} of {fmt_int(an)} gnomAD alleles, more than {s.dominant_max_ac}")
 
 
+# ClinGen SVI, "Recommendation for in trans" v1.0 (PM3): points per proband by the partner's
+# class and the phase; 0.5 points is PM3_Supporting, 1 point PM3 (Moderate); Strong (2) and
+# Very strong (4) need several probands, which one family cannot give.
+_PM3_POINTS = {
+    ("trans", "Pathogenic"): 1.0,
+    ("trans", "Likely pathogenic"): 0.5,
+    ("unknown", "Pathogenic"): 0.5,
+    ("unknown", "Likely pathogenic"): 0.25,
+}
+_PM3_HOMOZYGOUS = 0.5
+PM3_RULE = "ClinGen SVI PM3 recommendation v1.0"
+PM3_PENDING = "pending the partners' classes"
+
+
 def pm3(v: Variant, ctx: Context) -> Result:
     if not is_recessive(ctx):
         return no("PM3", "not a recessive gene")
     if not v.inheritance.analysed:
         return unknown("PM3", "no pedigree or phase information")
-    if v.call.zygosity == "homozygous" and ctx.affected is not False:
-        return met("PM3", SUPPORTING, "homozygous in an affected child (heuristic)")
+    if ctx.affected is False:
+        return no("PM3", "the sample is unaffected: PM3 counts the affected person's genotype")
+    if ctx.partner_classes is None:
+        # The first pass classes every allele without PM3 (the partners' classes must not
+        # lean on the variant they are asked about); PM3 comes in the second.
+        return unknown("PM3", PM3_PENDING)
+    if v.call.zygosity == "homozygous":
+        return met(
+            "PM3",
+            SUPPORTING,
+            f"homozygous in an affected person: {_PM3_HOMOZYGOUS} points ({PM3_RULE})",
+        )
     partners = (v.inheritance.compound_het or {}).get("partners") or []
-    by_key = ctx.variants_by_label() if partners else {}
+    best: tuple[float, str] | None = None
     for p in partners:
-        other = by_key.get(p.get("variant"))
-        if other is None:
-            continue
-        cls = ((other.lookups.clinvar or {}).get("significance_class")) or ""
-        if cls in ("pathogenic", "likely_pathogenic") and p.get("phase") == "trans":
-            return met(
-                "PM3",
-                MODERATE,
-                f"in trans with {p['variant']} ({cls.replace('_', ' ')} "
-                f"in ClinVar; phased by {p.get('phased_by')})",
-            )
-    if partners:
-        return no("PM3", "second variant not known pathogenic, or phase not established")
-    return no("PM3", "no second variant in this gene")
+        cls = ctx.partner_classes.get(p.get("variant") or "")
+        points = _PM3_POINTS.get((p.get("phase") or "", cls or ""), 0.0)
+        phase = (
+            f"in trans (phased by {p.get('phased_by')})" if p.get("phase") == "trans"
+            else f"phase {p.get('phase')}"
+        )  # fmt: skip
+        why = f"{phase} with {p['variant']}, {cls or 'unclassified'} by our class without PM3"
+        if best is None or points > best[0]:
+            best = (points, why)
+    if best is None:
+        return no("PM3", "no second variant in this gene")
+    points, why = best
+    if points >= 1.0:
+        return met("PM3", MODERATE, f"{why}: {points:g} point ({PM3_RULE})")
+    if points >= 0.5:
+        return met("PM3", SUPPORTING, f"{why}: {points:g} points ({PM3_RULE})")
+    return no("PM3", f"{why}: {points:g} points, below PM3_Supporting's 0.5 ({PM3_RULE})")
 
 
 def pm4(v: Variant, ctx: Context) -> Result:

@@ -86,6 +86,7 @@ class AcmgSettings:
     revel: RevelBands
     spliceai: SpliceAiCutoffs
     clinvar_min_stars: int
+    clinvar_conflict_min_stars: int
     de_novo: DeNovoScale
     pm2: Pm2Limits
     ba1: Ba1Limits
@@ -108,6 +109,7 @@ class AcmgSettings:
             revel=RevelBands(**s["revel"]),
             spliceai=SpliceAiCutoffs(**s["spliceai"]),
             clinvar_min_stars=s["clinvar"]["min_stars"],
+            clinvar_conflict_min_stars=s["clinvar"]["conflict_min_stars"],
             de_novo=DeNovoScale(
                 dn["default_specificity"],
                 MappingProxyType({k: MappingProxyType(v) for k, v in dn["points"].items()}),

@@ -39,9 +39,8 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
         tag: (rel.phenotype if rel else "unknown")
         for tag, rel in ((INHERITED_PATERNAL, family.father), (INHERITED_MATERNAL, family.mother))
     }
-    acmgs = []
-    for v in variants:
-        ctx = Context(
+    contexts = [
+        Context(
             settings=inputs.acmg,
             panel_gene=genes.gene(v.hgnc_id) if v.hgnc_id else None,
             sample_variants=variants,
@@ -51,7 +50,19 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
             curator=inputs.curated.get(v.key.canonical, []),
             carrier_parents=tuple(p for tag, p in parents.items() if tag in v.inheritance.tags),
         )
-        acmgs.append(assess(v, ctx, inputs.acmg.thresholds).to_json())
+        for v in variants
+    ]
+    thresholds = inputs.acmg.thresholds
+    assessed = [assess(v, ctx, thresholds) for v, ctx in zip(variants, contexts, strict=True)]
+    # PM3 weighs the partner allele by its class, which must not lean on PM3 itself: the
+    # first pass classes every allele without it, the second gives PM3 where it is pending.
+    pending = [i for i, a in enumerate(assessed) if a.pm3_pending]
+    if pending:
+        classes = {v.label: a.points_class for v, a in zip(variants, assessed, strict=True)}
+        for i in pending:
+            ctx = replace(contexts[i], partner_classes=classes)
+            assessed[i] = assess(variants[i], ctx, thresholds)
+    acmgs = [a.to_json() for a in assessed]
     genotypes = genotype_classes(variants, acmgs, _evidence_lookup(genes))
     full = [{**a, "genotype": g} for a, g in zip(acmgs, genotypes, strict=True)]
     order = sorted(range(len(variants)), key=lambda i: rank_key_of(variants[i], full[i]))
