@@ -146,7 +146,10 @@ class Assessment:
     @property
     def pm3_pending(self) -> bool:
         """PM3 waits for the partners' classes (the scorer's first pass)."""
-        return any(r.code == "PM3" and r.reason == PM3_PENDING for r in self.results)
+        for r in self.results:
+            if r.code == "PM3":
+                return r.reason == PM3_PENDING
+        return False
 
     def to_json(self) -> dict[str, Any]:
         return {

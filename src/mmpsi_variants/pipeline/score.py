@@ -8,6 +8,7 @@ best first with its rank.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, cast
 
 from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.evaluation import assess
@@ -39,8 +40,15 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
         tag: (rel.phenotype if rel else "unknown")
         for tag, rel in ((INHERITED_PATERNAL, family.father), (INHERITED_MATERNAL, family.mother))
     }
-    contexts = [
-        Context(
+    thresholds = inputs.acmg.thresholds
+    # PM3 weighs the partner allele by its class, which must not lean on PM3 itself: the
+    # first pass classes every allele without it, the second gives PM3 where it is pending.
+    # Only the pending ones keep their context; the rest are turned into JSON at once.
+    acmgs: list[dict[str, Any] | None] = []
+    classes: dict[str, str] = {}
+    pending: list[tuple[int, Context]] = []
+    for i, v in enumerate(variants):
+        ctx = Context(
             settings=inputs.acmg,
             panel_gene=genes.gene(v.hgnc_id) if v.hgnc_id else None,
             sample_variants=variants,
@@ -50,21 +58,19 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
             curator=inputs.curated.get(v.key.canonical, []),
             carrier_parents=tuple(p for tag, p in parents.items() if tag in v.inheritance.tags),
         )
-        for v in variants
-    ]
-    thresholds = inputs.acmg.thresholds
-    assessed = [assess(v, ctx, thresholds) for v, ctx in zip(variants, contexts, strict=True)]
-    # PM3 weighs the partner allele by its class, which must not lean on PM3 itself: the
-    # first pass classes every allele without it, the second gives PM3 where it is pending.
-    pending = [i for i, a in enumerate(assessed) if a.pm3_pending]
-    if pending:
-        classes = {v.label: a.points_class for v, a in zip(variants, assessed, strict=True)}
-        for i in pending:
-            ctx = replace(contexts[i], partner_classes=classes)
-            assessed[i] = assess(variants[i], ctx, thresholds)
-    acmgs = [a.to_json() for a in assessed]
-    genotypes = genotype_classes(variants, acmgs, _evidence_lookup(genes))
-    full = [{**a, "genotype": g} for a, g in zip(acmgs, genotypes, strict=True)]
+        a = assess(v, ctx, thresholds)
+        classes[v.label] = a.points_class
+        if a.pm3_pending:
+            pending.append((i, ctx))
+            acmgs.append(None)
+        else:
+            acmgs.append(a.to_json())
+    for i, ctx in pending:
+        ctx = replace(ctx, partner_classes=classes)
+        acmgs[i] = assess(variants[i], ctx, thresholds).to_json()
+    done = cast(list[dict[str, Any]], acmgs)  # every pending one filled in above
+    genotypes = genotype_classes(variants, done, _evidence_lookup(genes))
+    full = [{**a, "genotype": g} for a, g in zip(done, genotypes, strict=True)]
     order = sorted(range(len(variants)), key=lambda i: rank_key_of(variants[i], full[i]))
     # One new record per variant, with its assessment and its rank.
     return [replace(variants[i], acmg=full[i], rank=rank) for rank, i in enumerate(order, 1)]
