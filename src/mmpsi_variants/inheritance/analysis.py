@@ -100,7 +100,7 @@ def _fit_dominant(v: _VariantView, fam: SampleFamily, gm: GeneMode) -> tuple[str
 _PHASED_BY = {
     "parents": "the parents",
     "read_backed": "read-backed phasing",
-    "genotype": "the genotype (two ALTs of one record)",
+    "genotype": "the genotype (two ALTs at one site, one per haplotype)",
 }
 
 
