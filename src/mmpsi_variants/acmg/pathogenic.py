@@ -330,16 +330,16 @@ def pm3(v: Variant, ctx: Context) -> Result:
         return unknown("PM3", "no pedigree or phase information")
     if ctx.affected is False:
         return no("PM3", "the sample is unaffected: PM3 counts the affected person's genotype")
-    if ctx.partner_classes is None:
-        # The first pass classes every allele without PM3 (the partners' classes must not
-        # lean on the variant they are asked about); PM3 comes in the second.
-        return unknown("PM3", PM3_PENDING)
     if v.call.zygosity == "homozygous":
         return met(
             "PM3",
             SUPPORTING,
             f"homozygous in an affected person: {_PM3_HOMOZYGOUS} points ({PM3_RULE})",
         )
+    if ctx.partner_classes is None:
+        # The first pass classes every allele without PM3 (the partners' classes must not
+        # lean on the variant they are asked about); PM3 comes in the second.
+        return unknown("PM3", PM3_PENDING)
     partners = (v.inheritance.compound_het or {}).get("partners") or []
     best: tuple[float, str] | None = None
     for p in partners:

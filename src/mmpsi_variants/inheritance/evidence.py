@@ -46,6 +46,16 @@ class SiteEvidence:
     allele_index: int = 1
 
     @property
+    def site(self) -> tuple[str, int, str]:
+        """(chrom, pos, REF): ALTs with the same site replace the same reference bases."""
+        return self.chrom, self.pos, self.ref
+
+    @property
+    def one_of_two_in_a_diploid(self) -> bool:
+        """Heterozygous in a diploid genotype: the other haplotype may hold another ALT."""
+        return self.child.ploidy == 2 and self.child.alt_copies == 1
+
+    @property
     def label(self) -> str:
         return VariantKey(self.chrom, self.pos, self.ref, self.alt).label
 
@@ -218,9 +228,8 @@ def pool_split_sites(
     homozygote's, where it is a heterozygote's 0.5."""
     groups: dict[tuple[str, int, str], list[int]] = {}
     for i, site in enumerate(sites):
-        c = site.child
-        if c.ploidy == 2 and c.alt_copies == 1:
-            groups.setdefault((site.chrom, site.pos, site.ref), []).append(i)
+        if site.one_of_two_in_a_diploid:
+            groups.setdefault(site.site, []).append(i)
     variants, sites = list(variants), list(sites)
     for members in groups.values():
         if len({sites[i].record for i in members}) < 2 or len({sites[i].alt for i in members}) < 2:

@@ -36,7 +36,6 @@ from mmpsi_variants.io.genotypes import (
     MALE,
     UNKNOWN_SEX,
     SampleCall,
-    same_site,
 )
 from mmpsi_variants.qc.parentage import Parentage, mendelian_status, relevant_parents
 
@@ -263,11 +262,11 @@ def phase_between(
 def _split_from_one_site(a: SiteEvidence, b: SiteEvidence) -> bool:
     """Two heterozygous ALTs replacing the same bases in a diploid genotype (a 1/2 split into
     two records): a haplotype holds one sequence there, so each is on its own."""
-    key_a, key_b = (a.chrom, a.pos, a.ref, a.alt), (b.chrom, b.pos, b.ref, b.alt)
     return (
-        same_site(key_a, key_b)
-        and a.child.ploidy == b.child.ploidy == 2
-        and a.child.alt_copies == b.child.alt_copies == 1
+        a.site == b.site
+        and a.alt != b.alt
+        and a.one_of_two_in_a_diploid
+        and b.one_of_two_in_a_diploid
     )
 
 

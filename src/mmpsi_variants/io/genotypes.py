@@ -224,12 +224,6 @@ def _whatshap_hp(
     return blocks[0][0], blocks[alleles.index(allele)][1]
 
 
-def same_site(a: tuple[str, int, str, str], b: tuple[str, int, str, str]) -> bool:
-    """Whether two (chrom, pos, ref, alt) alleles replace the same reference bases with
-    different sequences: one haplotype can hold only one of them."""
-    return a[:3] == b[:3] and a[3] != b[3]
-
-
 def pooled_fractions(calls: list[SampleCall]) -> list[float | None] | None:
     """Allele fractions of one sample's heterozygous ALTs at one site that the caller's
     records split apart (``bcftools norm -m``: a 1/2 becomes 1/0 and 0/1, each record's AD

@@ -25,7 +25,6 @@ class ThreadedSink:
         self._fh = fh
         self._pending: list[bytes] = []
         self._size = 0
-        self.written = 0
         self._digest = hashlib.sha256()
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_IN_FLIGHT)
         self._error: OSError | None = None
@@ -87,6 +86,5 @@ class ThreadedSink:
             try:
                 self._fh.write(chunk)
                 self._digest.update(chunk)
-                self.written += len(chunk)
             except OSError as exc:
                 self._error = exc
