@@ -31,19 +31,8 @@ from mmpsi_variants.acmg.criterion import (
     no,
     unknown,
 )
-from mmpsi_variants.acmg.pathogenic import (
-    PM3_PENDING,
-    de_novo,
-    pm1,
-    pm2,
-    pm3,
-    pm4,
-    pm5,
-    pp2,
-    pp4,
-    ps1,
-    pvs1,
-)
+from mmpsi_variants.acmg.genotype import PM3_PENDING, de_novo, pm3, pp4
+from mmpsi_variants.acmg.pathogenic import pm1, pm2, pm4, pm5, pp2, ps1, pvs1
 from mmpsi_variants.core.record import Variant
 
 NOT_FROM_A_VCF = {

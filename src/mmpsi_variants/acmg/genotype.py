@@ -1,0 +1,172 @@
+"""The criteria of the affected person's genotype: PS2/PM6 (de novo), PM3 (in trans), PP4.
+
+The other criteria belong to the allele and are the same in every carrier; these three count
+what the genotype of one person adds (the allele arose de novo in them, it lies in trans with
+another, their phenotype fits the gene). :data:`GENOTYPE_LEVEL` names them, for the scorer
+that classes an allele once per family from its affected carriers.
+"""
+
+from __future__ import annotations
+
+from mmpsi_variants.acmg.combining import MODERATE, SUPPORTING
+from mmpsi_variants.acmg.criterion import (
+    MET,
+    SPLICE_SITE,
+    TRUNCATING,
+    Context,
+    Result,
+    gene_spec,
+    inheritance_modes,
+    is_recessive,
+    met,
+    no,
+    unknown,
+)
+from mmpsi_variants.acmg.pathogenic import splice_altering
+from mmpsi_variants.acmg.ranking import DOMINANT_MODES
+from mmpsi_variants.core.record import Variant
+
+GENOTYPE_LEVEL = ("PS2", "PM6", "PM3", "PP4")
+
+
+def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
+    """PS2 and PM6 from the ClinGen SVI de novo point scale (points are not ACMG points)."""
+    dn = v.inheritance.de_novo or {}
+    confidence = dn.get("confidence")
+    if not v.inheritance.analysed:
+        reason = "no pedigree given: de novo status not evaluated"
+        return unknown("PS2", reason), unknown("PM6", reason)
+    if dn.get("status") != "de_novo" or confidence not in ("confirmed", "assumed"):
+        why = dn.get("reason") or "not de novo in this pedigree"
+        return no("PS2", why), no("PM6", why)
+    spec = gene_spec(ctx, "de_novo_phenotype").get(
+        "specificity", ctx.settings.de_novo.default_specificity
+    )
+    if ctx.affected is False:
+        spec = "not_consistent"
+    points = ctx.settings.de_novo.points[spec][confidence]
+    strength = ctx.settings.de_novo.strength(points)
+    code, other = ("PS2", "PM6") if confidence == "confirmed" else ("PM6", "PS2")
+    why = (
+        f"{confidence} de novo, phenotype {spec.replace('_', ' ')} for the gene: {points} de "
+        f"novo point(s) on the ClinGen SVI scale"
+    )
+    if strength is None:
+        main = no(code, f"{why}, too few for any strength")
+    else:
+        main = Result(code, MET, strength, f"{why} = {strength}")
+    rest = no(
+        other,
+        f"{'confirmed' if confidence == 'confirmed' else 'assumed'} de novo: scored as {code}",
+    )
+    return (main, rest) if code == "PS2" else (rest, main)
+
+
+# ClinGen SVI, "Recommendation for in trans" v1.0 (PM3): points per proband by the partner's
+# class and the phase; 0.5 points is PM3_Supporting, 1 point PM3 (Moderate); Strong (2) and
+# Very strong (4) need several probands, which one family cannot give.
+_PM3_POINTS = {
+    ("trans", "Pathogenic"): 1.0,
+    ("trans", "Likely pathogenic"): 0.5,
+    ("unknown", "Pathogenic"): 0.5,
+    ("unknown", "Likely pathogenic"): 0.25,
+}
+_PM3_HOMOZYGOUS = 0.5
+PM3_RULE = "ClinGen SVI PM3 recommendation v1.0"
+PM3_PENDING = "pending the partners' classes"
+
+
+def pm3(v: Variant, ctx: Context) -> Result:
+    if not is_recessive(ctx):
+        return no("PM3", "not a recessive gene")
+    if not v.inheritance.analysed:
+        return unknown("PM3", "no pedigree or phase information")
+    if ctx.affected is False:
+        return no("PM3", "the sample is unaffected: PM3 counts the affected person's genotype")
+    if v.call.zygosity == "homozygous":
+        return met(
+            "PM3",
+            SUPPORTING,
+            f"homozygous in an affected person: {_PM3_HOMOZYGOUS} points ({PM3_RULE})",
+        )
+    if ctx.partner_classes is None:
+        # The first pass classes every allele without PM3 (the partners' classes must not
+        # lean on the variant they are asked about); PM3 comes in the second.
+        return unknown("PM3", PM3_PENDING)
+    partners = (v.inheritance.compound_het or {}).get("partners") or []
+    best: tuple[float, str] | None = None
+    for p in partners:
+        cls = ctx.partner_classes.get(p.get("variant") or "")
+        points = _PM3_POINTS.get((p.get("phase") or "", cls or ""), 0.0)
+        phase = (
+            f"in trans (phased by {p.get('phased_by')})" if p.get("phase") == "trans"
+            else f"phase {p.get('phase')}"
+        )  # fmt: skip
+        why = f"{phase} with {p['variant']}, {cls or 'unclassified'} by our class without PM3"
+        if best is None or points > best[0]:
+            best = (points, why)
+    if best is None:
+        return no("PM3", "no second variant in this gene")
+    points, why = best
+    if points >= 1.0:
+        return met("PM3", MODERATE, f"{why}: {points:g} point ({PM3_RULE})")
+    if points >= 0.5:
+        return met("PM3", SUPPORTING, f"{why}: {points:g} points ({PM3_RULE})")
+    return no("PM3", f"{why}: {points:g} points, below PM3_Supporting's 0.5 ({PM3_RULE})")
+
+
+# Changes that can act through a protein's mechanism (loss or gain of function) by what they
+# do to the protein or its splice sites; a synonymous or non-coding change needs splicing
+# evidence before the phenotype can count for it.
+PROTEIN_ACTING = (
+    TRUNCATING
+    | SPLICE_SITE
+    | {
+        "missense_variant",
+        "start_lost",
+        "stop_lost",
+        "inframe_insertion",
+        "inframe_deletion",
+        "protein_altering_variant",
+    }
+)
+
+
+def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
+    if not gene_spec(ctx, "pp4").get("applicable"):
+        return no("PP4", "the gene's phenotype is not specific enough for PP4 (panel setting)")
+    if ctx.phenotype_eimfs is None:
+        return unknown("PP4", "the patient's phenotype was not given (sample sheet or --phenotype)")
+    if not ctx.phenotype_eimfs:
+        return no("PP4", "the patient's phenotype is not EIMFS")
+    if de_novo_used:
+        return no("PP4", "the phenotype already counts in the de novo criterion")
+    misfit = _pp4_misfit(v, ctx)
+    if misfit:
+        return no("PP4", misfit)
+    return met("PP4", SUPPORTING, "EIMFS phenotype, highly specific for this gene (heuristic)")
+
+
+def _pp4_misfit(v: Variant, ctx: Context) -> str | None:
+    """Why the phenotype cannot count for this genotype, or None: the variant must be able to
+    act through the gene's mechanism and the genotype must fit the gene's inheritance."""
+    if not set(v.consequence) & PROTEIN_ACTING and not splice_altering(v, ctx):
+        return (
+            "a synonymous or non-coding change without splicing evidence (SpliceAI): it cannot "
+            "act through the gene's mechanism"
+        )
+    if is_recessive(ctx) and not set(inheritance_modes(ctx)) & DOMINANT_MODES:
+        biallelic = v.call.zygosity in ("homozygous", "hemizygous") or any(
+            p.get("phase") in ("trans", "unknown")
+            for p in (v.inheritance.compound_het or {}).get("partners") or []
+        )
+        if not biallelic:
+            return "one heterozygous allele in a recessive gene: the genotype does not explain it"
+    pg = ctx.panel_gene
+    reduced = pg is not None and bool(pg.inheritance_detail.get("reduced_penetrance"))
+    if not is_recessive(ctx) and not reduced and "unaffected" in ctx.carrier_parents:
+        return (
+            "inherited from an unaffected parent in a dominant gene without reduced penetrance: "
+            "the parent's health argues against it"
+        )
+    return None
