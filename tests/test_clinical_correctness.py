@@ -248,3 +248,14 @@ def test_clinvar_conflict_flags_a_two_star_class_more_than_one_step_from_ours(de
     # One step apart (ClinVar Benign, ours Likely benign) is no conflict.
     syn = _variant(demo, "EIMFS01", "SCN2A", "p.(Leu1000=)")
     assert not [f for f in syn["acmg"]["flags"] if f["flag"] == "clinvar_conflict"]
+
+
+# -- 8. Richards 2015 with the ClinGen SVI PM2 note
+
+
+def test_richards_pvs1_with_pm2_supporting_is_likely_pathogenic_by_the_svi_pm2_note(demo):
+    # EIMFS03's SCN1A frameshift: PVS1 + PM2_Supporting, both columns now agree.
+    acmg = _variant(demo, "EIMFS03", "SCN1A", "p.(Ala100Glufs*17)")["acmg"]
+    assert acmg["met"] == ["PVS1", "PM2_Supporting"]
+    assert acmg["classification_richards2015"] == "Likely pathogenic"
+    assert "SVI PM2 recommendation v1.0" in acmg["richards2015_reason"]

@@ -5,7 +5,9 @@
   VUS 0..5, Likely benign -1..-6, Benign <= -7 (benign cut-offs configurable). BA1 is a
   stand-alone Benign, applied before summing, as ClinGen applies it.
 - Richards et al. 2015 Table 5 (Genet Med 2015;17:405, PMID 25741868), followed literally:
-  pathogenic and benign evidence that contradict each other give VUS.
+  pathogenic and benign evidence that contradict each other give VUS. One addition: PVS1 (very
+  strong) with PM2_Supporting is Likely pathogenic, as the ClinGen SVI PM2 recommendation v1.0
+  allows once PM2 is downgraded (Table 5 alone would leave every such null variant VUS).
 
 Criteria are written with their strength as a suffix when it differs from the default
 (``PM2_Supporting``, ``PVS1_Strong``, ``PP3_Moderate``).
@@ -213,11 +215,24 @@ def _richards_benign(c: Counter[str]) -> str | None:
     return None
 
 
+SVI_PM2_RULE = (
+    "PVS1 + PM2_Supporting: Likely pathogenic (ClinGen SVI PM2 recommendation v1.0)"
+)
+
+
+def _svi_pm2(ev: list[Evidence]) -> bool:
+    """PVS1 at very strong and PM2 at supporting: the SVI's Likely pathogenic pair."""
+    return Evidence("PVS1", VERY_STRONG) in ev and Evidence("PM2", SUPPORTING) in ev
+
+
 def classify_richards(evidence: Iterable[Evidence]) -> Classification:
     ev = list(evidence)
     points = sum(e.points for e in ev)
     path, ben = _counts(ev)
     p_cls, b_cls = _richards_pathogenic(path), _richards_benign(ben)
+    svi = p_cls is None and _svi_pm2(ev)
+    if svi:
+        p_cls = LIKELY_PATHOGENIC
     has_path, has_ben = sum(path.values()) > 0, sum(ben.values()) > 0
     if (p_cls or b_cls) and has_path and has_ben:
         why = "BA1 met alongside pathogenic evidence" if ben["SA"] else "benign evidence too"
@@ -227,6 +242,8 @@ def classify_richards(evidence: Iterable[Evidence]) -> Classification:
             points,
             f"conflicting evidence: pathogenic evidence and {why}; Table 5 gives VUS",
         )
+    if svi:
+        return Classification("richards2015", LIKELY_PATHOGENIC, points, SVI_PM2_RULE)
     if p_cls:
         return Classification("richards2015", p_cls, points, f"Table 5: {p_cls}")
     if b_cls:
