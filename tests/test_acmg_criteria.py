@@ -92,7 +92,8 @@ DEMO_CASES = [
     ("in-frame deletion outside a repeat", "EIMFS02", "chr20", 11381, "BP3", "not_met", None),
     ("REVEL 0.12", "EIMFS07", "chr16", 37121, "BP4", "met", "BP4_Moderate"),
     ("REVEL 0.85", "EIMFS01", "chr9", 12383, "BP4", "not_met", None),
-    ("synonymous, SpliceAI low", "EIMFS01", "chr9", 15862, "BP7", "met", "BP7"),
+    ("synonymous, SpliceAI low, conservation unknown", "EIMFS01", "chr9", 15862, "BP7",
+     "not_evaluated", None),
     ("missense", "EIMFS01", "chr9", 12383, "BP7", "not_met", None),
 ]
 

@@ -259,3 +259,42 @@ def test_richards_pvs1_with_pm2_supporting_is_likely_pathogenic_by_the_svi_pm2_n
     assert acmg["met"] == ["PVS1", "PM2_Supporting"]
     assert acmg["classification_richards2015"] == "Likely pathogenic"
     assert "SVI PM2 recommendation v1.0" in acmg["richards2015_reason"]
+
+
+# -- 7. SpliceAI informs missense and synonymous variants too (Walker 2023)
+
+
+def test_spliceai_pp3_for_a_missense_change_in_the_indeterminate_revel_range(demo):
+    # SLC12A5 p.(Arg600Leu): SpliceAI 0.24, REVEL indeterminate: PP3 from the splice effect.
+    v = _variant(demo, "EIMFS06", "SLC12A5", "p.(Arg600Leu)")
+    pp3 = _criterion(v, "PP3")
+    assert (pp3["status"], pp3["strength"]) == ("met", "Supporting"), pp3
+    assert "SpliceAI 0.24" in pp3["reason"] and "Walker 2023" in pp3["reason"]
+    assert _criterion(v, "BP4")["status"] == "not_met"
+
+
+def test_spliceai_pp3_keeps_the_higher_revel_level_and_blocks_bp4():
+    from .test_acmg_criteria import run, variant
+
+    def scores(revel, spliceai):
+        return {"scores": {"revel": revel, "spliceai": spliceai, "status": {}}}
+
+    strong = run(variant(**scores(0.95, 0.5)), "PNPO")["PP3"]
+    assert (strong.status, strong.strength) == ("met", "Strong") and "SpliceAI" in strong.reason
+    low = run(variant(**scores(0.1, 0.5)), "PNPO")
+    assert (low["PP3"].status, low["PP3"].strength) == ("met", "Supporting")
+    assert low["BP4"].status == "not_met"
+    no_revel = run(variant(**scores(None, 0.3)), "PNPO")["PP3"]
+    assert (no_revel.status, no_revel.strength) == ("met", "Supporting")
+    assert run(variant(**scores(0.1, 0.05)), "PNPO")["BP4"].status == "met"
+
+
+def test_bp7_needs_low_spliceai_and_a_conservation_score(demo):
+    # KCNT1 p.(Thr812=): SpliceAI 0.02, but nothing says the nucleotide is not conserved.
+    bp7 = _criterion(_variant(demo, "EIMFS01", "KCNT1", "p.(Thr812=)"), "BP7")
+    assert bp7["status"] == "not_evaluated" and "conservation" in bp7["reason"], bp7
+    from .test_acmg_criteria import run, variant
+
+    syn = {"consequence": ["synonymous_variant"]}
+    high = run(variant(**syn, scores={"revel": None, "spliceai": 0.4, "status": {}}))["BP7"]
+    assert high.status == "not_met"

@@ -33,49 +33,21 @@ from mmpsi_variants.core.record import Variant
 
 def pp3_bp4(v: Variant, ctx: Context, pvs1_result: Result) -> tuple[Result, Result]:
     terms = set(v.consequence)
-    scores = v.lookups.scores or {}
-    comp = gene_spec(ctx, "computational")
-    bands = ctx.settings.revel
-    splice = scores.get("spliceai")
+    splice = (v.lookups.scores or {}).get("spliceai")
     sp = ctx.settings.spliceai
     if "missense_variant" in terms:
-        revel = scores.get("revel")
-        if revel is None:
-            why = {
-                "absent": "REVEL score not found",
-                "not_covered": "the REVEL table given does not cover this contig",
-            }.get((scores.get("status") or {}).get("revel") or "", "no REVEL given")
-            return unknown("PP3", why), unknown("BP4", why)
-        pp3, pp3_cut = next(((lv, t) for lv, t in bands.pp3() if revel >= t), (None, None))
-        bp4, bp4_cut = next(((lv, t) for lv, t in bands.bp4() if revel <= t), (None, None))
-        if pp3:
-            level = cap(pp3, comp.get("pp3_max"))
-            note = f" (capped at {level} for this gene)" if level != pp3 else ""
-            return (
-                met(
-                    "PP3",
-                    level,
-                    f"REVEL {revel:.3f} >= {pp3_cut} (Pejaver 2022){note}",
-                ),
-                no("BP4", f"REVEL {revel:.3f}"),
-            )
-        if bp4:
-            if splice is not None and splice > sp.bp4_max:
-                return no("PP3", f"REVEL {revel:.3f}"), no(
-                    "BP4", f"REVEL {revel:.3f} but SpliceAI {splice:.2f}"
-                )
-            level = cap(bp4, comp.get("bp4_max"))
-            splice_note = "" if splice is not None else "; splice effect not assessed (no SpliceAI)"
-            return (
-                no("PP3", f"REVEL {revel:.3f}"),
-                met(
-                    "BP4",
-                    level,
-                    f"REVEL {revel:.3f} <= {bp4_cut} (Pejaver 2022){splice_note}",
-                ),
-            )
-        why = f"REVEL {revel:.3f} is in the indeterminate range"
-        return no("PP3", why), no("BP4", why)
+        pp3, bp4 = _missense_pp3_bp4(v, ctx)
+        if splice is None or splice < sp.pp3_min:
+            return pp3, bp4
+        # A missense change can act through splicing too (ClinGen SVI splicing, Walker 2023):
+        # SpliceAI >= 0.2 gives PP3_Supporting, or the REVEL level where that is higher.
+        spliced = f"SpliceAI {splice:.2f} >= {sp.pp3_min} (Walker 2023)"
+        if pp3.status == MET:
+            return Result("PP3", MET, pp3.strength, f"{pp3.reason}; {spliced}"), bp4
+        return (
+            met("PP3", SUPPORTING, f"{spliced}: a splice effect; {pp3.reason}"),
+            no("BP4", f"{spliced}: a splice effect is predicted"),
+        )
     if splice is None:
         why = "no SpliceAI score for this non-missense variant"
         return unknown("PP3", why), unknown("BP4", why)
@@ -94,6 +66,44 @@ def pp3_bp4(v: Variant, ctx: Context, pvs1_result: Result) -> tuple[Result, Resu
             "BP4", SUPPORTING, f"SpliceAI {splice:.2f} <= {sp.bp4_max}"
         )
     return no("PP3", f"SpliceAI {splice:.2f}"), no("BP4", f"SpliceAI {splice:.2f}")
+
+
+def _missense_pp3_bp4(v: Variant, ctx: Context) -> tuple[Result, Result]:
+    """PP3/BP4 of a missense change from REVEL (Pejaver 2022), BP4 only without a splice
+    effect (SpliceAI <= 0.1)."""
+    scores = v.lookups.scores or {}
+    comp = gene_spec(ctx, "computational")
+    bands = ctx.settings.revel
+    splice = scores.get("spliceai")
+    revel = scores.get("revel")
+    if revel is None:
+        why = {
+            "absent": "REVEL score not found",
+            "not_covered": "the REVEL table given does not cover this contig",
+        }.get((scores.get("status") or {}).get("revel") or "", "no REVEL given")
+        return unknown("PP3", why), unknown("BP4", why)
+    pp3, pp3_cut = next(((lv, t) for lv, t in bands.pp3() if revel >= t), (None, None))
+    bp4, bp4_cut = next(((lv, t) for lv, t in bands.bp4() if revel <= t), (None, None))
+    if pp3:
+        level = cap(pp3, comp.get("pp3_max"))
+        note = f" (capped at {level} for this gene)" if level != pp3 else ""
+        return (
+            met("PP3", level, f"REVEL {revel:.3f} >= {pp3_cut} (Pejaver 2022){note}"),
+            no("BP4", f"REVEL {revel:.3f}"),
+        )
+    if bp4:
+        if splice is not None and splice > ctx.settings.spliceai.bp4_max:
+            return no("PP3", f"REVEL {revel:.3f}"), no(
+                "BP4", f"REVEL {revel:.3f} but SpliceAI {splice:.2f}"
+            )
+        level = cap(bp4, comp.get("bp4_max"))
+        splice_note = "" if splice is not None else "; splice effect not assessed (no SpliceAI)"
+        return (
+            no("PP3", f"REVEL {revel:.3f}"),
+            met("BP4", level, f"REVEL {revel:.3f} <= {bp4_cut} (Pejaver 2022){splice_note}"),
+        )
+    why = f"REVEL {revel:.3f} is in the indeterminate range"
+    return no("PP3", why), no("BP4", why)
 
 
 def _reduced_penetrance(v: Variant, ctx: Context) -> dict[str, Any] | None:
@@ -242,17 +252,20 @@ def bp3(v: Variant, ctx: Context) -> Result:
 
 
 def bp7(v: Variant, ctx: Context) -> Result:
+    """BP7 (ClinGen SVI splicing, Walker 2023): a synonymous change with no predicted splice
+    effect at a nucleotide that is not highly conserved. Both halves are needed: without a
+    conservation score the criterion cannot be decided."""
     terms = set(v.consequence)
     if "synonymous_variant" not in terms:
         return no("BP7", "not synonymous")
     splice = (v.lookups.scores or {}).get("spliceai")
+    if splice is not None and splice > ctx.settings.spliceai.bp4_max:
+        return no("BP7", f"synonymous but SpliceAI {splice:.2f} > {ctx.settings.spliceai.bp4_max}")
     if splice is None:
         return unknown("BP7", "synonymous, but no SpliceAI score to rule out a splice effect")
-    if splice <= ctx.settings.spliceai.bp4_max:
-        return met(
-            "BP7",
-            SUPPORTING,
-            f"synonymous with SpliceAI {splice:.2f} <= "
-            f"{ctx.settings.spliceai.bp4_max} (conservation not assessed)",
-        )
-    return no("BP7", f"synonymous but SpliceAI {splice:.2f} predicts a splice effect")
+    return unknown(
+        "BP7",
+        f"synonymous with SpliceAI {splice:.2f} <= {ctx.settings.spliceai.bp4_max}, but the "
+        "nucleotide's conservation is not assessed (no conservation score is read): BP7 needs "
+        "both (Walker 2023)",
+    )
