@@ -298,3 +298,69 @@ def test_bp7_needs_low_spliceai_and_a_conservation_score(demo):
     syn = {"consequence": ["synonymous_variant"]}
     high = run(variant(**syn, scores={"revel": None, "spliceai": 0.4, "status": {}}))["BP7"]
     assert high.status == "not_met"
+
+
+# -- 6. BS2 counts carriers the way the gene needs; PM2 for an X-linked recessive gene
+
+
+def test_bs2_counts_heterozygotes_and_homozygotes_not_alleles(demo):
+    # SCN2A p.(Leu1000=): AC 434,012 with 67,281 homozygotes is 299,450 + 67,281 people.
+    bs2 = _criterion(_variant(demo, "EIMFS01", "SCN2A", "p.(Leu1000=)"), "BS2")
+    assert bs2["status"] == "met"
+    assert "299450 heterozygous and 67281 homozygous" in bs2["reason"], bs2["reason"]
+    assert "434012" not in bs2["reason"]
+
+
+def test_bs2_two_alleles_of_one_homozygote_are_one_carrier():
+    from .test_acmg_criteria import run, variant
+
+    pop = {"status": "found", "ac": 2, "an": 1_000_000, "nhomalt": 1, "af": 2e-6}
+    r = run(variant(gene="SCN2A", population=pop), "SCN2A")["BS2"]
+    assert r.status == "not_met" and "0 heterozygous and 1 homozygous" in r.reason
+    no_hom = {**pop, "nhomalt": None}
+    assert run(variant(gene="SCN2A", population=no_hom), "SCN2A")["BS2"].status == (
+        "not_evaluated"
+    )
+
+
+def test_bs2_for_pcdh19_counts_females_only():
+    from .test_acmg_criteria import run, variant
+
+    # Ten hemizygous males (unaffected carriers by nature) and one heterozygous female.
+    pop = {"status": "found", "ac": 11, "an": 1_000_000, "nhomalt": 0, "af": 1.1e-5,
+           "nhemi": 10, "ac_xx": 1, "nhomalt_xx": 0}  # fmt: skip
+    r = run(variant(gene="PCDH19", chrom="chrX", population=pop), "PCDH19")["BS2"]
+    assert r.status == "not_met" and "1 heterozygous and 0 homozygous females" in r.reason
+    two = {**pop, "ac": 12, "ac_xx": 2}
+    assert run(variant(gene="PCDH19", chrom="chrX", population=two), "PCDH19")["BS2"].status == (
+        "met"
+    )
+    unknown_xx = {k: v for k, v in pop.items() if k not in ("ac_xx", "nhomalt_xx")}
+    r = run(variant(gene="PCDH19", chrom="chrX", population=unknown_xx), "PCDH19")["BS2"]
+    assert r.status == "not_evaluated" and "female" in r.reason
+
+
+def test_bs2_for_an_x_linked_recessive_gene_counts_hemizygous_males():
+    from .test_acmg_criteria import run, variant
+
+    pop = {"status": "found", "ac": 5, "an": 1_000_000, "nhomalt": 2, "af": 5e-6, "nhemi": 0,
+           "ac_xx": 5, "nhomalt_xx": 2}  # fmt: skip
+    r = run(variant(gene="ATP7A", chrom="chrX", population=pop), "ATP7A")["BS2"]
+    assert r.status == "not_met" and "hemizygote" in r.reason
+    pop["nhemi"] = 1
+    assert run(variant(gene="ATP7A", chrom="chrX", population=pop), "ATP7A")["BS2"].status == (
+        "met"
+    )
+
+
+def test_pm2_for_an_x_linked_recessive_gene_is_the_dominant_style_count():
+    from .test_acmg_criteria import run, variant
+
+    # 5 alleles in 1,000,000 (FAF below 1e-4): rare for a carrier gene, not for ATP7A, where a
+    # hemizygous male is affected.
+    pop = {"status": "found", "ac": 5, "an": 1_000_000, "nhomalt": 0, "af": 5e-6,
+           "faf95_max": 3e-6, "nhemi": 3}  # fmt: skip
+    pm2 = run(variant(gene="ATP7A", chrom="chrX", population=pop), "ATP7A")["PM2"]
+    assert pm2.status == "not_met" and "5 of 1,000,000" in pm2.reason, pm2.reason
+    pm2_ar = run(variant(gene="PNPO", population=pop), "PNPO")["PM2"]
+    assert pm2_ar.status == "met"  # autosomal recessive: below 1e-4

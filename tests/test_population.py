@@ -320,3 +320,23 @@ def test_unsorted_file_without_index_is_one_line(tmp_path):
     )
     with pytest.raises(MmpsiError, match="not sorted"):
         GnomadSource(vcf)
+
+
+def test_female_counts_on_x_given_or_as_the_total_less_the_xy_count(tmp_path):
+    # PCDH19 counts its carriers among XX samples: v2 gives AC_female, v4 the XY counts only.
+    v2 = [*(info(k, "A", "Integer") for k in ("AC", "nhomalt", "AC_male", "AC_female",
+                                             "nhomalt_female")), info("AN", "1", "Integer")]  # fmt: skip
+    with GnomadSource(write_vcf(
+        tmp_path / "v2.vcf.gz", v2,
+        ["X\t100\t.\tA\tG\t.\tPASS\tAC=9;AN=900;nhomalt=1;AC_male=3;AC_female=6;nhomalt_female=1;"
+         "nonpar"], contigs=("X",), index=False)) as src:  # fmt: skip
+        r = src.lookup("chrX", 100, "A", "G")
+    assert (r.ac_xx, r.nhomalt_xx, r.nhemi) == (6, 1, 3)
+    v4 = [*(info(k, "A", "Integer") for k in ("AC", "nhomalt", "AC_XY", "nhomalt_XY")),
+          info("AN", "1", "Integer")]  # fmt: skip
+    with GnomadSource(write_vcf(
+        tmp_path / "v4.vcf.gz", v4,
+        ["chrX\t100\t.\tA\tG\t.\tPASS\tAC=9;AN=900;nhomalt=2;AC_XY=3;nhomalt_XY=1"],
+        contigs=("chrX",), index=False)) as src:  # fmt: skip
+        r = src.lookup("chrX", 100, "A", "G")
+    assert (r.ac_xx, r.nhomalt_xx) == (6, 1) and "ac_xx=AC-AC_XY" in r.fields

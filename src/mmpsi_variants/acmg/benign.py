@@ -199,17 +199,43 @@ def bs2(v: Variant, ctx: Context) -> Result:
             return met("BS2", STRONG, f"{n} hemizygote(s) in gnomAD for an X-linked gene")
         return no("BS2", "no hemizygote in gnomAD")
     if spec.get("heterozygotes"):
-        ac = pop.get("ac") or 0
-        if ac >= ctx.settings.bs2_min_heterozygotes:
+        counted = carriers(pop, females_only="X-linked-female-limited" in modes)
+        if isinstance(counted, str):
+            return unknown("BS2", counted)
+        het, hom, hemi, who = counted
+        n = het + hom + hemi
+        what = f"{het} heterozygous and {hom} homozygous {who}" + (
+            f" and {hemi} hemizygous males" if hemi else ""
+        )
+        if n >= ctx.settings.bs2_min_heterozygotes:
             return met(
                 "BS2",
                 STRONG,
-                f"{ac} carriers in gnomAD for a fully penetrant early-onset gene (heuristic)",
+                f"{what} in gnomAD ({n} carriers) for a fully penetrant early-onset gene "
+                "(heuristic)",
             )
-        return no("BS2", f"{ac} carrier(s) in gnomAD")
+        return no("BS2", f"{what} in gnomAD: fewer than {ctx.settings.bs2_min_heterozygotes}")
     return unknown(
         "BS2", "population carriers are not evidence for this gene's inheritance and penetrance"
     )
+
+
+def carriers(pop: dict[str, Any], females_only: bool = False) -> tuple[int, int, int, str] | str:
+    """(heterozygotes, homozygotes, hemizygous males, who) from gnomAD's genotype counts, or
+    why they cannot be told. An allele count is not a count of people: a homozygote carries
+    two alleles. Outside the PARs of X (``nhemi`` given) males are hemizygous; a gene expressed
+    only in females counts the XX samples alone."""
+    x_nonpar = pop.get("nhemi") is not None
+    if females_only or x_nonpar:
+        ac_xx, hom_xx = pop.get("ac_xx"), pop.get("nhomalt_xx")
+        if ac_xx is None or hom_xx is None:
+            return "gnomAD gives no XX (female) allele and homozygote counts at this site"
+        hemi = 0 if females_only else pop["nhemi"]
+        return ac_xx - 2 * hom_xx, hom_xx, hemi, "females" if females_only else "XX samples"
+    ac, hom = pop.get("ac"), pop.get("nhomalt")
+    if ac is None or hom is None:
+        return "gnomAD gives no homozygote count (nhomalt): carriers cannot be counted"
+    return ac - 2 * hom, hom, 0, "carriers"
 
 
 def bp1(v: Variant, ctx: Context) -> Result:

@@ -215,9 +215,7 @@ def _richards_benign(c: Counter[str]) -> str | None:
     return None
 
 
-SVI_PM2_RULE = (
-    "PVS1 + PM2_Supporting: Likely pathogenic (ClinGen SVI PM2 recommendation v1.0)"
-)
+SVI_PM2_RULE = "PVS1 + PM2_Supporting: Likely pathogenic (ClinGen SVI PM2 recommendation v1.0)"
 
 
 def _svi_pm2(ev: list[Evidence]) -> bool:

@@ -26,6 +26,7 @@ from mmpsi_variants.acmg.criterion import (
     allele_ceiling,
     fmt_int,
     gene_spec,
+    inheritance_modes,
     is_recessive,
     met,
     no,
@@ -241,10 +242,13 @@ def pm2(v: Variant, ctx: Context) -> Result:
     if status == "not_covered":
         return unknown("PM2", "site not covered by the gnomAD file given")
     s = ctx.settings.pm2
-    if is_recessive(ctx):
+    ceiling = allele_ceiling(ctx)
+    # The recessive cut-off is for carriers who stay healthy. A hemizygous male with an
+    # X-linked recessive allele is affected (ATP7A: severe, from infancy), so without a curated
+    # ceiling such a gene takes the dominant-style count.
+    if "AR" in inheritance_modes(ctx) or (is_recessive(ctx) and ceiling):
         faf = pop.get("faf95_max")
         freq = faf if faf is not None else pop.get("af") or 0.0
-        ceiling = allele_ceiling(ctx)
         limit, how = (
             (ceiling.af, ceiling.how)
             if ceiling

@@ -28,6 +28,12 @@ nhemi             outside the pseudoautosomal regions of X and Y only (INFO flag
                   or ``nonpar``): ``AC_joint_XY``, ``AC_XY`` (v3.1+), ``AC_male`` (v2). Males
                   are haploid there in gnomAD, so their allele count is the number of
                   hemizygous carriers, as the gnomAD browser reports it
+ac_xx,            the XX (female) samples' allele count and homozygotes: ``AC_joint_XX``,
+nhomalt_xx        ``AC_XX`` (v3.1+), ``AC_female`` (v2) and the ``nhomalt`` keys of the same
+                  names; else the whole count less the XY one (``AC`` - ``AC_XY``), which
+                  holds in gnomAD, whose samples are XX or XY. Where ``nhemi`` is given
+                  (X and Y outside the PARs): a gene expressed only in females (PCDH19)
+                  counts its carriers among them
 ================  ====================================================================
 """
 
@@ -58,9 +64,21 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "faf95_max": ("fafmax_faf95_max_joint", "fafmax_faf95_max", "faf95_popmax"),
 }
 _HEMI_KEYS = ("AC_joint_XY", "AC_XY", "AC_male")
+# XX counts: given directly, or as the total less the XY count (first pair whose keys exist).
+_XX_KEYS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
+    "ac_xx": (
+        ("AC_joint_XX", "AC_XX", "AC_female"),
+        (("AC_joint", "AC_joint_XY"), ("AC", "AC_XY"), ("AC", "AC_male")),
+    ),
+    "nhomalt_xx": (
+        ("nhomalt_joint_XX", "nhomalt_XX", "nhomalt_female"),
+        (("nhomalt_joint", "nhomalt_joint_XY"), ("nhomalt", "nhomalt_XY"),
+         ("nhomalt", "nhomalt_male")),
+    ),
+}  # fmt: skip
 _NONPAR_FLAGS = ("non_par", "nonpar")
 _GROUP_FAF = re.compile(r"^faf95_([a-z]{3})$")
-_INTEGER = {"ac", "an", "nhomalt", "nhemi"}
+_INTEGER = {"ac", "an", "nhomalt", "nhemi", "ac_xx", "nhomalt_xx"}
 _RELEASE_IN_NAME = re.compile(
     r"gnomad[._-](?:exomes|genomes|joint)?[._-]?[rv](\d+(?:\.\d+)*)", re.IGNORECASE
 )
@@ -79,6 +97,8 @@ class PopulationResult:
     grpmax_af: float | None = None
     grpmax_group: str | None = None
     faf95_max: float | None = None
+    ac_xx: int | None = None  # XX (female) samples' allele count
+    nhomalt_xx: int | None = None  # and their homozygotes
     filters: tuple[str, ...] = ()  # the gnomAD record's FILTER (empty = PASS)
     fields: tuple[str, ...] = ()  # "quantity=INFO key" for every figure given
     source_version: str | None = None
@@ -104,6 +124,8 @@ class PopulationResult:
             "grpmax_af": self.grpmax_af,
             "grpmax_group": self.grpmax_group,
             "faf95_max": self.faf95_max,
+            "ac_xx": self.ac_xx,
+            "nhomalt_xx": self.nhomalt_xx,
             "filters": list(self.filters),
             "fields": list(self.fields),
             "source_version": self.source_version,
@@ -208,6 +230,15 @@ class GnomadSource(VcfBacked):
         if "faf95_max" not in self.keys:
             self.group_faf_keys = tuple(sorted(k for k in defs if _GROUP_FAF.match(k)))
         self.hemi_key = next((k for k in _HEMI_KEYS if k in defs), None)
+        # quantity -> (key,) or (total key, XY key)
+        self.xx_keys: dict[str, tuple[str, ...]] = {}
+        for quantity, (direct, pairs) in _XX_KEYS.items():
+            key = next((k for k in direct if k in defs), None)
+            pair = next((pr for pr in pairs if pr[0] in defs and pr[1] in defs), None)
+            if key is not None:
+                self.xx_keys[quantity] = (key,)
+            elif pair is not None:
+                self.xx_keys[quantity] = pair
         self.nonpar_flag = next((k for k in _NONPAR_FLAGS if k in defs), None)
 
     def _field_generation(self) -> str:
@@ -282,6 +313,12 @@ class GnomadSource(VcfBacked):
         if nhemi is not None:
             values["nhemi"] = nhemi
             used.append(f"nhemi={self.hemi_key}")
+        for quantity, keys in (self.xx_keys if nhemi is not None else {}).items():
+            got = [self._value(line, info, k, alt_index, n_alts, quantity) for k in keys]
+            if None in got:
+                continue
+            values[quantity] = got[0] if len(got) == 1 else got[0] - got[1]
+            used.append(f"{quantity}={'-'.join(keys)}")
         alt = line.alts[alt_index - 1]
         return PopulationResult(
             "found",
