@@ -53,7 +53,7 @@ DEMO_CASES = [
     ("missense is no null variant", "EIMFS01", "chr9", 12383, "PVS1", "not_met", None),
     ("same amino-acid change in ClinVar", "EIMFS02", "chr2", 27152, "PS1", "met", "PS1"),
     ("another change at the residue", "EIMFS01", "chr9", 12383, "PS1", "not_met", None),
-    ("confirmed de novo, KCNT1 highly specific", "EIMFS01", "chr9", 12383, "PS2", "met", "PS2"),
+    ("confirmed de novo, KCNT1 consistent", "EIMFS01", "chr9", 12383, "PS2", "met", "PS2_Moderate"),
     ("inherited from the mother", "EIMFS01", "chr5", 16273, "PS2", "not_met", None),
     ("confirmed de novo is not PM6", "EIMFS01", "chr9", 12383, "PM6", "not_met", None),
     ("SCN2A residue outside the VCEP regions", "EIMFS02", "chr2", 27152, "PM1", "not_met", None),
@@ -92,8 +92,15 @@ DEMO_CASES = [
     ("in-frame deletion outside a repeat", "EIMFS02", "chr20", 11381, "BP3", "not_met", None),
     ("REVEL 0.12", "EIMFS07", "chr16", 37121, "BP4", "met", "BP4_Moderate"),
     ("REVEL 0.85", "EIMFS01", "chr9", 12383, "BP4", "not_met", None),
-    ("synonymous, SpliceAI low, conservation unknown", "EIMFS01", "chr9", 15862, "BP7",
-     "not_evaluated", None),
+    (
+        "synonymous, SpliceAI low, conservation unknown",
+        "EIMFS01",
+        "chr9",
+        15862,
+        "BP7",
+        "not_evaluated",
+        None,
+    ),
     ("missense", "EIMFS01", "chr9", 12383, "BP7", "not_met", None),
 ]
 
@@ -189,7 +196,10 @@ def test_pp3_capped_for_sodium_channels():
     v = variant(gene="SCN1A", scores={"revel": 0.99, "spliceai": 0.0, "status": {}})
     assert run(v, "SCN1A")["PP3"].strength == "Moderate"
     assert (
-        run(variant(scores={"revel": 0.99, "spliceai": 0.0, "status": {}}))["PP3"].strength
+        # KCNT1 residue 100: outside the hotspot, so PM1 does not cap PP3.
+        run(variant(protein_position="100", scores={"revel": 0.99, "spliceai": 0.0, "status": {}}))[
+            "PP3"
+        ].strength
         == "Strong"
     )
 

@@ -318,9 +318,7 @@ def test_bs2_two_alleles_of_one_homozygote_are_one_carrier():
     r = run(variant(gene="SCN2A", population=pop), "SCN2A")["BS2"]
     assert r.status == "not_met" and "0 heterozygous and 1 homozygous" in r.reason
     no_hom = {**pop, "nhomalt": None}
-    assert run(variant(gene="SCN2A", population=no_hom), "SCN2A")["BS2"].status == (
-        "not_evaluated"
-    )
+    assert run(variant(gene="SCN2A", population=no_hom), "SCN2A")["BS2"].status == ("not_evaluated")
 
 
 def test_bs2_for_pcdh19_counts_females_only():
@@ -364,3 +362,44 @@ def test_pm2_for_an_x_linked_recessive_gene_is_the_dominant_style_count():
     assert pm2.status == "not_met" and "5 of 1,000,000" in pm2.reason, pm2.reason
     pm2_ar = run(variant(gene="PNPO", population=pop), "PNPO")["PM2"]
     assert pm2_ar.status == "met"  # autosomal recessive: below 1e-4
+
+
+# -- 9. de novo weight and PM1 hotspots
+
+
+def test_de_novo_in_eimfs_is_consistent_not_highly_specific(demo):
+    # EIMFS01's confirmed de novo KCNT1 p.(Arg474Cys): 1 SVI point (Moderate), not 2.
+    ps2 = _criterion(_variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)"), "PS2")
+    assert (ps2["status"], ps2["strength"]) == ("met", "Moderate"), ps2
+    assert "consistent with the gene but not highly specific" in ps2["reason"]
+
+
+def test_highly_specific_needs_a_verified_source():
+    from dataclasses import replace
+
+    from mmpsi_variants.acmg.criterion import Context
+    from mmpsi_variants.acmg.evaluation import evaluate
+
+    from .test_acmg_criteria import PANEL, SETTINGS, rec, variant
+
+    dn = {"status": "de_novo", "confidence": "confirmed"}
+    v = rec(variant(de_novo=dn, inheritance=["de_novo"], protein_position="100"))
+    kcnt1 = PANEL.gene("KCNT1")
+    for verification, sources, strength in (
+        ("U", ["FACTBASE_U"], "Moderate"),  # an unsourced judgement: the 'consistent' row
+        ("V", ["S14"], "Strong"),  # a sourced one: the 'highly specific' row
+    ):
+        entry = {"specificity": "highly_specific", "verification": verification,
+                 "sources": sources}  # fmt: skip
+        gene = replace(kcnt1, acmg={**kcnt1.acmg, "de_novo_phenotype": entry})
+        ps2 = {r.code: r for r in evaluate(v, Context(SETTINGS, gene, affected=True))}["PS2"]
+        assert ps2.strength == strength, (verification, ps2.reason)
+
+
+def test_pm1_for_a_published_hotspot_residue_with_its_source(demo):
+    pm1 = _criterion(_variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)"), "PM1")
+    assert (pm1["status"], pm1["strength"]) == ("met", "Moderate"), pm1
+    assert "hotspot residue 474" in pm1["reason"] and "S13" in pm1["reason"]
+    from .test_acmg_criteria import run, variant
+
+    assert run(variant(protein_position="475"))["PM1"].status == "not_met"

@@ -246,8 +246,11 @@ def test_pm1_pathogenic_enriched_regions_v2(panel, symbol, first, last, inside, 
     assert [227, 247] not in regions  # an old v1 range
 
 
-def test_pm1_regions_only_where_the_vcep_lists_them(panel):
-    assert {g.symbol for g in panel.genes if "pm1" in g.acmg} == {"SCN1A", "SCN2A"}
+def test_pm1_regions_only_where_a_vcep_or_a_publication_gives_them(panel):
+    assert {g.symbol for g in panel.genes if "pm1" in g.acmg} == {"SCN1A", "SCN2A", "KCNT1"}
+    for g in panel.genes:
+        if "pm1" in g.acmg:
+            assert g.acmg["pm1"]["verification"] in ("V", "V2") and g.acmg["pm1"]["sources"]
 
 
 @pytest.mark.parametrize(
@@ -319,14 +322,11 @@ def test_bp1_off_for_every_core_gene(panel):
             assert g.acmg["bp1"]["applicable"] is False, g.symbol
 
 
-@pytest.mark.parametrize(
-    "symbol, specificity",
-    [("KCNT1", "highly_specific"), ("SCN2A", "consistent"), ("SCN1A", "consistent")],
-)
-def test_de_novo_phenotype_specificity_is_the_fact_bases_judgement(panel, symbol, specificity):
+@pytest.mark.parametrize("symbol", ["KCNT1", "SCN2A", "SCN1A"])
+def test_de_novo_phenotype_is_consistent_not_highly_specific(panel, symbol):
+    # EIMFS has more than 20 genes: no gene-phenotype pair is marked highly specific.
     entry = _acmg(panel, symbol, "de_novo_phenotype")
-    assert entry["specificity"] == specificity
-    assert entry["verification"] == "U" and "not a guideline" in entry["note"]
+    assert entry["specificity"] == "consistent" and entry["sources"]
 
 
 def test_de_novo_specificity_set_only_where_the_fact_base_suggests_it(panel):
@@ -389,7 +389,7 @@ def test_heuristic_acmg_settings_are_tagged_unverified(panel):
                 if note.startswith(("heuristic", "fact base suggestion")):
                     seen += 1
                     assert e["verification"] == "U", (g.symbol, part)
-    assert seen >= 6
+    assert seen >= 5
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,24 @@ from mmpsi_variants.core.record import Variant
 GENOTYPE_LEVEL = ("PS2", "PM6", "PM3", "PP4")
 
 
+# The rows of the ClinGen SVI de novo table (Table 1), as a reason reads them.
+_SPECIFICITY = {
+    "highly_specific": "highly specific for the gene",
+    "consistent": "consistent with the gene but not highly specific",
+    "consistent_heterogeneous": "consistent with the gene but not specific (many genes)",
+    "not_consistent": "not consistent with the gene",
+}
+# Sources that stand for no source: the fact base's unconfirmed entries and the seed.
+_UNSOURCED = {"FACTBASE_U", "SEED"}
+
+
+def _sourced(entry: dict[str, object]) -> bool:
+    sources = entry.get("sources") or []
+    return entry.get("verification") in ("V", "V2") and any(
+        s not in _UNSOURCED for s in sources if isinstance(s, str)
+    )
+
+
 def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
     """PS2 and PM6 from the ClinGen SVI de novo point scale (points are not ACMG points)."""
     dn = v.inheritance.de_novo or {}
@@ -39,16 +57,21 @@ def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
     if dn.get("status") != "de_novo" or confidence not in ("confirmed", "assumed"):
         why = dn.get("reason") or "not de novo in this pedigree"
         return no("PS2", why), no("PM6", why)
-    spec = gene_spec(ctx, "de_novo_phenotype").get(
-        "specificity", ctx.settings.de_novo.default_specificity
-    )
+    entry = gene_spec(ctx, "de_novo_phenotype")
+    spec = entry.get("specificity", ctx.settings.de_novo.default_specificity)
+    note = ""
+    if spec == "highly_specific" and not _sourced(entry):
+        # EIMFS has many genes: "highly specific" must be shown, not assumed.
+        spec = "consistent"
+        note = " (the panel's 'highly specific' has no verified source)"
     if ctx.affected is False:
         spec = "not_consistent"
     points = ctx.settings.de_novo.points[spec][confidence]
     strength = ctx.settings.de_novo.strength(points)
     code, other = ("PS2", "PM6") if confidence == "confirmed" else ("PM6", "PS2")
+    cited = f" [{entry['verification']}: {', '.join(entry['sources'])}]" if entry else ""
     why = (
-        f"{confidence} de novo, phenotype {spec.replace('_', ' ')} for the gene: {points} de "
+        f"{confidence} de novo, phenotype {_SPECIFICITY[spec]}{note}{cited}: {points} de "
         f"novo point(s) on the ClinGen SVI scale"
     )
     if strength is None:

@@ -228,9 +228,12 @@ def pm1(v: Variant, ctx: Context) -> Result:
     pos = _protein_start(v)
     if pos is None:
         return unknown("PM1", "protein position unknown")
+    spec = gene_spec(ctx, "pm1")
+    cited = f" [{spec.get('verification')}: {', '.join(spec.get('sources') or [])}]"
     for a, b in regions:
         if a <= pos <= b:
-            return met("PM1", MODERATE, f"residue {pos} lies in the curated region {a}-{b}")
+            where = f"the published hotspot residue {a}" if a == b else f"the region {a}-{b}"
+            return met("PM1", MODERATE, f"residue {pos} is {where} of the panel{cited}")
     return no("PM1", f"residue {pos} lies outside the gene's curated regions")
 
 
