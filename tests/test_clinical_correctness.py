@@ -403,3 +403,88 @@ def test_pm1_for_a_published_hotspot_residue_with_its_source(demo):
     from .test_acmg_criteria import run, variant
 
     assert run(variant(protein_position="475"))["PM1"].status == "not_met"
+
+
+# -- 2. one class per allele per family
+
+
+def _carriers(docs, label):
+    return {
+        s: v for s, d in docs.items() for v in d["variants"]
+        if f"{v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']}" == label
+    }  # fmt: skip
+
+
+def test_one_class_per_allele_per_family_from_the_affected_carrier(demo):
+    # EIMFS01's mother carries p.(Glu427Gln) alone; the allele's class comes from the
+    # proband's genotype (PM3 in trans with c.657+1G>A), the mother's genotype stays apart.
+    mother = _variant(demo, "EIMFS01_MO", "ALDH7A1", "p.(Glu427Gln)")
+    child = _variant(demo, "EIMFS01", "ALDH7A1", "p.(Glu427Gln)")
+    assert mother["acmg"]["allele_class_from"] == "EIMFS01"
+    pm3 = _criterion(mother, "PM3")
+    assert pm3["status"] == "met" and pm3["reason"].startswith("in EIMFS01: ")
+    for key in ("classification", "points", "met", "classification_richards2015"):
+        assert mother["acmg"][key] == child["acmg"][key], key
+    assert mother["acmg"]["genotype"]["reason"].startswith("one allele of a recessive gene")
+
+
+def test_every_carrier_in_a_family_shows_the_same_class_of_an_allele(demo):
+    families = {"EIMFS01": ("EIMFS01", "EIMFS01_FA", "EIMFS01_MO")}
+    labels = {
+        f"{v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']}"
+        for s in families["EIMFS01"] for v in demo[s]["variants"]
+    }  # fmt: skip
+    shared = 0
+    for label in labels:
+        found = {s: v for s, v in _carriers(demo, label).items() if s in families["EIMFS01"]}
+        if len(found) < 2:
+            continue
+        shared += 1
+        seen = {(v["acmg"]["classification"], v["acmg"]["points"]) for v in found.values()}
+        assert len(seen) == 1, (label, {s: v["acmg"]["points"] for s, v in found.items()})
+    assert shared >= 3  # c.657+1G>A, p.(Glu427Gln), the synonymous KCNT1 and SCN2A changes
+
+
+def test_family_class_prefers_the_affected_carrier_then_the_most_points():
+    from mmpsi_variants.acmg.family import AlleleEvidence
+
+    affected = AlleleEvidence("child", "affected", 3, ())
+    parent = AlleleEvidence("mother", "unaffected", 5, ())
+    sibling = AlleleEvidence("sib", "affected", 4, ())
+    assert affected.better_than(parent) and not parent.better_than(affected)
+    assert sibling.better_than(affected)
+    assert not AlleleEvidence("twin", "affected", 3, ()).better_than(affected)  # first kept
+
+
+def test_a_pathogenic_allele_in_the_proband_is_pathogenic_in_the_carrier_father():
+    # The issue's case: PVS1 + PM2_Supporting + PM3 (in trans with a Pathogenic partner) is
+    # Pathogenic in the child; the father's own genotype has no PM3, yet his allele's class is
+    # the child's, and his genotype (one allele of a recessive gene) is uncertain.
+    from mmpsi_variants.acmg.combining import Thresholds
+    from mmpsi_variants.acmg.family import allele_evidence, with_family_class
+
+    from .test_acmg_criteria import rec, variant
+
+    def crit(code, status, strength=None, points=None, reason="r"):
+        label = f"{code}_{strength}" if strength and code == "PM2" else code
+        return {"code": label, "criterion": code, "status": status, "strength": strength,
+                "points": points, "reason": reason, "source": "computed"}  # fmt: skip
+
+    common = [crit("PVS1", "met", "VeryStrong", 8), crit("PM2", "met", "Supporting", 1)]
+    child = {"criteria": [*common, crit("PM3", "met", "Moderate", 2, "in trans")],
+             "met": ["PVS1", "PM2_Supporting", "PM3"], "points": 11,
+             "classification": "Pathogenic", "flags": []}  # fmt: skip
+    father = {"criteria": [*common, crit("PM3", "not_met", reason="unaffected")],
+              "met": ["PVS1", "PM2_Supporting"], "points": 9,
+              "classification": "Likely pathogenic", "flags": []}  # fmt: skip
+    best = allele_evidence("EIMFS01", "affected", child)
+    out = with_family_class(rec(variant(gene="ALDH7A1")), "EIMFS01_FA", father, best,
+                            Thresholds(), 2)  # fmt: skip
+    assert (out["classification"], out["points"]) == ("Pathogenic", 11)
+    assert out["met"] == ["PVS1", "PM2_Supporting", "PM3"]
+    assert out["allele_class_from"] == "EIMFS01"
+    assert out["criteria"][2]["reason"] == "in EIMFS01: in trans"
+    assert (
+        with_family_class(rec(variant()), "EIMFS01", child, best, Thresholds(), 2)["classification"]
+        == "Pathogenic"
+    )

@@ -106,7 +106,8 @@ CRITERIA_CASES = [
     ("PNPO", _pop(8e-4), {"PNPO": 0.001}, "BS1", "not_met", "settings"),
     # ATP7A is X-linked recessive: Whiffin's autosomal formulas do not apply, a frequency does.
     ("ATP7A", _pop(1e-4), {"ATP7A": WHIFFIN_PNPO}, "BS1", "not_evaluated", "max_credible_af"),
-    ("ATP7A", _pop(1e-4), {"ATP7A": WHIFFIN_PNPO}, "PM2", "not_met", "heuristic"),
+    # Without a usable ceiling an X-linked recessive gene takes the dominant-style count.
+    ("ATP7A", _pop(1e-4), {"ATP7A": WHIFFIN_PNPO}, "PM2", "not_met", "more than 1"),
     ("ATP7A", _pop(1e-4), {"ATP7A": 1e-5}, "BS1", "met", "settings"),
     # The panel's VCEP value wins over the settings for SCN2A (2e-6 with AC >= 5).
     ("SCN2A", _pop(1e-5), {"SCN2A": 0.5}, "BS1", "met", "VCEP"),

@@ -324,8 +324,8 @@ def test_unsorted_file_without_index_is_one_line(tmp_path):
 
 def test_female_counts_on_x_given_or_as_the_total_less_the_xy_count(tmp_path):
     # PCDH19 counts its carriers among XX samples: v2 gives AC_female, v4 the XY counts only.
-    v2 = [*(info(k, "A", "Integer") for k in ("AC", "nhomalt", "AC_male", "AC_female",
-                                             "nhomalt_female")), info("AN", "1", "Integer")]  # fmt: skip
+    counts = ("AC", "nhomalt", "AC_male", "AC_female", "nhomalt_female")
+    v2 = [*(info(k, "A", "Integer") for k in counts), info("AN", "1", "Integer")]
     with GnomadSource(write_vcf(
         tmp_path / "v2.vcf.gz", v2,
         ["X\t100\t.\tA\tG\t.\tPASS\tAC=9;AN=900;nhomalt=1;AC_male=3;AC_female=6;nhomalt_female=1;"

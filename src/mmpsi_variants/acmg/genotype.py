@@ -8,6 +8,8 @@ that classes an allele once per family from its affected carriers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mmpsi_variants.acmg.combining import MODERATE, SUPPORTING
 from mmpsi_variants.acmg.criterion import (
     MET,
@@ -40,8 +42,8 @@ _SPECIFICITY = {
 _UNSOURCED = {"FACTBASE_U", "SEED"}
 
 
-def _sourced(entry: dict[str, object]) -> bool:
-    sources = entry.get("sources") or []
+def _sourced(entry: dict[str, Any]) -> bool:
+    sources: list[object] = entry.get("sources") or []
     return entry.get("verification") in ("V", "V2") and any(
         s not in _UNSOURCED for s in sources if isinstance(s, str)
     )

@@ -20,7 +20,7 @@ from mmpsi_variants.pipeline.collect import collect
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
 from mmpsi_variants.pipeline.research import ResearchFilter
-from mmpsi_variants.pipeline.score import score_sample
+from mmpsi_variants.pipeline.score import FamilyAlleles, assess_sample, finish_sample
 from mmpsi_variants.report.document import panel_genes_json, sample_document, write_sample
 
 __all__ = ["FilterOptions", "FilterResult", "run_filter"]
@@ -70,11 +70,8 @@ def run_filter(options: FilterOptions) -> FilterResult:
         # The folder is this run's: its manifest, written last, lists the files of the set.
         manifest = {"tool": "mmpsi-variants", "tool_version": __version__, "command": "filter"}
         with AtomicOutputs(options.outdir, manifest=manifest) as out:
-            # One sample at a time, its variants let go once written: memory holds the
-            # collected records and one sample's assessments, not every sample's.
-            for sample in inputs.samples:
-                scored = score_sample(inputs, sample, interpret(inputs, collected, sample, checks))
-                del collected.variants[sample]
+
+            def _write(sample: str, scored: list) -> None:
                 head = sample_document(
                     sample,
                     inputs.sexes[sample],
@@ -88,6 +85,23 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     research=inputs.research is not None,
                 )
                 write_sample(out, stems[sample], head, scored)
+
+            # One sample at a time, its variants let go once written: memory holds the
+            # collected records and one sample's assessments, not every sample's.
+            # A family's affected members are scored first and together: each allele is
+            # classed once per family, from its affected carriers (FamilyAlleles).
+            alleles = FamilyAlleles(inputs, collected.variants)
+            for batch in alleles.batches():
+                assessed = {}
+                for sample in batch:
+                    variants = interpret(inputs, collected, sample, checks)
+                    del collected.variants[sample]
+                    acmgs = assess_sample(inputs, sample, variants)
+                    alleles.record(sample, variants, acmgs)
+                    assessed[sample] = (variants, acmgs)
+                for sample, (variants, acmgs) in assessed.items():
+                    scored = finish_sample(inputs, variants, alleles.apply(sample, variants, acmgs))
+                    _write(sample, scored)
             written = out.commit()
         return FilterResult(
             written, inputs.samples, dict(collected.counts), inputs.warn.messages, inputs.research

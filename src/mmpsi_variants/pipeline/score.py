@@ -1,17 +1,25 @@
 """The filter's scoring: ACMG/AMP evidence for every variant, then each sample's ranking.
 
 Takes the interpreted variants; gives each its assessment (all 28 criteria, both combining
-systems, flags), then the class of the genotype it belongs to, and sorts each sample's list
-best first with its rank.
+systems, flags), the family's class of its allele (:class:`FamilyAlleles`: one class per allele
+per family, from its affected carriers), then the class of the genotype it belongs to, and
+sorts each sample's list best first with its rank.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Any, cast
 
 from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.evaluation import assess
+from mmpsi_variants.acmg.family import (
+    PHENOTYPE_ORDER,
+    AlleleEvidence,
+    allele_evidence,
+    with_family_class,
+)
 from mmpsi_variants.acmg.phenotype import sample_says_eimfs
 from mmpsi_variants.acmg.ranking import genotype_classes, rank_key_of
 from mmpsi_variants.core.record import Variant
@@ -28,8 +36,75 @@ def _evidence_lookup(panel: Panel):
     return evidence_of
 
 
-def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> list[Variant]:
-    """One sample's variants assessed, classed as genotypes, ranked."""
+class FamilyAlleles:
+    """The best carrier's evidence for each allele that several members of a family carry.
+
+    The filter scores a family's affected members first (together, so that affected siblings
+    share one class), then the others one at a time; :meth:`batches` gives that order. Only
+    alleles carried by two or more reported members are kept, as a few criteria each.
+    """
+
+    def __init__(self, inputs: FilterInputs, variants: dict[str, list[Variant]]):
+        self.inputs = inputs
+        ped = inputs.ped
+        self.family_of = {
+            s: (ind.family if ped and (ind := ped.get(s)) else f"\0{s}") for s in inputs.samples
+        }
+        members: dict[str, list[str]] = {}
+        for s in inputs.samples:
+            members.setdefault(self.family_of[s], []).append(s)
+        self.members = members
+        self.shared: dict[str, set[str]] = {}
+        for fam, names in members.items():
+            if len(names) > 1:
+                seen: Counter[str] = Counter(v.label for s in names for v in variants[s])
+                self.shared[fam] = {label for label, n in seen.items() if n > 1}
+        self.best: dict[tuple[str, str], AlleleEvidence] = {}
+
+    def batches(self) -> list[list[str]]:
+        """Each family's affected members together, then every other sample alone."""
+        phenotype = {s: self.inputs.families[s].phenotype for s in self.inputs.samples}
+        out: list[list[str]] = []
+        for names in self.members.values():
+            affected = [s for s in names if phenotype[s] == "affected"]
+            if affected:
+                out.append(affected)
+        rest = [s for s in self.inputs.samples if phenotype[s] != "affected"]
+        rest.sort(key=lambda s: PHENOTYPE_ORDER.get(phenotype[s], 1))
+        return out + [[s] for s in rest]
+
+    def record(self, sample: str, variants: list[Variant], acmgs: list[dict[str, Any]]) -> None:
+        fam = self.family_of[sample]
+        shared = self.shared.get(fam)
+        if not shared:
+            return
+        phenotype = self.inputs.families[sample].phenotype
+        for v, a in zip(variants, acmgs, strict=True):
+            if v.label in shared:
+                mine = allele_evidence(sample, phenotype, a)
+                if mine.better_than(self.best.get((fam, v.label))):
+                    self.best[(fam, v.label)] = mine
+
+    def apply(self, sample: str, variants: list[Variant], acmgs: list[dict[str, Any]]):
+        fam = self.family_of[sample]
+        st = self.inputs.acmg
+        return [
+            with_family_class(
+                v,
+                sample,
+                a,
+                self.best.get((fam, v.label)),
+                st.thresholds,
+                st.clinvar_conflict_min_stars,
+            )  # fmt: skip
+            for v, a in zip(variants, acmgs, strict=True)
+        ]
+
+
+def assess_sample(
+    inputs: FilterInputs, sample: str, variants: list[Variant]
+) -> list[dict[str, Any]]:
+    """Every criterion of each of one sample's variants, with its class (PM3 in two passes)."""
     genes = inputs.known_genes
     phenotype = inputs.families[sample].phenotype
     affected = None if phenotype == "unknown" else phenotype == "affected"
@@ -68,8 +143,14 @@ def score_sample(inputs: FilterInputs, sample: str, variants: list[Variant]) -> 
     for i, ctx in pending:
         ctx = replace(ctx, partner_classes=classes)
         acmgs[i] = assess(variants[i], ctx, thresholds).to_json()
-    done = cast(list[dict[str, Any]], acmgs)  # every pending one filled in above
-    genotypes = genotype_classes(variants, done, _evidence_lookup(genes))
+    return cast(list[dict[str, Any]], acmgs)  # every pending one filled in above
+
+
+def finish_sample(
+    inputs: FilterInputs, variants: list[Variant], done: list[dict[str, Any]]
+) -> list[Variant]:
+    """The variants with their assessments (``done``), genotype classes and ranks."""
+    genotypes = genotype_classes(variants, done, _evidence_lookup(inputs.known_genes))
     full = [{**a, "genotype": g} for a, g in zip(done, genotypes, strict=True)]
     order = sorted(range(len(variants)), key=lambda i: rank_key_of(variants[i], full[i]))
     # One new record per variant, with its assessment and its rank.
