@@ -27,7 +27,7 @@ def test_panel_table(run):
     result = run("panel")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter="\t"))
-    assert len(rows) == 25
+    assert len(rows) == 30
     kcnt1 = rows[0]
     assert kcnt1["symbol"] == "KCNT1" and kcnt1["lof_for_phenotype"] == "false"
     assert "quinidine" in kcnt1["treatment_notes"]
@@ -40,7 +40,7 @@ def test_panel_bed_places_every_gene_from_the_gene_models(run, tmp_path):
     result = run("panel", "--bed", "--genes", DEMO / "genes.gff3", "--padding", "50", "-o", bed)
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in bed.read_text().splitlines()]
-    assert len(rows) == 25
+    assert len(rows) == 30
     genes = {g.symbol: g for g in load_gene_models(DEMO / "genes.gff3").genes}
     for chrom, start, end, symbol, hgnc in rows:
         g = genes[symbol]

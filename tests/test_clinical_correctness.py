@@ -488,3 +488,152 @@ def test_a_pathogenic_allele_in_the_proband_is_pathogenic_in_the_carrier_father(
         with_family_class(rec(variant()), "EIMFS01", child, best, Thresholds(), 2)["classification"]
         == "Pathogenic"
     )
+
+
+# -- 11. genes whose variants cause another phenotype in the way they are found
+
+
+def test_heterozygous_prrt2_loss_of_function_is_a_phenotype_mismatch_in_eimfs(demo):
+    v = _variant(demo, "EIMFS03", "PRRT2")
+    flags = {f["flag"]: f for f in v["acmg"]["flags"]}
+    assert v["inheritance_fit"]["fit"] == "yes"  # it fits AD; the phenotype is what does not
+    assert "phenotype_mismatch" in flags, flags
+    assert "self-limited infantile epilepsy" in flags["phenotype_mismatch"]["text"]
+    assert flags["phenotype_mismatch"]["verification"] == "V2"
+
+
+def test_scn1b_encephalopathy_is_recessive_and_a_lone_heterozygote_is_flagged():
+    from .test_acmg_criteria import PANEL, run, variant
+
+    scn1b = PANEL.gene("SCN1B")
+    assert scn1b.inheritance.value == ("AR",) and "S86" in scn1b.inheritance.sources
+
+    def flagged(**v):
+        from mmpsi_variants.acmg.criterion import Context
+        from mmpsi_variants.acmg.evaluation import flags
+
+        from .test_acmg_criteria import SETTINGS, rec
+
+        ctx = Context(SETTINGS, scn1b)
+        return {f["flag"] for f in flags(rec(variant(gene="SCN1B", **v)), ctx)}
+
+    assert "phenotype_mismatch" in flagged()
+    assert "phenotype_mismatch" not in flagged(zygosity="homozygous")
+    trans = {"partners": [{"variant": "chr19:9:G:A", "phase": "trans", "phased_by": "parents"}]}
+    assert "phenotype_mismatch" not in flagged(compound_het=trans)
+    assert run(variant(gene="SCN1B"), "SCN1B")["PM2"].reason  # scored as a recessive gene
+
+
+# -- 12. treatment notes as the literature states them
+
+
+def _notes(symbol):
+    from .test_acmg_criteria import PANEL
+
+    return PANEL.gene(symbol).treatment_notes
+
+
+def test_quinidine_note_carries_the_qt_caution_and_the_negative_trial(demo):
+    caution = [n for n in _notes("KCNT1") if n.therapy == "quinidine" and n.direction == "caution"]
+    assert caution and "QT" in caution[0].text and "S81" in caution[0].sources
+    flag = next(f for f in _variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)")["acmg"]["flags"]
+                if f["flag"] == "treatable_cause")  # fmt: skip
+    assert "caution quinidine" in flag["text"] and "QT" in flag["text"]
+    assert "44.6%" in next(n.text for n in _notes("KCNT1") if n.direction == "consider"
+                           and n.therapy == "quinidine")  # fmt: skip
+
+
+def test_vagus_nerve_stimulation_is_not_a_consider_note_for_kcnt1(demo):
+    vns = next(n for n in _notes("KCNT1") if "vagus" in n.therapy)
+    assert vns.direction == "no_established_benefit"
+    flag = next(f for f in _variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)")["acmg"]["flags"]
+                if f["flag"] == "treatable_cause")  # fmt: skip
+    assert "vagus" not in flag["text"]
+
+
+def test_pnpo_copper_and_scn1a_notes_cite_the_literature():
+    plp = next(n for n in _notes("PNPO") if "PLP" in n.therapy)
+    assert plp.verification != "U" and {"S82", "S83"} <= set(plp.sources)
+    assert "does not exclude" in plp.text
+    copper = next(n for n in _notes("ATP7A") if "copper" in n.therapy)
+    assert copper.verification != "U" and "S84" in copper.sources and "early" in copper.text
+    avoid = next(n for n in _notes("SCN1A") if n.direction == "avoid")
+    assert "sodium-channel blockers" in avoid.therapy and "S39" in avoid.sources
+
+
+def test_textbook_inheritance_is_not_tagged_unverified():
+    from .test_acmg_criteria import PANEL
+
+    for symbol, modes in (("ATP7A", ("XLR",)), ("PNPO", ("AR",)), ("ALG1", ("AR",)),
+                          ("WWOX", ("AR",))):  # fmt: skip
+        inh = PANEL.gene(symbol).inheritance
+        assert inh.value == modes and inh.verification != "U", symbol
+
+
+# -- 13. flags that depend on the patient
+
+
+def _treatment(gene, onset, **v):
+    from mmpsi_variants.acmg.criterion import Context
+    from mmpsi_variants.acmg.evaluation import flags
+
+    from .test_acmg_criteria import PANEL, SETTINGS, rec, variant
+
+    ctx = Context(SETTINGS, PANEL.gene(gene), onset_days=onset)
+    found = {f["flag"]: f for f in flags(rec(variant(gene=gene, **v)), ctx)}
+    return found.get("treatable_cause") or found.get("treatment_caution")
+
+
+def test_scn2a_sodium_channel_blocker_note_follows_the_age_at_onset():
+    early = _treatment("SCN2A", 30)
+    assert early["flag"] == "treatable_cause" and "onset at 30 days" in early["text"]
+    assert "consider sodium-channel blockers" in early["text"] and "caution" not in early["text"]
+    late = _treatment("SCN2A", 120)
+    assert late["flag"] == "treatment_caution" and "consider" not in late["text"]
+    assert "caution sodium-channel blockers" in late["text"]
+    unknown = _treatment("SCN2A", None)
+    assert "age at onset not given" in unknown["text"]
+    assert "consider" in unknown["text"] and "caution" in unknown["text"]
+
+
+def test_onset_reaches_the_filter_from_the_command_line(tmp_path):
+    docs = _filter(DEMO / "demo.vcf.gz", tmp_path, "--onset", "EIMFS02=3")
+    v = _variant(docs, "EIMFS02", "SCN2A", "p.(Asp1545Glu)")
+    text = next(f["text"] for f in v["acmg"]["flags"] if f["flag"] == "treatable_cause")
+    assert "onset at 3 days" in text and "caution" not in text
+
+
+def test_a_flag_takes_the_weakest_verification_of_its_notes(demo):
+    # KCNT1: the quinidine consider note is V, its caution V2: the flag is V2.
+    flag = next(f for f in _variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)")["acmg"]["flags"]
+                if f["flag"] == "treatable_cause")  # fmt: skip
+    assert flag["verification"] == "V2"
+
+
+# -- 14. the panel covers the disease's genes, each with a confidence level
+
+
+def test_the_panel_holds_every_eimfs_gene_its_knowledge_base_names():
+    from .test_acmg_criteria import PANEL
+
+    for symbol in ("ATP1A3", "CDKL5", "GABRA1", "GABRB1", "GABRG2"):
+        g = PANEL.gene(symbol)
+        assert g is not None and g.tier == "extended", symbol
+        assert g.eimfs_evidence.sources and g.eimfs_evidence.verification == "V"
+    named = next(n["text"] for n in PANEL.disease_notes if "Over 24 genes" in n["text"])
+    for word in named.replace(",", " ").replace(".", " ").split():
+        if word.isupper() and len(word) > 3 and word != "EIMFS":
+            assert PANEL.gene(word) is not None, word
+
+
+def test_every_output_shows_the_gene_confidence(demo, tmp_path):
+    from .test_acmg_criteria import PANEL
+
+    assert {g.confidence for g in PANEL.genes} <= {"green", "amber", "red"}
+    assert PANEL.gene("KCNT1").confidence == "green" and PANEL.gene("PRRT2").confidence == "red"
+    doc = demo["EIMFS01"]
+    assert all("confidence" in g for g in doc["panel_genes"])
+    v = _variant(demo, "EIMFS01", "KCNT1", "p.(Arg474Cys)")
+    assert v["acmg"]["genotype"]["gene_confidence"] == "green"
+    result = CliRunner().invoke(cli, ["panel"], catch_exceptions=False)
+    assert "confidence" in result.output.splitlines()[0]

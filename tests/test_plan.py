@@ -159,7 +159,7 @@ def test_calling_regions(tmp_path, monkeypatch, regions, expected):
             {},
             "EIMFS02",
             "--phenotype 'EIMFS02=eeg: migrating_focal_seizures;burst_suppression; "
-            "mri: abnormal; onset_age_days: 3'",
+            "mri: abnormal; onset_age_days: 3' --onset EIMFS02=3",
         ),
     ],
 )

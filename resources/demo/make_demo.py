@@ -149,6 +149,13 @@ EXTENDED = [
     ("SCN1B", "chr19", "+", "HGNC:10586", "sodium voltage-gated channel beta subunit 1"),
     ("CACNA1A", "chr19", "-", "HGNC:1388", "calcium voltage-gated channel subunit alpha1 A"),
     ("KCNQ2", "chr20", "-", "HGNC:6296", "potassium voltage-gated channel subfamily Q member 2"),
+    # Added with the EIMFS genes of the knowledge base (issue 12). Appended at the ends of their
+    # contigs, so that no earlier coordinate moves (their real order is not kept).
+    ("GABRB1", "chr4", "+", "HGNC:4081", "gamma-aminobutyric acid type A receptor subunit beta1"),
+    ("GABRA1", "chr5", "+", "HGNC:4075", "gamma-aminobutyric acid type A receptor subunit alpha1"),
+    ("GABRG2", "chr5", "+", "HGNC:4087", "gamma-aminobutyric acid type A receptor subunit gamma2"),
+    ("ATP1A3", "chr19", "-", "HGNC:801", "ATPase Na+/K+ transporting subunit alpha 3"),
+    ("CDKL5", "chrX", "+", "HGNC:11411", "cyclin dependent kinase like 5"),
 ]
 
 # Contigs in header order; genes in the order of their real positions on the chromosome.
@@ -156,7 +163,8 @@ CONTIGS = [
     ("chr1", ["KCNT2", "@background"]),
     ("chr2", ["SCN3A", "SCN2A", "SCN1A"]),
     ("chr3", ["QARS1"]),
-    ("chr5", ["HCN1", "ALDH7A1"]),
+    ("chr4", ["GABRB1"]),
+    ("chr5", ["HCN1", "ALDH7A1", "GABRA1", "GABRG2"]),
     ("chr7", ["BRAT1"]),
     ("chr9", ["KCNT1"]),
     ("chr11", ["SLC25A22"]),
@@ -164,9 +172,9 @@ CONTIGS = [
     ("chr15", ["GABRB3"]),
     ("chr16", ["TBC1D24", "ALG1", "PRRT2", "WWOX"]),
     ("chr17", ["PNPO"]),
-    ("chr19", ["DOCK6", "CACNA1A", "SCN1B"]),
+    ("chr19", ["DOCK6", "CACNA1A", "SCN1B", "ATP1A3"]),
     ("chr20", ["PLCB1", "SLC12A5", "KCNQ2"]),
-    ("chrX", ["ATP7A", "PCDH19"]),
+    ("chrX", ["ATP7A", "PCDH19", "CDKL5"]),
 ]
 
 # ----------------------------------------------------------------------------------- gene models

@@ -13,7 +13,8 @@ SYNTHETIC DATA. Each sample's haplotypes are built from ``genome.fa`` and the ge
   variants, and are not put into the reads; missing genotypes (``./.``) are simulated as
   reference.
 
-Fragment positions, lengths, strands and sequencing errors are random (seeded). The haplotype a
+Fragment lengths, strands and sequencing errors are random (seeded); fragment starts are
+stratified, one in each equal slice of the contig at a random offset within it. The haplotype a
 fragment comes from is not drawn independently but from a low-discrepancy sequence (the golden
 ratio) over the fragments in position order, so that the allele fraction at every site stays
 close to the planted one even at modest depth: calling is reliable without a deep simulation.
@@ -100,6 +101,15 @@ class Haplotype:
 
 def _script_hash() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _inputs_hash(demo: Path) -> str:
+    """The genome, calls and pedigree the reads are made from: reads from an older genome or
+    call set must be made again, not reused."""
+    h = hashlib.sha256()
+    for name in ("genome.fa", "demo.vcf.gz", "demo.ped"):
+        h.update((demo / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _rng(seed: str, *parts: str) -> np.random.Generator:
@@ -199,7 +209,11 @@ def simulate_contig(sample: str, chrom: str, ref: np.ndarray, haps: list[Haploty
         p.read_length,
         None,
     )
-    starts = np.sort(rng.integers(0, len(ref) - lengths.max() - 1, n))
+    # Stratified starts (one per equal slice of the contig, jittered within it): coverage as
+    # even as a capture's, so that a low-fraction allele gets its share of reads at every site
+    # rather than at a Poisson draw of them.
+    span = len(ref) - lengths.max() - 1
+    starts = ((np.arange(n) + rng.random(n)) * (span / n)).astype(np.int64)
     # The haplotype of fragment i: golden-ratio sequence against cumulative weights.
     u = (np.arange(n) * GOLDEN + rng.random()) % 1.0
     cum = np.cumsum([h.weight for h in haps]) / copies
@@ -247,7 +261,8 @@ def _write_gz(path: Path, data: bytes) -> Path:
 def simulate(outdir: Path, p: Params, demo: Path = HERE) -> Path:
     """Write every sample's FASTQ pair(s) and MANIFEST.tsv into ``outdir``; return the manifest."""
     manifest = outdir / "MANIFEST.tsv"
-    if manifest.exists() and manifest.read_text().splitlines()[:1] == [p.line()]:
+    header = f"{p.line()} inputs_sha256={_inputs_hash(demo)}"
+    if manifest.exists() and manifest.read_text().splitlines()[:1] == [header]:
         print(f"reads are up to date in {outdir}")
         return manifest
     outdir.mkdir(parents=True, exist_ok=True)
@@ -256,7 +271,7 @@ def simulate(outdir: Path, p: Params, demo: Path = HERE) -> Path:
     fasta = pysam.FastaFile(str(demo / "genome.fa"))
     qual_char = chr(33 + min(41, int(round(-10 * math.log10(p.error_rate)))))
     qual = (qual_char * p.read_length).encode()
-    rows = [p.line(), "sample\tunit\tfq1\tfq2\tread_pairs"]
+    rows = [header, "sample\tunit\tfq1\tfq2\tread_pairs"]
     pending = []
     for sample in sexes:
         r1s, r2s = [], []
@@ -299,7 +314,7 @@ def simulate(outdir: Path, p: Params, demo: Path = HERE) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--outdir", type=Path, default=HERE / "reads")
-    ap.add_argument("--depth", type=float, default=40.0, help="diploid depth (default 40)")
+    ap.add_argument("--depth", type=float, default=60.0, help="diploid depth (default 60)")
     ap.add_argument("--read-length", type=int, default=100)
     ap.add_argument("--fragment-mean", type=int, default=250)
     ap.add_argument("--fragment-sd", type=int, default=25)

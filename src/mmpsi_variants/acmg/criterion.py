@@ -106,6 +106,8 @@ class Context:
     curator: list[Result] = field(default_factory=list)
     # PED status ("affected", "unaffected", "unknown") of each parent the allele came from.
     carrier_parents: tuple[str, ...] = ()
+    # Age at seizure onset in days (the sample sheet's onset_age_days), None when not given.
+    onset_days: int | None = None
     # Each of the sample's variants' class without PM3, by label: set for the second pass,
     # which gives PM3 from the partner's class (None in the first pass: PM3 pending).
     partner_classes: Mapping[str, str] | None = None

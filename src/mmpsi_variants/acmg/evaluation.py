@@ -34,6 +34,7 @@ from mmpsi_variants.acmg.criterion import (
 from mmpsi_variants.acmg.genotype import PM3_PENDING, de_novo, pm3, pp4
 from mmpsi_variants.acmg.pathogenic import pm1, pm2, pm4, pm5, pp2, ps1, pvs1
 from mmpsi_variants.core.record import Variant
+from mmpsi_variants.panel.knowledge import PanelGene
 
 NOT_FROM_A_VCF = {
     "PS3": "needs functional studies (curator evidence)",
@@ -43,6 +44,8 @@ NOT_FROM_A_VCF = {
     "BS4": "needs segregation data (curator evidence)",
     "BP5": "needs the case's other molecular findings (curator evidence)",
 }
+# Flags of the gene's treatment notes; left off beside a benign class, where they distract.
+TREATMENT_FLAGS = frozenset(("treatable_cause", "treatment_caution"))
 _RETIRED_BY_SVI = "retired by ClinGen SVI (Biesecker and Harrison 2018)"
 # The same for every variant: what a VCF cannot say, and the retired criteria.
 _FIXED = {code: unknown(code, why) for code, why in NOT_FROM_A_VCF.items()} | {
@@ -164,7 +167,7 @@ def assess(v: Variant, ctx: Context, thresholds: Thresholds) -> Assessment:
         shown.append(conflict)
     if pts.classification in ("Likely benign", "Benign"):
         # A treatment note beside a benign call would only distract.
-        shown = [f for f in shown if f["flag"] != "treatable_cause"]
+        shown = [f for f in shown if f["flag"] not in TREATMENT_FLAGS]
     return Assessment(
         results, pts.classification, pts.points, ric.classification, ric.reason, shown
     )
@@ -246,22 +249,73 @@ def flags(v: Variant, ctx: Context) -> list[dict[str, Any]]:
                 "verification": pg.inheritance.verification if pg else None,
             }
         )
-    if pg is not None:
-        # Treatment notes that fit this variant's likely mechanism: a note limited to gain of
-        # function needs a missense change, one limited to loss of function a null variant.
-        notes = []
-        for n in pg.treatment_notes:
-            scope = (n.applies_to or "").lower()
-            if "gain_of_function" in scope and "missense_variant" not in terms:
-                continue
-            if "loss_of_function" in scope and not truncating and "missense_variant" not in terms:
-                continue
-            if n.direction in ("consider", "avoid"):
-                notes.append(n)
-        if notes:
-            text = "; ".join(f"{n.direction} {n.therapy} [{n.verification}]" for n in notes)
-            best = min((n.verification for n in notes), key=["V", "V2", "U"].index)
+    if pg is not None and pg.phenotype_mismatch:
+        mismatch = pg.phenotype_mismatch
+        if v.call.zygosity in mismatch["zygosity"] and not _biallelic(v):
             out.append(
-                {"flag": "treatable_cause", "text": f"{pg.symbol}: {text}", "verification": best}
+                {
+                    "flag": "phenotype_mismatch",
+                    "text": f"{pg.symbol}: {mismatch['text']}",
+                    "verification": mismatch["verification"],
+                }
             )
+    if pg is not None:
+        treatment = _treatment_flag(pg, terms, truncating, ctx.onset_days)
+        if treatment:
+            out.append(treatment)
     return out
+
+
+def _biallelic(v: Variant) -> bool:
+    """A second allele of the gene that is not known to be in cis."""
+    partners = (v.inheritance.compound_het or {}).get("partners") or []
+    return any(p.get("phase") in ("trans", "unknown") for p in partners)
+
+
+# Weakest last: a flag is only as sure as the least sure note it summarises.
+_TAG_ORDER = ["V", "V2", "U"]
+
+
+def _treatment_flag(
+    pg: PanelGene, terms: set[str], truncating: bool, onset_days: int | None
+) -> dict[str, Any] | None:
+    """The gene's treatment notes that fit this variant's likely mechanism (a note limited to
+    gain of function needs a missense change, one limited to loss of function a null or
+    missense variant) and the patient's age at onset, as one flag."""
+    parts, tags, open_onset = [], [], False
+    for n in pg.treatment_notes:
+        scope = (n.applies_to or "").lower()
+        if "gain_of_function" in scope and "missense_variant" not in terms:
+            continue
+        if "loss_of_function" in scope and not truncating and "missense_variant" not in terms:
+            continue
+        if n.direction not in ("consider", "avoid", "caution"):
+            continue  # no established benefit: a reader needs no prompt to try it
+        fits = n.fits_onset(onset_days)
+        if fits is False:
+            continue
+        when = ""
+        if n.onset_before_days is not None:
+            when = f" (onset before {n.onset_before_days} days)"
+        elif n.onset_from_days is not None:
+            when = f" (onset at {n.onset_from_days} days or later)"
+        open_onset |= fits is None
+        # A caution is read whole beside the therapy it tempers; the rest are in the notes.
+        said = f": {n.text}" if n.direction == "caution" else ""
+        parts.append(f"{n.direction} {n.therapy}{when}{said} [{n.verification}]")
+        tags.append(n.verification)
+    if not parts:
+        return None
+    # A caution alone (SCN2A with late onset) is no treatable cause, but must still be read.
+    treatable = any(p.startswith(("consider", "avoid")) for p in parts)
+    if onset_days is not None:
+        age = f"onset at {onset_days} days; "
+    elif open_onset:
+        age = "age at onset not given: which note applies depends on it; "
+    else:
+        age = ""
+    return {
+        "flag": "treatable_cause" if treatable else "treatment_caution",
+        "text": f"{pg.symbol}: {age}" + "; ".join(parts),
+        "verification": max(tags, key=_TAG_ORDER.index),
+    }

@@ -23,7 +23,7 @@ from mmpsi_variants.acmg.combining import (
     classify_richards,
     parse_code,
 )
-from mmpsi_variants.acmg.evaluation import clinvar_conflict
+from mmpsi_variants.acmg.evaluation import TREATMENT_FLAGS, clinvar_conflict
 from mmpsi_variants.acmg.genotype import GENOTYPE_LEVEL
 from mmpsi_variants.core.record import Variant
 
@@ -82,7 +82,7 @@ def with_family_class(
     if conflict:
         flags.append(conflict)
     if points.classification in (LIKELY_BENIGN, BENIGN):
-        flags = [f for f in flags if f["flag"] != "treatable_cause"]
+        flags = [f for f in flags if f["flag"] not in TREATMENT_FLAGS]
     return {
         **acmg,
         "criteria": criteria,

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from mmpsi_variants.core.record import Variant
+from mmpsi_variants.panel.knowledge import CONFIDENCE
 
 CLASS_ORDER: dict[str | None, int] = {
     "Pathogenic": 0,
@@ -87,7 +88,8 @@ def genotype_classes(
                 "reason": "one allele of a recessive gene: the genotype is uncertain until a "
                 "second variant is found",
             }
-        genotype["gene_evidence"] = evidence_of(v.hgnc_id)
+        genotype["gene_evidence"] = evidence = evidence_of(v.hgnc_id)
+        genotype["gene_confidence"] = CONFIDENCE.get(evidence) if evidence else None
         out.append(genotype)
     return out
 

@@ -6,6 +6,7 @@ import click
 
 from mmpsi_variants import __version__
 from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, resource_options
+from mmpsi_variants.core.errors import UsageError
 
 
 @cli.command("filter")
@@ -96,7 +97,15 @@ from mmpsi_variants.cli.base import DEFAULT_TIERS, cli, log, panel_options, reso
     help="The patient's phenotype (e.g. EIMFS) for PP4: SAMPLE=TEXT for one sample, or TEXT "
     "for every affected sample. Repeatable.",
 )
-def filter_cmd(tiers, samples, scores, phenotypes, **options):
+@click.option(
+    "--onset",
+    "onsets",
+    multiple=True,
+    metavar="SAMPLE=DAYS",
+    help="Age at seizure onset in days (0 = at birth), for the notes that depend on it (SCN2A: "
+    "sodium-channel blockers help with onset before 3 months). Repeatable.",
+)
+def filter_cmd(tiers, samples, scores, phenotypes, onsets, **options):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
     Writes DIR/<sample>.variants.json (the documented contract) and DIR/<sample>.variants.tsv.
@@ -115,6 +124,7 @@ def filter_cmd(tiers, samples, scores, phenotypes, **options):
             samples=tuple(samples),
             scores=parse_score_options(scores),
             phenotypes=dict(_phenotype_option(p) for p in phenotypes),
+            onsets=dict(_onset_option(o) for o in onsets),
             **options,
         )
     )
@@ -133,6 +143,16 @@ def filter_cmd(tiers, samples, scores, phenotypes, **options):
             result.research.max_population_af,
             result.counts.get("left_out_consequence", 0),
         )
+
+
+def _onset_option(value: str) -> tuple[str, int]:
+    sample, sep, days = value.partition("=")
+    if not sep or not sample or not days.strip().isdigit():
+        raise UsageError(
+            f"--onset {value}: expected SAMPLE=DAYS, the age at seizure onset in whole days "
+            "(for example --onset EIMFS01=21)"
+        )
+    return sample, int(days)
 
 
 def _phenotype_option(value: str) -> tuple[str, str]:

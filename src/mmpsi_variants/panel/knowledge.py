@@ -49,12 +49,38 @@ class Fact(Generic[T]):
 
 @dataclass(frozen=True)
 class TreatmentNote:
-    direction: str  # consider / caution / avoid
+    direction: str  # consider / caution / avoid / no_established_benefit
     therapy: str
     text: str
     verification: str
     sources: tuple[str, ...]
     applies_to: str | None = None
+    # The note holds for seizure onset before / from this age in days (None: any age).
+    onset_before_days: int | None = None
+    onset_from_days: int | None = None
+
+    def fits_onset(self, days: int | None) -> bool | None:
+        """Whether the note holds for this age at onset; None when it depends on an unknown
+        age."""
+        if self.onset_before_days is None and self.onset_from_days is None:
+            return True
+        if days is None:
+            return None
+        if self.onset_before_days is not None and days >= self.onset_before_days:
+            return False
+        return not (self.onset_from_days is not None and days < self.onset_from_days)
+
+
+# PanelApp's traffic lights from the panel's EIMFS evidence level: green where the gene's link to
+# EIMFS is established, amber where it is named by reviews, red where it rests on a few reports
+# or only on the seed document.
+CONFIDENCE = {
+    "definitive": "green",
+    "strong": "green",
+    "moderate": "amber",
+    "limited": "red",
+    "seed_only": "red",
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,13 @@ class PanelGene:
     treatment_notes: tuple[TreatmentNote, ...]
     hgnc_id_verification: str | None = None
     acmg: dict = field(default_factory=dict)  # gene-specific ACMG settings (schema: $defs/acmg)
+    # Genotypes of the gene that cause another phenotype (schema: phenotype_mismatch).
+    phenotype_mismatch: dict | None = None
+
+    @property
+    def confidence(self) -> str:
+        """green / amber / red, PanelApp-style, from the EIMFS evidence level."""
+        return CONFIDENCE[self.eimfs_evidence.value]
 
     @property
     def preferred_transcripts(self) -> tuple[str, ...]:
@@ -194,11 +227,14 @@ def load_panel(path: str | Path | None = None) -> Panel:
                         verification=n["verification"],
                         sources=tuple(n["sources"]),
                         applies_to=n.get("applies_to"),
+                        onset_before_days=n.get("onset_before_days"),
+                        onset_from_days=n.get("onset_from_days"),
                     )
                     for n in g.get("treatment_notes", ())
                 ),
                 hgnc_id_verification=g.get("hgnc_id_verification"),
                 acmg=g.get("acmg", {}),
+                phenotype_mismatch=g.get("phenotype_mismatch"),
             )
         )
     meta = data["panel"]

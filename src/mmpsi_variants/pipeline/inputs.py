@@ -73,6 +73,7 @@ class FilterOptions:
     use_existing_annotation: bool = False
     curation: str | None = None
     phenotypes: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> text
+    onsets: Mapping[str, int] = field(default_factory=dict)  # sample -> age at onset in days
     settings: str | None = None
     keep_all: bool = False  # research mode: every variant, not only rare, not harmless ones
 

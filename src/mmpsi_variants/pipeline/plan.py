@@ -206,6 +206,9 @@ class Plan:
         phenotype = self.phenotype_text(sample)
         if phenotype:
             opts += ["--phenotype", f"{sample}={phenotype}"]
+        onset = self.sheet.samples[sample].phenotype.get("onset_age_days")
+        if onset not in (None, ""):
+            opts += ["--onset", f"{sample}={onset}"]
         return " ".join(shlex.quote(o) for o in opts)
 
     def phenotype_text(self, sample: str) -> str:

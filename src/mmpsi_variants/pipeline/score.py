@@ -132,6 +132,7 @@ def assess_sample(
             phenotype_eimfs=eimfs,
             curator=inputs.curated.get(v.key.canonical, []),
             carrier_parents=tuple(p for tag, p in parents.items() if tag in v.inheritance.tags),
+            onset_days=inputs.options.onsets.get(sample),
         )
         a = assess(v, ctx, thresholds)
         classes[v.label] = a.points_class

@@ -51,6 +51,7 @@ class Candidate:
     coding: bool | None  # None when no targets were given
     evidence: str
     tier: str
+    confidence: str  # the panel's green / amber / red for the gene
 
     @property
     def label(self) -> str:
@@ -72,6 +73,7 @@ class Candidate:
             "in_coding_target": self.coding,
             "eimfs_evidence": self.evidence,
             "tier": self.tier,
+            "panel_confidence": self.confidence,
             "variants": [
                 {
                     k: v.get(k)
@@ -148,6 +150,7 @@ def rank_candidates(
                 coding=coding,
                 evidence=pg.eimfs_evidence.value,
                 tier=pg.tier,
+                confidence=pg.confidence,
             )
         )
     return out
@@ -206,6 +209,7 @@ CANDIDATE_COLUMNS = (
     "in_coding_target",
     "eimfs_evidence",
     "tier",
+    "panel_confidence",
 )
 
 
@@ -312,6 +316,7 @@ def summarise(
                 "in_coding_target": c.coding,
                 "eimfs_evidence": c.evidence,
                 "tier": c.tier,
+                "panel_confidence": c.confidence,
             }
             cand_rows.append("\t".join(_cell(crow[k]) for k in CANDIDATE_COLUMNS))
     head = {

@@ -33,6 +33,7 @@ def panel_genes_json(regions: list[PanelRegion]) -> list[dict]:
             "symbol": r.symbol,
             "hgnc_id": r.panel_gene.hgnc_id,
             "tier": r.panel_gene.tier,
+            "confidence": r.panel_gene.confidence,
             "model_gene_id": r.gene.id,
             "chrom": r.chrom,
             "start": r.gene.start,
