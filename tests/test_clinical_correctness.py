@@ -637,3 +637,16 @@ def test_every_output_shows_the_gene_confidence(demo, tmp_path):
     assert v["acmg"]["genotype"]["gene_confidence"] == "green"
     result = CliRunner().invoke(cli, ["panel"], catch_exceptions=False)
     assert "confidence" in result.output.splitlines()[0]
+
+
+# -- 10. indels across a feature boundary (the cases are in tests/data/consequence_cases.tsv)
+
+
+def test_a_deletion_that_removes_the_stop_is_not_a_null_variant():
+    from .test_acmg_criteria import run, variant
+
+    v = variant(gene="PNPO", consequence=["frameshift_variant", "stop_lost", "3_prime_UTR_variant"],
+                nmd=None, protein_fraction_removed=None)  # fmt: skip
+    r = run(v, "PNPO")
+    assert r["PVS1"].status == "not_met" and "lengthened" in r["PVS1"].reason
+    assert r["PM4"].status == "met"

@@ -46,6 +46,9 @@ NO_PROTEIN_MATCHES = (
 def pvs1(v: Variant, ctx: Context) -> Result:
     terms = set(v.consequence)
     lof_terms = terms & (TRUNCATING | SPLICE_SITE | {"start_lost"})
+    if "stop_lost" in terms and not terms & SPLICE_SITE:
+        # A frameshift that removes the stop codon lengthens the protein (PM4): not null.
+        return no("PVS1", "the stop codon is lost: the protein is lengthened, not truncated")
     if not lof_terms:
         return no(
             "PVS1", "not a null variant (nonsense, frameshift, canonical splice site or start loss)"

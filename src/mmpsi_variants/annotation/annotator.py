@@ -271,7 +271,9 @@ class Annotator:
         self, gene, tx, ts, v, alt, effect: Effect, primary: bool
     ) -> TranscriptAnnotation:
         located = bool(effect.exon or effect.intron) and not v.symbolic
-        c = hgvs_c(ts, v, self.reference.fetch) if located else None
+        # The placement the consequence was assessed at (an edge indel that can be written
+        # inside the exon is written there), so that both strands read alike.
+        c = hgvs_c(ts, effect.variant or v, self.reference.fetch) if located else None
         p = hgvs_p(ts, effect) if located else None
         prot_pos = aas = codons = None
         if effect.cds and ts.coding:

@@ -106,7 +106,10 @@ def predict(ts: TranscriptSeq, v: MinimalVariant, fetch=None) -> Effect | None:
     cds = None
     nmd = fraction = None
     if cdna is not None:
-        e = ts.exon_at(v.start if not v.is_insertion else v.end) or ts.exon_at(v.end)
+        # An insertion at an exon's edge belongs to the exon on its exonic flank.
+        e = ts.exon_at(v.start if not v.is_insertion else v.end) or ts.exon_at(
+            v.end if not v.is_insertion else v.start
+        )
         if e is None:
             e = next(x for x in ts.exons if x.c_start <= cdna[0] <= x.c_end)
         exon = (e.number, len(ts.exons))
@@ -134,7 +137,12 @@ def predict(ts: TranscriptSeq, v: MinimalVariant, fetch=None) -> Effect | None:
                     if coding & {"start_lost"} and in_5utr:
                         coding.add("5_prime_UTR_variant")
                     terms |= coding
-                    if coding & TRUNCATING and protein.first is not None:
+                    # A lost stop lengthens the protein: no premature stop for NMD to act on.
+                    if (
+                        coding & TRUNCATING
+                        and "stop_lost" not in coding
+                        and protein.first is not None
+                    ):
                         delta = len(v.alt) - len(v.ref)
                         nmd, fraction = nmd_prediction(ts, protein, cdna[0], delta)
                 else:

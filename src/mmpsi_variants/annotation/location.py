@@ -134,14 +134,41 @@ def location_terms(ts: TranscriptSeq, v: MinimalVariant) -> tuple[set[str], tupl
     return terms, intron_hit
 
 
+def _exon_edge_insertion(ts: TranscriptSeq, v: MinimalVariant, c1, c2):
+    """The cDNA pair an insertion at an exon-intron border falls between, or None.
+
+    Inserted between an exon's last base and the intron's first (or the intron's last and the
+    exon's first), the bases leave the splice dinucleotide as it was, right beside them: the
+    intron still starts GT and ends AG. So they extend the exon, and change its coding sequence
+    (bcftools csq reads them so on one strand; a donor or acceptor hit is only where the
+    dinucleotide itself changes).
+    """
+    exonic = c1 if c1 is not None else c2
+    if exonic is None:
+        return None
+    # The exonic flank, 5' or 3' of the insertion point in the transcript's direction.
+    five_prime_flank = (c1 is not None) == (ts.strand == "+")
+    e = next((x for x in ts.exons if x.c_start <= exonic <= x.c_end), None)
+    if e is None:
+        return None
+    if five_prime_flank and exonic == e.c_end and e is not ts.exons[-1]:
+        return (exonic, exonic + 1)
+    if not five_prime_flank and exonic == e.c_start and e is not ts.exons[0]:
+        return (exonic - 1, exonic)
+    return None
+
+
 def exonic_part(ts: TranscriptSeq, v: MinimalVariant):
     """cDNA interval of the exonic part, and whether the whole variant is inside one exon."""
     if v.is_insertion:
         c1, c2 = ts.g_to_c(v.end), ts.g_to_c(v.start)
-        if c1 is None or c2 is None or abs(c1 - c2) != 1:
-            return None, False
-        lo = min(c1, c2)
-        return (lo, lo + 1), True
+        if c1 is not None and c2 is not None:
+            if abs(c1 - c2) != 1:
+                return None, False
+            lo = min(c1, c2)
+            return (lo, lo + 1), True
+        edge = _exon_edge_insertion(ts, v, c1, c2)
+        return (edge, True) if edge else (None, False)
     cs = [c for g in range(v.start, v.end + 1) if (c := ts.g_to_c(g)) is not None]
     if not cs:
         return None, False

@@ -109,6 +109,8 @@ def coding_terms(ts: TranscriptSeq, v: MinimalVariant, pe: ProteinEffect) -> set
         if pe.alt_protein[:1] == "M":
             terms.add("start_retained_variant")
         else:
+            # Without its start codon the frame downstream is not read: start_lost alone, as
+            # bcftools csq has it, so that PVS1 takes the initiation-codon rule.
             return {"start_lost"}
     if pe.stop_changed:
         ref_stop = len(pe.ref_protein)
@@ -120,9 +122,7 @@ def coding_terms(ts: TranscriptSeq, v: MinimalVariant, pe: ProteinEffect) -> set
             terms.add("stop_retained_variant")
         else:
             terms.add("stop_lost")
-            if pe.frameshift:
-                terms.add("frameshift_variant")
-            return terms
+            return terms | _frame_term(delta, pe)
     if pe.frameshift:
         terms.add("frameshift_variant")
         return terms
@@ -145,6 +145,17 @@ def coding_terms(ts: TranscriptSeq, v: MinimalVariant, pe: ProteinEffect) -> set
         terms -= {"inframe_insertion", "inframe_deletion"}
         terms.add("protein_altering_variant")
     return terms
+
+
+def _frame_term(delta: int, pe: ProteinEffect) -> set[str]:
+    """The indel's frame term beside a lost start or stop codon: frameshift, or in frame."""
+    if pe.frameshift:
+        return {"frameshift_variant"}
+    if delta > 0:
+        return {"inframe_insertion"}
+    if delta < 0:
+        return {"inframe_deletion"}
+    return set()
 
 
 def _replaces_residues(ref_pep: str, alt_pep: str) -> bool:
