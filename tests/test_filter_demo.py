@@ -254,6 +254,7 @@ def test_sample_selection(run, tmp_path):
     assert {k[0] for k in got} == {"EIMFS05"}
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".mmpsi-manifest",
+        "EIMFS05.report.html",
         "EIMFS05.variants.json",
         "EIMFS05.variants.tsv",
     ]
@@ -263,6 +264,7 @@ def test_sample_selection(run, tmp_path):
     assert [f["name"] for f in manifest["files"]] == [
         "EIMFS05.variants.json",
         "EIMFS05.variants.tsv",
+        "EIMFS05.report.html",
     ]
     for f in manifest["files"]:
         data = (tmp_path / f["name"]).read_bytes()

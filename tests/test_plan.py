@@ -126,6 +126,8 @@ def test_demo_plan(tmp_path, monkeypatch):
         "revel=resources/demo/revel.demo.tsv.gz",
         "--scores",
         "spliceai=resources/demo/spliceai.demo.vcf.gz",
+        "--coverage",
+        "EIMFS01_FA=results/qc/EIMFS01_FA.coverage.json",
     ]
     outs = plan.final_outputs()
     assert "results/reports/EIMFS07/EIMFS07.summary.json" in outs
@@ -166,7 +168,9 @@ def test_calling_regions(tmp_path, monkeypatch, regions, expected):
 def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
     no_resources = {"gnomad": None, "clinvar": None, "scores": None}
     plan = _plan(tmp_path, monkeypatch, resources=no_resources, **changes)
-    assert plan.filter_options(sample) == expected
+    # Every demo sample has reads, so its report gets its coverage.
+    coverage = f"--coverage {sample}=results/qc/{sample}.coverage.json"
+    assert plan.filter_options(sample) == f"{expected} {coverage}".strip()
 
 
 def test_unknown_score_name_is_a_config_error(tmp_path, monkeypatch):

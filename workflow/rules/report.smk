@@ -32,9 +32,11 @@ rule filter_variants:
         fasta=REF.fasta,
         fai=REF.fai,
         resources=PLAN.filter_resources.values(),
+        coverage=lambda wildcards: PLAN.coverage_of(wildcards.sample),
     output:
         json="results/reports/{sample}/{sample}.variants.json",
         tsv="results/reports/{sample}/{sample}.variants.tsv",
+        html="results/reports/{sample}/{sample}.report.html",
     log:
         "logs/filter_variants/{sample}.log",
     benchmark:

@@ -105,7 +105,15 @@ from mmpsi_variants.core.errors import UsageError
     help="Age at seizure onset in days (0 = at birth), for the notes that depend on it (SCN2A: "
     "sodium-channel blockers help with onset before 3 months). Repeatable.",
 )
-def filter_cmd(tiers, samples, scores, phenotypes, onsets, **options):
+@click.option(
+    "--coverage",
+    "coverage",
+    multiple=True,
+    metavar="[SAMPLE=]JSON",
+    help="The sample's panel coverage (the JSON of `mmpsi-variants coverage`), for the HTML "
+    "report's coverage section. Repeatable.",
+)
+def filter_cmd(tiers, samples, scores, phenotypes, onsets, coverage, **options):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
     Writes DIR/<sample>.variants.json (the documented contract) and DIR/<sample>.variants.tsv.
@@ -125,6 +133,7 @@ def filter_cmd(tiers, samples, scores, phenotypes, onsets, **options):
             scores=parse_score_options(scores),
             phenotypes=dict(_phenotype_option(p) for p in phenotypes),
             onsets=dict(_onset_option(o) for o in onsets),
+            coverage=dict(_phenotype_option(c) for c in coverage),
             **options,
         )
     )

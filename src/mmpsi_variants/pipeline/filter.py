@@ -19,6 +19,7 @@ from mmpsi_variants.io.outputs import unique_filenames
 from mmpsi_variants.pipeline.collect import collect
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
+from mmpsi_variants.pipeline.page import ReportPages
 from mmpsi_variants.pipeline.research import ResearchFilter
 from mmpsi_variants.pipeline.score import FamilyAlleles, assess_sample, finish_sample
 from mmpsi_variants.report.document import panel_genes_json, sample_document, write_sample
@@ -67,6 +68,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
         settings = inputs.settings_json()
         panel_genes = panel_genes_json(inputs.regions) if inputs.panel else None
         stems = unique_filenames(inputs.samples)
+        pages = ReportPages.of(inputs)  # reads the coverage files: bad ones stop the run here
         # The folder is this run's: its manifest, written last, lists the files of the set.
         manifest = {"tool": "mmpsi-variants", "tool_version": __version__, "command": "filter"}
         with AtomicOutputs(options.outdir, manifest=manifest) as out:
@@ -84,7 +86,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     checks=checks,
                     research=inputs.research is not None,
                 )
-                write_sample(out, stems[sample], head, scored)
+                write_sample(out, stems[sample], head, scored, pages.renderer(sample))
 
             # One sample at a time, its variants let go once written: memory holds the
             # collected records and one sample's assessments, not every sample's.

@@ -74,6 +74,7 @@ class FilterOptions:
     curation: str | None = None
     phenotypes: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> text
     onsets: Mapping[str, int] = field(default_factory=dict)  # sample -> age at onset in days
+    coverage: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> coverage JSON
     settings: str | None = None
     keep_all: bool = False  # research mode: every variant, not only rare, not harmless ones
 

@@ -209,7 +209,14 @@ class Plan:
         onset = self.sheet.samples[sample].phenotype.get("onset_age_days")
         if onset not in (None, ""):
             opts += ["--onset", f"{sample}={onset}"]
+        for path in self.coverage_of(sample):
+            opts += ["--coverage", f"{sample}={path}"]
         return " ".join(shlex.quote(o) for o in opts)
+
+    def coverage_of(self, sample: str) -> list[str]:
+        """The sample's coverage JSON, for its report (none for a sample that starts from a
+        VCF: it has no reads)."""
+        return [f"results/qc/{sample}.coverage.json"] if sample in self.aligned_samples else []
 
     def phenotype_text(self, sample: str) -> str:
         """The sheet's phenotype columns of an affected sample as one line (PP4 reads it)."""
@@ -236,6 +243,7 @@ class Plan:
             out += [
                 f"results/reports/{s}/{s}.variants.json",
                 f"results/reports/{s}/{s}.variants.tsv",
+                f"results/reports/{s}/{s}.report.html",
                 f"results/reports/{s}/{s}.summary.json",
             ]
         for s in self.aligned_samples:

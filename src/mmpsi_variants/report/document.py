@@ -7,7 +7,7 @@ settings, what was read and dropped, the sample and family checks, and the ranke
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from mmpsi_variants import __version__
@@ -96,13 +96,23 @@ def sample_document(
     }
 
 
+# The HTML report lists at most this many variants (best first): research mode's exome-wide
+# lists stay in the JSON and TSV, and the page stays readable and small.
+HTML_MAX_VARIANTS = 300
+
+
 def write_sample(
-    out: AtomicOutputs, stem: str, head: dict[str, Any], variants: Iterable[Variant]
+    out: AtomicOutputs,
+    stem: str,
+    head: dict[str, Any],
+    variants: Iterable[Variant],
+    html: Callable[[dict[str, Any], list[dict[str, Any]]], str] | None = None,
 ) -> None:
     """``<stem>.variants.json`` and ``<stem>.variants.tsv`` in one pass over the variants, each
     turned into its contract entry, written, and let go: an exome's document is never held
-    whole."""
+    whole. ``html`` renders ``<stem>.report.html`` from the head and the best-ranked entries."""
     sample = head["sample"]
+    kept: list[dict[str, Any]] = []
     with out.writer(f"{stem}.variants.json") as js, out.writer(f"{stem}.variants.tsv") as ts:
         ts.write(TSV_HEADER)
 
@@ -110,7 +120,12 @@ def write_sample(
             for v in variants:
                 entry = variant_json(v)
                 ts.write(tsv_row(sample, entry))
+                if html is not None and len(kept) < HTML_MAX_VARIANTS:
+                    kept.append(entry)
                 yield entry_text(entry)
 
         for chunk in json_chunks({**head, "variants": Items(entries(), encoded=True)}):
             js.write(chunk)
+    if html is not None:
+        with out.writer(f"{stem}.report.html") as page:
+            page.write(html(head, kept))

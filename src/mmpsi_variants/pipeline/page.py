@@ -1,0 +1,87 @@
+"""What the filter's HTML report needs beyond the sample's document: the family, the
+phenotype and age at onset, the knowledge base's seed figures and MANE pairs, the coverage.
+
+Coverage files are read and checked when the run starts, before any output is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mmpsi_variants.core.errors import InputFileError
+from mmpsi_variants.pipeline.inputs import FilterInputs
+from mmpsi_variants.report.html import report_html
+
+_COVERAGE_KEYS = ("settings", "summary", "genes", "exons")
+
+
+def read_coverage(path: str) -> dict[str, Any]:
+    """A coverage JSON of ``mmpsi-variants coverage``, checked for what the report reads."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as e:
+        raise InputFileError(f"cannot read the coverage file ({e.strerror})", path=path) from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InputFileError(
+            f"not JSON ({e}); expected the .coverage.json of mmpsi-variants coverage", path=path
+        ) from None
+    missing = [k for k in _COVERAGE_KEYS if not isinstance(data, dict) or k not in data]
+    if missing or not isinstance(data["settings"].get("min_depth"), int):
+        raise InputFileError(
+            f"missing {', '.join(missing) or 'settings.min_depth'}; expected the .coverage.json "
+            "of mmpsi-variants coverage",
+            path=path,
+        )
+    return data
+
+
+@dataclass
+class ReportPages:
+    inputs: FilterInputs
+    coverage: dict[str, dict[str, Any]]
+
+    @classmethod
+    def of(cls, inputs: FilterInputs) -> ReportPages:
+        cov = {s: read_coverage(p) for s, p in inputs.options.coverage.items()}
+        unknown = sorted(set(cov) - {"*", *inputs.samples})
+        if unknown:
+            raise InputFileError(
+                f"--coverage names sample {unknown[0]!r}, which is not reported; expected one "
+                f"of {', '.join(inputs.samples)}",
+                path=inputs.options.coverage[unknown[0]],
+            )
+        return cls(inputs, cov)
+
+    def renderer(self, sample: str) -> Callable[[dict[str, Any], list[dict[str, Any]]], str]:
+        inputs = self.inputs
+        fam = inputs.families[sample]
+        ind = inputs.ped.get(sample) if inputs.ped else None
+        affected = fam.phenotype
+        texts = inputs.options.phenotypes
+        text = texts.get(sample) or (texts.get("*") if affected == "affected" else None)
+        family = {
+            "family": ind.family if ind else None,
+            "affected": affected,
+            "phenotype_text": text,
+            "onset_days": inputs.options.onsets.get(sample),
+        }
+        panel = inputs.known_genes
+        mane = {g.symbol: g.mane_select or {} for g in panel.genes}
+        coverage = self.coverage.get(sample) or self.coverage.get("*")
+
+        def render(head: dict[str, Any], variants: list[dict[str, Any]]) -> str:
+            return report_html(
+                head,
+                variants,
+                family=family,
+                disease_notes=list(panel.disease_notes),
+                mane=mane,
+                coverage=coverage,
+                mosaic_min_alt_reads=inputs.inheritance.mosaic.min_alt_reads,
+            )
+
+        return render

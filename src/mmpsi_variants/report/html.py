@@ -1,0 +1,245 @@
+"""The per-sample HTML report: one self-contained page, the answer first, then its reasons.
+
+Rendered with jinja2 from the sample's JSON document (the contract) with autoescaping on, so
+every string that came from a VCF, PED, sample sheet or resource is escaped. The page fetches
+nothing: its style and its one script (table sorting) are inline, and a Content-Security-Policy
+allows that script by its hash and nothing else, so a string that escaped the escaping still
+could not run. The coverage plots are inline SVG.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from mmpsi_variants.report.document import DISCLAIMER
+
+_CANDIDATE_CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance")
+_CLASS_CSS = {
+    "Pathogenic": "p",
+    "Likely pathogenic": "lp",
+    "Uncertain significance": "vus",
+    "Likely benign": "lb",
+    "Benign": "b",
+}
+# How the inheritance tags read in a sentence.
+_ORIGIN_WORDS = {
+    "de_novo": "de novo",
+    "inherited_paternal": "inherited from the father",
+    "inherited_maternal": "inherited from the mother",
+    "mosaic": "possibly mosaic",
+    "parental_mosaic": "a parent is possibly mosaic",
+    "compound_heterozygous": "compound heterozygous",
+    "possible_compound_heterozygous": "possibly compound heterozygous (phase unknown)",
+    "homozygous": "homozygous",
+    "hemizygous": "hemizygous",
+    "mendelian_error": "Mendelian error",
+}
+_FLAG_WORDS = {
+    "mechanism_mismatch": "Mechanism mismatch",
+    "phenotype_mismatch": "Phenotype mismatch",
+    "inheritance_misfit": "Inheritance misfit",
+    "treatable_cause": "Treatable cause",
+    "treatment_caution": "Treatment caution",
+    "clinvar_conflict": "ClinVar conflict",
+    "codon_shared_with_another_variant": "Codon shared with another variant",
+}
+# The patient's prognostic indicators, as the sample sheet's free text names them, and the seed
+# cohort's marker each one matches in the knowledge base.
+_INDICATORS = {
+    "hypsarrhythmia": "hypsarrhythmia",
+    "burst_suppression": "burst suppression",
+    "burst suppression": "burst suppression",
+    "abnormal": "abnormal MRI",
+}
+_SORT_SCRIPT = (
+    "document.querySelectorAll('table.sortable th').forEach(function(th){"
+    "th.addEventListener('click',function(){var t=th.closest('table'),b=t.tBodies[0],"
+    "i=Array.prototype.indexOf.call(th.parentNode.children,th),d=th.dataset.dir==='a'?'d':'a';"
+    "th.dataset.dir=d;var r=Array.prototype.slice.call(b.rows);r.sort(function(x,y){"
+    "var p=x.cells[i].dataset.k||x.cells[i].textContent,q=y.cells[i].dataset.k||"
+    "y.cells[i].textContent,m=parseFloat(p),n=parseFloat(q);var c=isNaN(m)||isNaN(n)?"
+    "p.localeCompare(q):m-n;return d==='a'?c:-c;});r.forEach(function(e){b.appendChild(e);});"
+    "});});"
+)
+
+
+def _csp() -> str:
+    digest = base64.b64encode(hashlib.sha256(_SORT_SCRIPT.encode()).digest()).decode()
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+
+
+_ENV = Environment(
+    loader=PackageLoader("mmpsi_variants.report", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _origin(v: Mapping[str, Any]) -> str:
+    tags = list(v.get("inheritance") or [])
+    words = []
+    for t in tags:
+        if t == "de_novo":
+            confidence = (v.get("de_novo") or {}).get("confidence")
+            words.append(f"de novo ({confidence})" if confidence else "de novo")
+        else:
+            words.append(_ORIGIN_WORDS.get(t, t.replace("_", " ")))
+    return "; ".join(words) or "origin not determined"
+
+
+def _refseq_hgvs(v: Mapping[str, Any], mane: Mapping[str, Mapping[str, str]]) -> str | None:
+    """The c. on the RefSeq MANE transcript, where the variant's transcript is the Ensembl MANE
+    Select of the panel (MANE pairs are identical in sequence, so the description carries over).
+    """
+    hgvs = v.get("hgvs_c") or ""
+    tx, _, c = hgvs.partition(":")
+    pair = mane.get(v.get("gene") or "")
+    if not c or not pair or pair.get("ensembl") != tx or not pair.get("refseq"):
+        return None
+    return f"{pair['refseq']}({v.get('gene')}):{c}"
+
+
+def _indicators(phenotype: str) -> list[str]:
+    text = phenotype.lower()
+    seen = []
+    for word, marker in _INDICATORS.items():
+        if word == "abnormal":
+            hit = re.search(r"mri\s*:\s*abnormal", text) is not None
+        else:
+            hit = word in text
+        if hit and marker not in seen:
+            seen.append(marker)
+    return seen
+
+
+def _coverage_svg(exons: list[Mapping[str, Any]], threshold: int) -> str:
+    """Mean depth per exon as bars (the minimum as a tick), with the threshold drawn."""
+    if not exons:
+        return ""
+    ordered = sorted(exons, key=lambda e: e["exon"])
+    width, height, pad = max(120, 8 * len(ordered)), 48, 2
+    top = max(max(e["mean_depth"] for e in ordered), threshold * 1.5, 1.0)
+    bar = (width - pad) / len(ordered)
+
+    def y(d: float) -> float:
+        return height - (height - 4) * min(d, top) / top
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="depth per exon">'
+    ]
+    for i, e in enumerate(ordered):
+        x = pad + i * bar
+        low = e["pct_at_min_depth"] < 100
+        colour = "#c0392b" if low else "#5b7fa6"
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y(e["mean_depth"]):.1f}" width="{max(bar - 1, 1):.1f}" '
+            f'height="{height - y(e["mean_depth"]):.1f}" fill="{colour}">'
+            f"<title>exon {int(e['exon'])}: mean {float(e['mean_depth']):.0f}x, min "
+            f"{int(e['min_depth_observed'])}x</title></rect>"
+        )
+    ty = y(threshold)
+    parts.append(
+        f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#222" '
+        'stroke-dasharray="3,2"/></svg>'
+    )
+    return "".join(parts)
+
+
+def _coverage(coverage: Mapping[str, Any] | None, genes: set[str]) -> dict[str, Any] | None:
+    if coverage is None:
+        return None
+    threshold = int(coverage["settings"]["min_depth"])
+    by_gene: dict[str, list[Mapping[str, Any]]] = {}
+    for e in coverage["exons"]:
+        by_gene.setdefault(e["gene"], []).append(e)
+    rows = []
+    for g in coverage["genes"]:
+        exons = by_gene.get(g["gene"], [])
+        below = sorted(int(e["exon"]) for e in exons if e["pct_at_min_depth"] < 100)
+        rows.append(
+            {
+                **g,
+                "below": below,
+                "svg": _coverage_svg(exons, threshold),
+                "has_variant": g["gene"] in genes,
+            }
+        )
+    # Genes with a candidate first, then the worst covered.
+    rows.sort(key=lambda r: (not r["has_variant"], r["pct_at_min_depth"], r["gene"]))
+    return {"threshold": threshold, "summary": coverage["summary"], "genes": rows}
+
+
+def report_html(
+    head: Mapping[str, Any],
+    variants: Sequence[Mapping[str, Any]],
+    *,
+    family: Mapping[str, Any],
+    disease_notes: list[Mapping[str, Any]],
+    mane: Mapping[str, Mapping[str, str]],
+    coverage: Mapping[str, Any] | None = None,
+    mosaic_min_alt_reads: int = 3,
+    generated: datetime | None = None,
+) -> str:
+    """The report page of one sample (``head``: the JSON document without its variants)."""
+    candidates = [
+        v for v in variants
+        if ((v.get("acmg") or {}).get("genotype") or {}).get("classification")
+        in _CANDIDATE_CLASSES
+    ]  # fmt: skip
+    genes_with_variants = sorted({v["gene"] for v in candidates if v.get("gene")})
+    notes_by_gene: dict[str, list[Mapping[str, Any]]] = {}
+    for v in candidates:
+        if v.get("gene") and v["gene"] not in notes_by_gene:
+            notes_by_gene[v["gene"]] = v.get("notes") or []
+    phenotype = family.get("phenotype_text") or ""
+    indicators = _indicators(phenotype)
+    seed = [
+        n for n in disease_notes
+        if (n.get("marker") or "").lower() in indicators
+    ]  # fmt: skip
+    cov = _coverage(coverage, set(genes_with_variants))
+    depth = (coverage or {}).get("summary", {}).get("mean_depth")
+    detectable = (
+        round(mosaic_min_alt_reads / depth, 3) if isinstance(depth, int | float) and depth else None
+    )
+    view = {
+        "head": head,
+        "family": family,
+        "disclaimer": DISCLAIMER,
+        "generated": (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
+        "candidates": [
+            {
+                "v": v,
+                "origin": _origin(v),
+                "refseq": _refseq_hgvs(v, mane),
+                "css": _CLASS_CSS.get(
+                    str(((v.get("acmg") or {}).get("genotype") or {}).get("classification")), ""
+                ),
+                "anchor": f"v{i}",
+            }
+            for i, v in enumerate(candidates, 1)
+        ],
+        "others": [v for v in variants if v not in candidates],
+        "notes_by_gene": notes_by_gene,
+        "indicators": indicators,
+        "seed": seed,
+        "coverage": cov,
+        "detectable_fraction": detectable,
+        "flag_words": _FLAG_WORDS,
+        "csp": _csp(),
+        "script": _SORT_SCRIPT,
+    }
+    return _ENV.get_template("sample.html.j2").render(**view)
