@@ -138,17 +138,16 @@ def test_prognosis_groups_of_the_seed_cohort(panel):
 
 def test_seed_figures_are_recorded_with_the_seed_as_source_and_unverified(panel):
     # Issue 12: the seed's Table 1 states 13, 14 and 6 of 36 patients; 17 of 36 causative,
-    # 26 tested. Recorded with the seed as the only source, unverified, with a caveat.
+    # 26 tested. Recorded with the seed as the only source, unverified; which marker each
+    # Table 1 count belongs to is not known here, so no marker gets one (no guessing).
     markers = {n.get("marker", "").lower(): n for n in panel.disease_notes}
-    for m, figure in (("hypsarrhythmia", "13 of 36"), ("burst suppression", "14 of 36"),
-                      ("abnormal mri", "6 of 36")):  # fmt: skip
+    for m in ("hypsarrhythmia", "burst suppression", "abnormal mri"):
         note = next(v for k, v in markers.items() if m in k)
-        assert note["figure"].startswith(figure) and "Table 1" in note["figure"]
-        assert note["verification"] == "U" and note["sources"] == ["SEED"]
-        assert "not in the repository" in note["figure_note"]
+        assert note["figure"] is None and note["verification"] == "U"
+        assert note["sources"] == ["SEED"] and "not in the repository" in note["figure_note"]
     cohort = [n for n in panel.disease_notes if n["topic"] == "seed_cohort"]
     assert any("17 with a causative variant" in (n["figure"] or "") and "26 tested" in n["figure"]
-               for n in cohort)  # fmt: skip
+               and "13, 14 and 6 of 36" in n["figure"] for n in cohort)  # fmt: skip
     inconsistent = next(n for n in cohort if n.get("marker") == "internal inconsistencies")
     assert "sum to 17" in inconsistent["text"] and "13" in inconsistent["text"]
     kcnt1 = panel.gene("KCNT1").prognosis
@@ -305,7 +304,7 @@ def test_scn2a_ba1_says_which_of_two_contradicting_values_it_uses(panel):
     "symbol, part, applicable, verification",
     [
         ("KCNT1", "pp2", True, "U"),
-        ("KCNT1", "pp4", True, "U"),
+        ("KCNT1", "pp4", False, "V"),  # EIMFS is no single-gene phenotype (Richards PP4)
         ("KCNT1", "bp1", False, "V"),
         ("SCN2A", "pp2", False, "V2"),
         ("SCN2A", "pp4", False, "V2"),
@@ -354,7 +353,7 @@ def test_de_novo_specificity_set_only_where_the_fact_base_suggests_it(panel):
         ("KCNT1", False, None, None),  # reduced penetrance (p.Arg398Gln)
         ("PRRT2", False, None, None),  # reduced penetrance
         ("SCN2A", True, None, None),  # heuristic: early onset, near full penetrance
-        ("PCDH19", True, None, False),  # females only
+        ("PCDH19", False, None, False),  # about 80% penetrance in females: off
         ("ATP7A", False, None, True),
         ("ALDH7A1", False, True, None),
         ("SLC12A5", False, True, None),
@@ -402,7 +401,7 @@ def test_heuristic_acmg_settings_are_tagged_unverified(panel):
                 if note.startswith(("heuristic", "fact base suggestion")):
                     seen += 1
                     assert e["verification"] == "U", (g.symbol, part)
-    assert seen >= 5
+    assert seen >= 4
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ allele frequency; REVEL and SpliceAI thresholds are the ClinGen SVI calibration 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mmpsi_variants.acmg.combining import (
@@ -96,11 +97,22 @@ def _missense_pp3_bp4(v: Variant, ctx: Context) -> tuple[Result, Result]:
             return no("PP3", f"REVEL {revel:.3f}"), no(
                 "BP4", f"REVEL {revel:.3f} but SpliceAI {splice:.2f}"
             )
+        if splice is None:
+            # BP4 needs both halves: a benign REVEL and no predicted splice effect (Walker 2023).
+            status = (scores.get("status") or {}).get("spliceai") or "not given"
+            return no("PP3", f"REVEL {revel:.3f}"), unknown(
+                "BP4",
+                f"REVEL {revel:.3f} <= {bp4_cut}, but no SpliceAI score ({status.replace('_', ' ')}"
+                "): a splice effect is not ruled out",
+            )
         level = cap(bp4, comp.get("bp4_max"))
-        splice_note = "" if splice is not None else "; splice effect not assessed (no SpliceAI)"
         return (
             no("PP3", f"REVEL {revel:.3f}"),
-            met("BP4", level, f"REVEL {revel:.3f} <= {bp4_cut} (Pejaver 2022){splice_note}"),
+            met(
+                "BP4",
+                level,
+                f"REVEL {revel:.3f} <= {bp4_cut} (Pejaver 2022), SpliceAI {splice:.2f}",
+            ),
         )
     why = f"REVEL {revel:.3f} is in the indeterminate range"
     return no("PP3", why), no("BP4", why)
@@ -277,21 +289,38 @@ def bp3(v: Variant, ctx: Context) -> Result:
     return no("BP3", "not in a repeat")
 
 
+_INTRON_OFFSET = re.compile(r"c\.[-*]?\d+([+-])(\d+)")
+
+
+def _deep_intronic(v: Variant) -> bool:
+    """Intronic at or beyond +7 (donor side) or -21 (acceptor side), where Walker 2023 lets
+    BP7 apply as for a synonymous change."""
+    if set(v.consequence) != {"intron_variant"}:
+        return False
+    m = _INTRON_OFFSET.search(v.annotation.hgvs_c or "")
+    if not m:
+        return False
+    offset = int(m.group(2))
+    return offset >= 7 if m.group(1) == "+" else offset >= 21
+
+
 def bp7(v: Variant, ctx: Context) -> Result:
-    """BP7 (ClinGen SVI splicing, Walker 2023): a synonymous change with no predicted splice
-    effect at a nucleotide that is not highly conserved. Both halves are needed: without a
+    """BP7 (ClinGen SVI splicing, Walker 2023): a synonymous or deep intronic change with no
+    predicted splice effect at a nucleotide that is not highly conserved. Both halves are needed: without a
     conservation score the criterion cannot be decided."""
     terms = set(v.consequence)
-    if "synonymous_variant" not in terms:
-        return no("BP7", "not synonymous")
+    if "synonymous_variant" not in terms and not _deep_intronic(v):
+        return no("BP7", "not synonymous, nor intronic at or beyond +7 / -21")
     splice = (v.lookups.scores or {}).get("spliceai")
     if splice is not None and splice > ctx.settings.spliceai.bp4_max:
-        return no("BP7", f"synonymous but SpliceAI {splice:.2f} > {ctx.settings.spliceai.bp4_max}")
+        return no(
+            "BP7", f"SpliceAI {splice:.2f} > {ctx.settings.spliceai.bp4_max}: a splice effect"
+        )
     if splice is None:
-        return unknown("BP7", "synonymous, but no SpliceAI score to rule out a splice effect")
+        return unknown("BP7", "no SpliceAI score to rule out a splice effect")
     return unknown(
         "BP7",
-        f"synonymous with SpliceAI {splice:.2f} <= {ctx.settings.spliceai.bp4_max}, but the "
+        f"SpliceAI {splice:.2f} <= {ctx.settings.spliceai.bp4_max}, but the "
         "nucleotide's conservation is not assessed (no conservation score is read): BP7 needs "
         "both (Walker 2023)",
     )

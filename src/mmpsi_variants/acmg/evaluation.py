@@ -60,7 +60,7 @@ def evaluate(v: Variant, ctx: Context) -> list[Result]:
     r["PS1"] = ps1(v, ctx)
     r["PS2"], r["PM6"] = de_novo(v, ctx)
     r["PM5"] = pm5(v, ctx, r["PS1"])
-    r["PM1"] = pm1(v, ctx)
+    r["PM1"] = pm1(v, ctx, r["PM5"])
     r["PM2"] = pm2(v, ctx)
     r["PM3"] = pm3(v, ctx)
     r["PM4"] = (
@@ -259,7 +259,8 @@ def flags(v: Variant, ctx: Context) -> list[dict[str, Any]]:
                     "verification": mismatch["verification"],
                 }
             )
-    if pg is not None:
+    if pg is not None and ctx.affected is not False:
+        # Treatment notes are for the affected child; an unaffected carrier needs none.
         treatment = _treatment_flag(pg, terms, truncating, ctx.onset_days)
         if treatment:
             out.append(treatment)
@@ -291,7 +292,9 @@ def _treatment_flag(
             continue
         if n.direction not in ("consider", "avoid", "caution"):
             continue  # no established benefit: a reader needs no prompt to try it
-        fits = n.fits_onset(onset_days)
+        # A loss-of-function note holds for a null variant at any age at onset (SCN2A: sodium-
+        # channel blockers fail or harm in loss of function, whenever seizures began).
+        fits = True if truncating and "loss_of_function" in scope else n.fits_onset(onset_days)
         if fits is False:
             continue
         when = ""

@@ -87,14 +87,17 @@ def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
     return (main, rest) if code == "PS2" else (rest, main)
 
 
-# ClinGen SVI, "Recommendation for in trans" v1.0 (PM3): points per proband by the partner's
-# class and the phase; 0.5 points is PM3_Supporting, 1 point PM3 (Moderate); Strong (2) and
-# Very strong (4) need several probands, which one family cannot give.
+# ClinGen SVI, "Recommendation for in trans" v1.0 (PM3), Table 1: points per proband by the
+# partner's class and the phase. A Pathogenic or Likely pathogenic partner gives 1 point in
+# trans and 0.5 with phase unknown; a VUS partner in trans 0.25 (at most 0.5 in all). 0.5
+# points is PM3_Supporting, 1 point PM3 (Moderate); Strong (2) and Very strong (4) need several
+# probands, which one family cannot give.
 _PM3_POINTS = {
     ("trans", "Pathogenic"): 1.0,
-    ("trans", "Likely pathogenic"): 0.5,
+    ("trans", "Likely pathogenic"): 1.0,
     ("unknown", "Pathogenic"): 0.5,
-    ("unknown", "Likely pathogenic"): 0.25,
+    ("unknown", "Likely pathogenic"): 0.5,
+    ("trans", "Uncertain significance"): 0.25,
 }
 _PM3_HOMOZYGOUS = 0.5
 PM3_RULE = "ClinGen SVI PM3 recommendation v1.0"

@@ -222,7 +222,7 @@ def pm5(v: Variant, ctx: Context, ps1_result: Result) -> Result:
     )
 
 
-def pm1(v: Variant, ctx: Context) -> Result:
+def pm1(v: Variant, ctx: Context, pm5_result: Result | None = None) -> Result:
     regions = gene_spec(ctx, "pm1").get("regions")
     if "missense_variant" not in v.consequence:
         return no("PM1", "not a missense change")
@@ -235,6 +235,14 @@ def pm1(v: Variant, ctx: Context) -> Result:
     cited = f" [{spec.get('verification')}: {', '.join(spec.get('sources') or [])}]"
     for a, b in regions:
         if a <= pos <= b:
+            if a == b and pm5_result is not None and pm5_result.status == MET:
+                # A one-residue hotspot is the other pathogenic changes at this residue, which
+                # PM5 already counts: not twice.
+                return no(
+                    "PM1",
+                    f"residue {pos} is a published hotspot residue{cited}, but PM5 already counts "
+                    "the pathogenic changes at this residue",
+                )
             where = f"the published hotspot residue {a}" if a == b else f"the region {a}-{b}"
             return met("PM1", MODERATE, f"residue {pos} is {where} of the panel{cited}")
     return no("PM1", f"residue {pos} lies outside the gene's curated regions")
