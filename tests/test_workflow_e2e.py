@@ -298,7 +298,11 @@ def test_bam_entry_calling_the_whole_genome(fastq_run, tmp_path):
     # The background SNVs confirm the trio's parentage, so the de novo KCNT1 counts as PS2.
     summary = json.loads((workdir / "results/reports/EIMFS01/EIMFS01.summary.json").read_text())
     assert summary["top_candidate"]["gene"] == "KCNT1"
-    assert summary["top_candidate"]["classification"] == "Pathogenic"
+    assert summary["top_candidate"]["classification"] == "Likely pathogenic"
+    doc = json.loads((workdir / "results/reports/EIMFS01/EIMFS01.variants.json").read_text())
+    kcnt1 = next(v for v in doc["variants"] if v["gene"] == "KCNT1" and v["pos"] == 12383)
+    ps2 = next(c for c in kcnt1["acmg"]["criteria"] if c["criterion"] == "PS2")
+    assert ps2["status"] == "met" and ps2["reason"].startswith("confirmed de novo")
 
 
 def test_vcf_entry(tmp_path):
