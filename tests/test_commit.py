@@ -38,9 +38,9 @@ def _write_set(outdir: Path, tag: str, names=("a.json", "sub/b.tsv")) -> list[Pa
         return out.commit()
 
 
-def _contents(outdir: Path) -> dict[str, str]:
+def _contents(outdir: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(outdir).as_posix(): p.read_text()
+        p.relative_to(outdir).as_posix(): p.read_bytes()  # the sample VCFs are bgzipped
         for p in sorted(outdir.rglob("*"))
         if p.is_file()
     }
@@ -97,14 +97,14 @@ def test_a_commit_waits_for_the_run_holding_the_folder(tmp_path, caplog):
         try:
             time.sleep(0.5)
             assert not done.is_set()
-            assert _contents(tmp_path)["a.json"] == "first a.json\n"
+            assert _contents(tmp_path)["a.json"] == b"first a.json\n"
         finally:
             os.unlink(tmp_path / LOCK_NAME)  # as a finishing run does, before it lets go
             os.close(holder)
         worker.join(10)
     assert done.is_set()
     assert "waiting for another mmpsi-variants run (pid 4242 on elsewhere)" in caplog.text
-    assert _contents(tmp_path)["a.json"] == "second a.json\n"
+    assert _contents(tmp_path)["a.json"] == b"second a.json\n"
     assert not (tmp_path / LOCK_NAME).exists()  # no lock file left behind
     _check_manifest(tmp_path)
 

@@ -257,6 +257,8 @@ def test_sample_selection(run, tmp_path):
         "EIMFS05.report.html",
         "EIMFS05.variants.json",
         "EIMFS05.variants.tsv",
+        "EIMFS05.vcf.gz",
+        "EIMFS05.vcf.gz.tbi",
     ]
     # The manifest, written last, names the set and lets a reader check each file.
     manifest = json.loads((tmp_path / ".mmpsi-manifest").read_text())
@@ -265,6 +267,8 @@ def test_sample_selection(run, tmp_path):
         "EIMFS05.variants.json",
         "EIMFS05.variants.tsv",
         "EIMFS05.report.html",
+        "EIMFS05.vcf.gz",
+        "EIMFS05.vcf.gz.tbi",
     ]
     for f in manifest["files"]:
         data = (tmp_path / f["name"]).read_bytes()

@@ -306,8 +306,8 @@ def _deep_intronic(v: Variant) -> bool:
 
 def bp7(v: Variant, ctx: Context) -> Result:
     """BP7 (ClinGen SVI splicing, Walker 2023): a synonymous or deep intronic change with no
-    predicted splice effect at a nucleotide that is not highly conserved. Both halves are needed: without a
-    conservation score the criterion cannot be decided."""
+    predicted splice effect at a nucleotide that is not highly conserved. Both halves are
+    needed: without a conservation score the criterion cannot be decided."""
     terms = set(v.consequence)
     if "synonymous_variant" not in terms and not _deep_intronic(v):
         return no("BP7", "not synonymous, nor intronic at or beyond +7 / -21")

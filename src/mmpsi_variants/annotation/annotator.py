@@ -82,14 +82,14 @@ class TranscriptAnnotation:
         joined = "|".join(texts)
         if joined.count("|") == len(texts) - 1 and _CSQ_SPECIAL_BUT_BAR.isdisjoint(joined):
             return texts
-        return [_csq_escape(t) for t in texts]
+        return [csq_escape(t) for t in texts]
 
 
 _CSQ_SPECIAL = frozenset(",|;= %")
 _CSQ_SPECIAL_BUT_BAR = _CSQ_SPECIAL - {"|"}
 
 
-def _csq_escape(text: str) -> str:
+def csq_escape(text: str) -> str:
     # VCF INFO values cannot hold these; VEP writes the same substitutions.
     if _CSQ_SPECIAL.isdisjoint(text):
         return text

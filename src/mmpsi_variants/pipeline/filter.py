@@ -69,6 +69,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
         panel_genes = panel_genes_json(inputs.regions) if inputs.panel else None
         stems = unique_filenames(inputs.samples)
         pages = ReportPages.of(inputs)  # reads the coverage files: bad ones stop the run here
+        contigs = [(name, length or None) for name, length in inputs.vcf.header.contigs.items()]
         # The folder is this run's: its manifest, written last, lists the files of the set.
         manifest = {"tool": "mmpsi-variants", "tool_version": __version__, "command": "filter"}
         with AtomicOutputs(options.outdir, manifest=manifest) as out:
@@ -86,7 +87,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     checks=checks,
                     research=inputs.research is not None,
                 )
-                write_sample(out, stems[sample], head, scored, pages.renderer(sample))
+                write_sample(out, stems[sample], head, scored, pages.renderer(sample), contigs)
 
             # One sample at a time, its variants let go once written: memory holds the
             # collected records and one sample's assessments, not every sample's.

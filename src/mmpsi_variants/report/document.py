@@ -7,17 +7,19 @@ settings, what was read and dropped, the sample and family checks, and the ranke
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from mmpsi_variants import __version__
 from mmpsi_variants.core.record import Variant
+from mmpsi_variants.io.bgzf import write_indexed_vcf
 from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.outputs import Items, json_chunks
 from mmpsi_variants.panel.regions import PanelRegion
 from mmpsi_variants.qc.sample_checks import SampleChecks
 from mmpsi_variants.report.record import entry_text, variant_json
 from mmpsi_variants.report.tables import TSV_HEADER, tsv_row
+from mmpsi_variants.report.vcf import vcf_header, vcf_line
 
 # Every output says this.
 DISCLAIMER = (
@@ -107,12 +109,17 @@ def write_sample(
     head: dict[str, Any],
     variants: Iterable[Variant],
     html: Callable[[dict[str, Any], list[dict[str, Any]]], str] | None = None,
+    contigs: Sequence[tuple[str, int | None]] | None = None,
 ) -> None:
     """``<stem>.variants.json`` and ``<stem>.variants.tsv`` in one pass over the variants, each
     turned into its contract entry, written, and let go: an exome's document is never held
-    whole. ``html`` renders ``<stem>.report.html`` from the head and the best-ranked entries."""
+    whole. ``html`` renders ``<stem>.report.html`` from the head and the best-ranked entries;
+    with ``contigs`` (the input's, in order) ``<stem>.vcf.gz`` and its index are written too,
+    from one line per variant kept for sorting."""
     sample = head["sample"]
     kept: list[dict[str, Any]] = []
+    order = {name: i for i, (name, _) in enumerate(contigs or ())}
+    lines: list[tuple[int, str, int, str]] = []
     with out.writer(f"{stem}.variants.json") as js, out.writer(f"{stem}.variants.tsv") as ts:
         ts.write(TSV_HEADER)
 
@@ -122,6 +129,10 @@ def write_sample(
                 ts.write(tsv_row(sample, entry))
                 if html is not None and len(kept) < HTML_MAX_VARIANTS:
                     kept.append(entry)
+                if contigs is not None:
+                    chrom = entry["chrom"]
+                    lines.append((order.get(chrom, len(order)), chrom, entry["pos"],
+                                  vcf_line(entry)))  # fmt: skip
                 yield entry_text(entry)
 
         for chunk in json_chunks({**head, "variants": Items(entries(), encoded=True)}):
@@ -129,3 +140,10 @@ def write_sample(
     if html is not None:
         with out.writer(f"{stem}.report.html") as page:
             page.write(html(head, kept))
+    if contigs is not None:
+        lines.sort(key=lambda x: x[:3])
+        # Contigs the input's header did not declare are declared after its own.
+        extra = sorted({c for _, c, _, _ in lines if c not in order})
+        declared = [*contigs, *((c, None) for c in extra)]
+        text = vcf_header(sample, declared, head["settings"].get("build", "unknown"))
+        write_indexed_vcf(out, f"{stem}.vcf.gz", text, (line for *_, line in lines))
