@@ -110,6 +110,7 @@ def write_sample(
     variants: Iterable[Variant],
     html: Callable[[dict[str, Any], list[dict[str, Any]]], str] | None = None,
     contigs: Sequence[tuple[str, int | None]] | None = None,
+    mane: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """``<stem>.variants.json`` and ``<stem>.variants.tsv`` in one pass over the variants, each
     turned into its contract entry, written, and let go: an exome's document is never held
@@ -117,6 +118,7 @@ def write_sample(
     with ``contigs`` (the input's, in order) ``<stem>.vcf.gz`` and its index are written too,
     from one line per variant kept for sorting."""
     sample = head["sample"]
+    build = head["settings"].get("build")
     kept: list[dict[str, Any]] = []
     order = {name: i for i, (name, _) in enumerate(contigs or ())}
     lines: list[tuple[int, str, int, str]] = []
@@ -126,7 +128,7 @@ def write_sample(
         def entries() -> Iterator[str]:
             for v in variants:
                 entry = variant_json(v)
-                ts.write(tsv_row(sample, entry))
+                ts.write(tsv_row(sample, entry, mane, build))
                 if html is not None and len(kept) < HTML_MAX_VARIANTS:
                     kept.append(entry)
                 if contigs is not None:

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from mmpsi_variants.report.document import DISCLAIMER
+from mmpsi_variants.report.tables import refseq_hgvs
 
 _CANDIDATE_CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance")
 _CLASS_CSS = {
@@ -97,18 +98,6 @@ def _origin(v: Mapping[str, Any]) -> str:
         else:
             words.append(_ORIGIN_WORDS.get(t, t.replace("_", " ")))
     return "; ".join(words) or "origin not determined"
-
-
-def _refseq_hgvs(v: Mapping[str, Any], mane: Mapping[str, Mapping[str, str]]) -> str | None:
-    """The c. on the RefSeq MANE transcript, where the variant's transcript is the Ensembl MANE
-    Select of the panel (MANE pairs are identical in sequence, so the description carries over).
-    """
-    hgvs = v.get("hgvs_c") or ""
-    tx, _, c = hgvs.partition(":")
-    pair = mane.get(v.get("gene") or "")
-    if not c or not pair or pair.get("ensembl") != tx or not pair.get("refseq"):
-        return None
-    return f"{pair['refseq']}({v.get('gene')}):{c}"
 
 
 def _indicators(phenotype: str) -> list[str]:
@@ -224,7 +213,7 @@ def report_html(
             {
                 "v": v,
                 "origin": _origin(v),
-                "refseq": _refseq_hgvs(v, mane),
+                "refseq": refseq_hgvs(v, mane),
                 "css": _CLASS_CSS.get(
                     str(((v.get("acmg") or {}).get("genotype") or {}).get("classification")), ""
                 ),
