@@ -179,3 +179,11 @@ def test_a_coverage_file_that_is_not_one_stops_the_run_with_one_line(tmp_path):
     assert result.exit_code == 2
     assert str(bad) in result.output and "expected the .coverage.json" in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.html"))
+
+
+def test_next_steps_name_the_biochemical_test_of_a_treatable_cause(reports):
+    text = _text(reports["EIMFS01"])
+    steps = text[text.index("Next steps") : text.index("Limitations")]
+    assert "alpha-aminoadipic semialdehyde" in steps and "[S93] Bok LA et al." in steps
+    assert "vanillactic" in _text(reports["EIMFS04"])  # PNPO
+    assert "plasma neurochemicals" in _text(reports["EIMFS05"])  # ATP7A

@@ -103,6 +103,8 @@ class PanelGene:
     acmg: dict = field(default_factory=dict)  # gene-specific ACMG settings (schema: $defs/acmg)
     # Genotypes of the gene that cause another phenotype (schema: phenotype_mismatch).
     phenotype_mismatch: dict | None = None
+    # Biochemical tests that confirm a treatable cause (schema: confirmatory_tests).
+    confirmatory_tests: tuple[dict, ...] = ()
 
     @property
     def confidence(self) -> str:
@@ -235,6 +237,7 @@ def load_panel(path: str | Path | None = None) -> Panel:
                 hgnc_id_verification=g.get("hgnc_id_verification"),
                 acmg=g.get("acmg", {}),
                 phenotype_mismatch=g.get("phenotype_mismatch"),
+                confirmatory_tests=tuple(g.get("confirmatory_tests", ())),
             )
         )
     meta = data["panel"]

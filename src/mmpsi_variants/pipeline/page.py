@@ -72,6 +72,16 @@ class ReportPages:
         panel = inputs.known_genes
         mane = {g.symbol: g.mane_select or {} for g in panel.genes}
         coverage = self.coverage.get(sample) or self.coverage.get("*")
+        citations = panel.sources
+        tests = {
+            g.symbol: [
+                {**t, "sources": [{"id": s, "citation": (citations.get(s) or {}).get("citation")}
+                                  for s in t["sources"]]}
+                for t in g.confirmatory_tests
+            ]
+            for g in panel.genes
+            if g.confirmatory_tests
+        }  # fmt: skip
 
         def render(head: dict[str, Any], variants: list[dict[str, Any]]) -> str:
             return report_html(
@@ -81,6 +91,7 @@ class ReportPages:
                 disease_notes=list(panel.disease_notes),
                 mane=mane,
                 coverage=coverage,
+                confirmatory_tests=tests,
                 mosaic_min_alt_reads=inputs.inheritance.mosaic.min_alt_reads,
             )
 

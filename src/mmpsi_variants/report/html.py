@@ -179,6 +179,7 @@ def report_html(
     disease_notes: list[Mapping[str, Any]],
     mane: Mapping[str, Mapping[str, str]],
     coverage: Mapping[str, Any] | None = None,
+    confirmatory_tests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     mosaic_min_alt_reads: int = 3,
     generated: datetime | None = None,
 ) -> str:
@@ -223,6 +224,7 @@ def report_html(
         ],
         "others": [v for v in variants if v not in candidates],
         "notes_by_gene": notes_by_gene,
+        "tests": confirmatory_tests or {},
         "indicators": indicators,
         "seed": seed,
         "coverage": cov,
