@@ -10,6 +10,17 @@ for pair in bwa:bwa samtools:samtools bcftools:bcftools tabix:tabix bgzip:tabix;
     case " $missing_pkgs " in *" $pkg "*) ;; *) missing_pkgs="$missing_pkgs $pkg" ;; esac
   fi
 done
+# Tools only the tests use (the reports opened in a real browser): installed as root like the
+# others, otherwise the tests that need them are skipped and say why.
+test_pkgs=""
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || test_pkgs="chromium"
+if [ -n "$test_pkgs" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    missing_pkgs="$missing_pkgs $test_pkgs"
+  else
+    echo "note: $test_pkgs not installed (not root): the browser tests will be skipped" >&2
+  fi
+fi
 [ -z "$missing_pkgs" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing from Debian's packages:$missing_pkgs"

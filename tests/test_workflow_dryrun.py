@@ -62,6 +62,8 @@ COMMON = {
     "normalize_calls": FAMILIES,
     "filter_variants": len(SAMPLES),
     "summarise_cohort": 1,
+    "summarise_family_calls": FAMILIES,
+    "report_run_qc": 1,
     "link_reference": 1,
     "index_reference_fasta": 1,
     "all": 1,
@@ -78,6 +80,7 @@ def test_fastq_entry(tmp_path):
         "mark_duplicates": len(SAMPLES),
         "collect_alignment_stats": len(SAMPLES),
         "measure_panel_coverage": len(SAMPLES),
+        "tabulate_panel_coverage": 1,
         "call_variants_bcftools": FAMILIES,
     }
 
@@ -89,6 +92,7 @@ def test_bam_entry_skips_alignment(tmp_path):
         "define_coverage_targets": 1,
         "collect_alignment_stats": len(SAMPLES),
         "measure_panel_coverage": len(SAMPLES),
+        "tabulate_panel_coverage": 1,
         "call_variants_bcftools": FAMILIES,
     }
 

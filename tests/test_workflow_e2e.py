@@ -341,3 +341,19 @@ def test_freebayes_from_bams(fastq_run, tmp_path):
         assert filt == ("LowQual" if r["id"] == "v08_PCDH19_mosaic_stop" else "PASS"), r["id"]
     expected = {(r["sample"], allele(r)) for r in ON_PANEL}
     assert {k for k, (_, f) in calls.items() if f == "PASS"} <= expected
+
+
+@needs_tool("samtools")
+def test_the_run_qc_report_gathers_alignment_calls_and_panel_coverage(fastq_run):
+    workdir, _ = fastq_run
+    page = (workdir / "results/qc/multiqc.html").read_text()
+    for section in ("samtools", "bcftools", "Panel coverage (mmpsi-variants)"):
+        assert section in page, section
+    table = (workdir / "results/qc/multiqc/panel_coverage_mqc.tsv").read_text().splitlines()
+    assert table[0].startswith("# id:") and len([r for r in table if not r.startswith("#")]) == 10
+    for s in SAMPLES:
+        assert s in page
+    # Every per-sample report set is there too.
+    for s in SAMPLES:
+        for name in (f"{s}.report.html", f"{s}.vcf.gz", f"{s}.vcf.gz.tbi"):
+            assert (workdir / "results/reports" / s / name).exists(), name

@@ -51,3 +51,67 @@ rule measure_panel_coverage:
         " --targets {input.targets:q} --reference {input.fasta:q}"
         " --min-depth {params.min_depth} --min-mapq {params.min_mapq}"
         " -o results/qc/{wildcards.sample}.coverage 2> {log:q}"
+
+
+rule summarise_family_calls:
+    input:
+        vcf="results/calls/{family}.vcf.gz",
+        tbi="results/calls/{family}.vcf.gz.tbi",
+    output:
+        "results/qc/{family}.bcftools_stats.txt",
+    log:
+        "logs/summarise_family_calls/{family}.log",
+    benchmark:
+        "benchmarks/summarise_family_calls/{family}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 1000 * attempt,
+        runtime=30,
+    shell:
+        "bcftools stats -s - {input.vcf:q} > {output:q} 2> {log:q}"
+
+
+rule tabulate_panel_coverage:
+    input:
+        expand("results/qc/{sample}.coverage.json", sample=PLAN.aligned_samples),
+    output:
+        "results/qc/multiqc/panel_coverage_mqc.tsv",
+    log:
+        "logs/tabulate_panel_coverage/run.log",
+    benchmark:
+        "benchmarks/tabulate_panel_coverage/run.tsv"
+    localrule: True
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    shell:
+        "mmpsi-variants coverage-mqc {input:q} -o {output:q} 2> {log:q}"
+
+
+rule report_run_qc:
+    input:
+        stats=expand("results/qc/{sample}.stats.txt", sample=PLAN.aligned_samples),
+        markdup=expand("results/qc/{sample}.markdup.txt", sample=PLAN.fastq_samples),
+        calls=expand("results/qc/{family}.bcftools_stats.txt", family=PLAN.families),
+        coverage=PLAN.coverage_table,
+    output:
+        "results/qc/multiqc.html",
+    log:
+        "logs/report_run_qc/run.log",
+    benchmark:
+        "benchmarks/report_run_qc/run.tsv"
+    conda:
+        "../envs/multiqc.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=30,
+    shell:
+        "multiqc --force --no-version-check --no-ai --no-data-dir"
+        " --filename multiqc.html --outdir results/qc"
+        " {input.stats:q} {input.markdup:q} {input.calls:q} {input.coverage:q} > {log:q} 2>&1"

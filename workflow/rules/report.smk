@@ -37,6 +37,8 @@ rule filter_variants:
         json="results/reports/{sample}/{sample}.variants.json",
         tsv="results/reports/{sample}/{sample}.variants.tsv",
         html="results/reports/{sample}/{sample}.report.html",
+        vcf="results/reports/{sample}/{sample}.vcf.gz",
+        tbi="results/reports/{sample}/{sample}.vcf.gz.tbi",
     log:
         "logs/filter_variants/{sample}.log",
     benchmark:

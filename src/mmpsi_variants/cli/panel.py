@@ -1,7 +1,9 @@
 """The commands on the panel, the samples and the cohort: ``panel``, ``targets``, ``coverage``,
-``ped`` and ``cohort``."""
+``coverage-mqc``, ``ped`` and ``cohort``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -139,6 +141,23 @@ def coverage_cmd(alignments, sample, targets_path, genes, panel, tiers, splice_m
                            min_depth, min_mapq, reference)  # fmt: skip
     # A targets BED needs no panel: a --panel given beside it is not even read.
     run_coverage(opts, None if targets_path else selected_panel(panel, tiers))
+
+
+@cli.command("coverage-mqc")
+@click.argument("coverage_files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="The *_mqc.tsv to write.")
+def coverage_mqc_cmd(coverage_files, output):
+    """Every sample's panel coverage as one MultiQC custom-content table.
+
+    Example: mmpsi-variants coverage-mqc results/qc/*.coverage.json -o panel_coverage_mqc.tsv
+    """
+    from mmpsi_variants.qc.multiqc import coverage_mqc
+
+    text = coverage_mqc(coverage_files)
+    out = Path(output)
+    with AtomicOutputs(out.parent) as files:
+        files.add(out.name, text)
+        files.commit()
 
 
 @cli.command("ped")

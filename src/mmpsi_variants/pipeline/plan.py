@@ -244,6 +244,7 @@ class Plan:
                 f"results/reports/{s}/{s}.variants.json",
                 f"results/reports/{s}/{s}.variants.tsv",
                 f"results/reports/{s}/{s}.report.html",
+                f"results/reports/{s}/{s}.vcf.gz",
                 f"results/reports/{s}/{s}.summary.json",
             ]
         for s in self.aligned_samples:
@@ -256,7 +257,13 @@ class Plan:
             out += [f"results/calls/{f}.vcf.gz", f"results/calls/{f}.vcf.gz.tbi"]
         out += ["results/cohort/cohort.tsv", "results/cohort/cohort.json"]
         out += ["results/cohort/candidates.tsv"]
+        out += ["results/qc/multiqc.html"]
         return out
+
+    @property
+    def coverage_table(self) -> list[str]:
+        """The MultiQC table of panel coverage, when some sample has reads to measure."""
+        return ["results/qc/multiqc/panel_coverage_mqc.tsv"] if self.aligned_samples else []
 
 
 def with_absolute_paths(config: dict, base: str | Path) -> dict:
