@@ -162,6 +162,8 @@ def test_cohort_command(tmp_path, run, demo_reports):
         "cohort.tsv",
         "cohort.json",
         "candidates.tsv",
+        "summary.html",
+        "summary.tsv",
     }
     doc = json.loads((tmp_path / "reports" / "EIMFS05" / "EIMFS05.summary.json").read_text())
     assert doc["top_candidate"]["gene"] == "ATP7A"

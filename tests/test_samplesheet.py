@@ -20,7 +20,10 @@ from .conftest import DEMO, ROOT
 SCHEMAS = ROOT / "workflow" / "schemas"
 SAMPLES = (ROOT / "config" / "samples.tsv").read_text()
 UNITS = (ROOT / "config" / "units.tsv").read_text()
-HEADER_S = "sample\tfamily\tsex\tfather\tmother\taffected\teeg\tmri\tonset_age_days\n"
+HEADER_S = (
+    "sample\tfamily\tsex\tfather\tmother\taffected\teeg\tmri\tonset_age_days\tseizure_control"
+    "\tdevelopment\tdeceased\n"
+)
 HEADER_U = "sample\tunit\tfq1\tfq2\tbam\tvcf\n"
 
 
@@ -103,14 +106,14 @@ SAMPLE_CASES = [
     ),
     (
         "onset not days",
-        _sub(SAMPLES, "\t120\n", "\t4 months\n"),
+        _sub(SAMPLES, "\t120\t", "\t4 months\t"),
         UNITS,
         "line 11 (sample EIMFS07), column onset_age_days",
         "whole days",
     ),
     (
         "duplicate sample ignoring case",
-        SAMPLES + "eimfs02\tX\tmale\t0\t0\tyes\t\t\t\n",
+        SAMPLES + "eimfs02\tX\tmale\t0\t0\tyes\t\t\t\t\t\t\n",
         UNITS,
         "line 12, column sample",
         "listed twice (first on line 6",
@@ -243,7 +246,7 @@ def test_vcf_entry_family_and_missing_sample(tmp_path):
     sheet = load(tmp_path, samples, units)
     assert sheet.families["EIMFS01"].source == VCF
     assert sheet.families["EIMFS01"].vcf == str(DEMO / "demo.vcf.gz")
-    bad = samples + "NOT_IN_VCF\tEIMFS01\tmale\t0\t0\tno\t\t\t\n"
+    bad = samples + "NOT_IN_VCF\tEIMFS01\tmale\t0\t0\tno\t\t\t\t\t\t\n"
     units += f"NOT_IN_VCF\tvcf\t\t\t\t{DEMO / 'demo.vcf.gz'}\n"
     with pytest.raises(SampleSheetError) as exc:
         load(tmp_path, bad, units)

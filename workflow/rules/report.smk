@@ -77,6 +77,8 @@ rule summarise_cohort:
         tsv="results/cohort/cohort.tsv",
         json="results/cohort/cohort.json",
         candidates="results/cohort/candidates.tsv",
+        summary_html="results/cohort/summary.html",
+        summary_tsv="results/cohort/summary.tsv",
         summaries=expand(
             "results/reports/{sample}/{sample}.summary.json", sample=PLAN.samples
         ),

@@ -208,8 +208,9 @@ def cohort_cmd(variants, samples_tsv, schema, coverage_files, targets_path, pane
     """Summarise a cohort: one row per sample with phenotype, coverage and top candidate.
 
     VARIANTS are the <sample>.variants.json files of `mmpsi-variants filter`. Writes
-    DIR/cohort.tsv, DIR/cohort.json and DIR/candidates.tsv. Candidates follow the filter's ACMG
-    ranking, which every output states.
+    DIR/cohort.tsv, DIR/cohort.json, DIR/candidates.tsv, and DIR/summary.html and .tsv (yield,
+    genes, every affected sample's candidates, the seed's tables when outcomes are given).
+    Candidates follow the filter's ACMG ranking, which every output states.
 
     Example:
 
@@ -219,6 +220,7 @@ def cohort_cmd(variants, samples_tsv, schema, coverage_files, targets_path, pane
     from mmpsi_variants.io.samplesheet import load_samples
     from mmpsi_variants.qc.coverage import read_targets_bed
     from mmpsi_variants.report.cohort import summarise
+    from mmpsi_variants.report.cohort_summary import summary_html, summary_tsv, tables
 
     samples = load_samples(samples_tsv, load_schema(schema) if schema else None)
     targets = read_targets_bed(targets_path) if targets_path else None
@@ -229,6 +231,9 @@ def cohort_cmd(variants, samples_tsv, schema, coverage_files, targets_path, pane
         out.add("cohort.tsv", result.summary_tsv)
         out.add("candidates.tsv", result.candidates_tsv)
         out.add_json("cohort.json", result.cohort)
+        t = tables(result.cohort, selected_panel(panel, tiers).disease_notes)
+        out.add("summary.tsv", summary_tsv(t))
+        out.add("summary.html", summary_html(t, result.cohort))
         if reports_dir:
             with AtomicOutputs(reports_dir) as per:
                 for sid, doc in result.per_sample.items():

@@ -92,6 +92,8 @@ class SampleSheet:
 
 
 PHENOTYPE_COLUMNS = ("eeg", "mri", "onset_age_days")
+# Outcomes, for the cohort's tables (not phenotype: the ACMG criteria never read them).
+OUTCOME_COLUMNS = ("seizure_control", "development", "deceased")
 
 
 _SAMPLE_COLUMNS = ("sample", "family", "sex", "father", "mother", "affected")

@@ -29,7 +29,7 @@ from typing import Any
 
 from mmpsi_variants.core.errors import ConfigError
 from mmpsi_variants.core.schemas import load_schema, validate_config
-from mmpsi_variants.io.samplesheet import VCF, SampleSheet
+from mmpsi_variants.io.samplesheet import OUTCOME_COLUMNS, VCF, SampleSheet
 from mmpsi_variants.io.sheet_files import index_of, load_sheet
 
 BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
@@ -223,7 +223,10 @@ class Plan:
         s = self.sheet.samples[sample]
         if s.affected != "yes":
             return ""
-        return "; ".join(f"{k}: {v}" for k, v in s.phenotype.items() if v)
+        # The outcome columns (seizure control, development) are not phenotype: PP4 skips them.
+        return "; ".join(
+            f"{k}: {v}" for k, v in s.phenotype.items() if v and k not in OUTCOME_COLUMNS
+        )
 
     @property
     def calling_regions(self) -> str | None:
@@ -256,7 +259,7 @@ class Plan:
         for f in self.families:
             out += [f"results/calls/{f}.vcf.gz", f"results/calls/{f}.vcf.gz.tbi"]
         out += ["results/cohort/cohort.tsv", "results/cohort/cohort.json"]
-        out += ["results/cohort/candidates.tsv"]
+        out += ["results/cohort/candidates.tsv", "results/cohort/summary.html"]
         out += ["results/qc/multiqc.html"]
         return out
 
