@@ -187,3 +187,11 @@ def test_next_steps_name_the_biochemical_test_of_a_treatable_cause(reports):
     assert "alpha-aminoadipic semialdehyde" in steps and "[S93] Bok LA et al." in steps
     assert "vanillactic" in _text(reports["EIMFS04"])  # PNPO
     assert "plasma neurochemicals" in _text(reports["EIMFS05"])  # ATP7A
+
+
+def test_the_candidates_table_names_each_candidates_flags(reports):
+    page = reports["EIMFS03"]
+    table = _text(
+        page[page.index('id="answer"') : page.index("</table>", page.index('id="answer"'))]
+    )
+    assert "Phenotype mismatch" in table and "Treatable cause" in table
