@@ -195,3 +195,18 @@ def test_the_candidates_table_names_each_candidates_flags(reports):
         page[page.index('id="answer"') : page.index("</table>", page.index('id="answer"'))]
     )
     assert "Phenotype mismatch" in table and "Treatable cause" in table
+
+
+def test_next_steps_give_the_recurrence_risk_of_a_diagnostic_genotype(reports):
+    from mmpsi_variants.report.html import recurrence
+
+    steps = _text(reports["EIMFS01"])
+    steps = steps[steps.index("Next steps") : steps.index("Limitations")]
+    assert "germline mosaicism" in steps  # the de novo KCNT1, Likely pathogenic
+    pair = {"inheritance": ["inherited_paternal", "compound_heterozygous"],
+            "inheritance_fit": {"modes": ["AR"]}, "zygosity": "heterozygous"}  # fmt: skip
+    assert "25%" in recurrence(pair)
+    boy = {"inheritance": ["inherited_maternal"], "inheritance_fit": {"modes": ["XLR"]},
+           "zygosity": "hemizygous"}  # fmt: skip
+    assert "50% for each of her sons" in recurrence(boy)
+    assert recurrence({"inheritance": [], "zygosity": "heterozygous"}) is None

@@ -102,6 +102,34 @@ def _origin(v: Mapping[str, Any]) -> str:
     return "; ".join(words) or "origin not determined"
 
 
+def recurrence(v: Mapping[str, Any]) -> str | None:
+    """The recurrence risk that follows from the genotype's inheritance, by Mendel's arithmetic
+    (the gene's mode is the knowledge base's; a genetic counsellor refines it)."""
+    tags = set(v.get("inheritance") or [])
+    modes = set((v.get("inheritance_fit") or {}).get("modes") or [])
+    zyg = v.get("zygosity")
+    if "de_novo" in tags:
+        return (
+            "de novo: the recurrence risk for the parents' further children is low but not "
+            "zero, since a parent may carry it in their germline (germline mosaicism)"
+        )
+    recessive = modes and not modes & {"AD", "XLD", "X-linked-female-limited"}
+    if (
+        recessive
+        and "AR" in modes
+        and (zyg == "homozygous" or tags & {"compound_heterozygous"})
+        and tags & {"inherited_paternal", "inherited_maternal", "compound_heterozygous"}
+    ):
+        return "autosomal recessive, both parents carriers: 25% for each further child"
+    if "XLR" in modes and zyg == "hemizygous" and "inherited_maternal" in tags:
+        return "X-linked recessive, inherited from the mother: 50% for each of her sons"
+    parent = tags & {"inherited_paternal", "inherited_maternal"}
+    if modes & {"AD"} and zyg == "heterozygous" and parent:
+        who = "father" if "inherited_paternal" in parent else "mother"
+        return f"autosomal dominant, inherited from the {who}: 50% for each of the {who}'s children"
+    return None
+
+
 def _indicators(phenotype: str) -> list[str]:
     text = phenotype.lower()
     seen = []
@@ -217,6 +245,7 @@ def report_html(
                 "v": v,
                 "origin": _origin(v),
                 "refseq": refseq_hgvs(v, mane),
+                "recurrence": recurrence(v),
                 "css": _CLASS_CSS.get(
                     str(((v.get("acmg") or {}).get("genotype") or {}).get("classification")), ""
                 ),
