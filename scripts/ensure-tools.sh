@@ -15,6 +15,8 @@ done
 test_pkgs=""
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || test_pkgs="chromium"
 command -v soffice >/dev/null 2>&1 || test_pkgs="$test_pkgs libreoffice-calc-nogui"
+# nginx serves the download tests' files on loopback (never the internet).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || test_pkgs="$test_pkgs nginx-light"
 can_install=no
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then can_install=yes; fi
 if [ -n "$missing_pkgs" ] && [ "$can_install" = no ]; then
@@ -23,7 +25,7 @@ if [ -n "$missing_pkgs" ] && [ "$can_install" = no ]; then
 fi
 [ -z "$missing_pkgs$test_pkgs" ] && exit 0
 if [ "$can_install" = no ]; then
-  echo "note:$test_pkgs not installed (not root): the browser and spreadsheet tests will be skipped" >&2
+  echo "note:$test_pkgs not installed (not root): the browser, spreadsheet and download tests will be skipped" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -37,5 +39,5 @@ if [ -n "$test_pkgs" ]; then
   echo "installing for the tests:$test_pkgs"
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $test_pkgs >/dev/null \
-    || echo "note: could not install$test_pkgs: the browser and spreadsheet tests will be skipped" >&2
+    || echo "note: could not install$test_pkgs: the browser, spreadsheet and download tests will be skipped" >&2
 fi
