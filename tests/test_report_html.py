@@ -210,3 +210,9 @@ def test_next_steps_give_the_recurrence_risk_of_a_diagnostic_genotype(reports):
            "zygosity": "hemizygous"}  # fmt: skip
     assert "50% for each of her sons" in recurrence(boy)
     assert recurrence({"inheritance": [], "zygosity": "heterozygous"}) is None
+
+
+def test_a_homozygote_without_parents_reads_origin_not_determined(reports):
+    text = _text(reports["EIMFS04"])
+    answer = text[text.index("Candidates") : text.index("1. PNPO")]
+    assert "homozygous; origin not determined" in answer

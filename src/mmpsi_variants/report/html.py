@@ -42,6 +42,10 @@ _ORIGIN_WORDS = {
     "hemizygous": "hemizygous",
     "mendelian_error": "Mendelian error",
 }
+_ORIGIN_TAGS = {
+    "de_novo", "inherited_paternal", "inherited_maternal", "mosaic", "parental_mosaic",
+    "mendelian_error",
+}  # fmt: skip
 _FLAG_WORDS = {
     "mechanism_mismatch": "Mechanism mismatch",
     "phenotype_mismatch": "Phenotype mismatch",
@@ -99,7 +103,10 @@ def _origin(v: Mapping[str, Any]) -> str:
             words.append(f"de novo ({confidence})" if confidence else "de novo")
         else:
             words.append(_ORIGIN_WORDS.get(t, t.replace("_", " ")))
-    return "; ".join(words) or "origin not determined"
+    if not set(tags) & _ORIGIN_TAGS:
+        # Zygosity and pairing say nothing of where the allele came from.
+        words.append("origin not determined")
+    return "; ".join(words)
 
 
 def recurrence(v: Mapping[str, Any]) -> str | None:
