@@ -70,7 +70,6 @@ def run_filter(options: FilterOptions) -> FilterResult:
         stems = unique_filenames(inputs.samples)
         pages = ReportPages.of(inputs)  # reads the coverage files: bad ones stop the run here
         contigs = [(name, length or None) for name, length in inputs.vcf.header.contigs.items()]
-        mane = {g.symbol: g.mane_select or {} for g in inputs.known_genes.genes}
         # The folder is this run's: its manifest, written last, lists the files of the set.
         manifest = {"tool": "mmpsi-variants", "tool_version": __version__, "command": "filter"}
         with AtomicOutputs(options.outdir, manifest=manifest) as out:
@@ -89,7 +88,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     research=inputs.research is not None,
                 )
                 write_sample(
-                    out, stems[sample], head, scored, pages.renderer(sample), contigs, mane
+                    out, stems[sample], head, scored, pages.renderer(sample), contigs, pages.mane
                 )
 
             # One sample at a time, its variants let go once written: memory holds the

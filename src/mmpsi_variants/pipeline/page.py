@@ -43,6 +43,8 @@ def read_coverage(path: str) -> dict[str, Any]:
 class ReportPages:
     inputs: FilterInputs
     coverage: dict[str, dict[str, Any]]
+    mane: dict[str, dict[str, str]]  # gene symbol -> its MANE Select pair (for RefSeq c.)
+    tests: dict[str, list[dict[str, Any]]]  # gene symbol -> confirmatory tests, sources cited
 
     @classmethod
     def of(cls, inputs: FilterInputs) -> ReportPages:
@@ -54,7 +56,19 @@ class ReportPages:
                 f"of {', '.join(inputs.samples)}",
                 path=inputs.options.coverage[unknown[0]],
             )
-        return cls(inputs, cov)
+        panel = inputs.known_genes
+        citations = panel.sources
+        tests = {
+            g.symbol: [
+                {**t, "sources": [{"id": s, "citation": (citations.get(s) or {}).get("citation")}
+                                  for s in t["sources"]]}
+                for t in g.confirmatory_tests
+            ]
+            for g in panel.genes
+            if g.confirmatory_tests
+        }  # fmt: skip
+        mane = {g.symbol: g.mane_select or {} for g in panel.genes}
+        return cls(inputs, cov, mane, tests)
 
     def renderer(self, sample: str) -> Callable[[dict[str, Any], list[dict[str, Any]]], str]:
         inputs = self.inputs
@@ -70,18 +84,7 @@ class ReportPages:
             "onset_days": inputs.options.onsets.get(sample),
         }
         panel = inputs.known_genes
-        mane = {g.symbol: g.mane_select or {} for g in panel.genes}
         coverage = self.coverage.get(sample) or self.coverage.get("*")
-        citations = panel.sources
-        tests = {
-            g.symbol: [
-                {**t, "sources": [{"id": s, "citation": (citations.get(s) or {}).get("citation")}
-                                  for s in t["sources"]]}
-                for t in g.confirmatory_tests
-            ]
-            for g in panel.genes
-            if g.confirmatory_tests
-        }  # fmt: skip
 
         def render(head: dict[str, Any], variants: list[dict[str, Any]]) -> str:
             return report_html(
@@ -89,9 +92,9 @@ class ReportPages:
                 variants,
                 family=family,
                 disease_notes=list(panel.disease_notes),
-                mane=mane,
+                mane=self.mane,
                 coverage=coverage,
-                confirmatory_tests=tests,
+                confirmatory_tests=self.tests,
                 mosaic_min_alt_reads=inputs.inheritance.mosaic.min_alt_reads,
             )
 

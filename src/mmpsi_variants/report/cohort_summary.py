@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from mmpsi_variants.report.document import DISCLAIMER
+from mmpsi_variants.report.html import TEMPLATES
 
 DIAGNOSTIC = ("Pathogenic", "Likely pathogenic")
 OUTCOMES = ("seizure_control", "development", "deceased")
@@ -29,14 +29,6 @@ INDICATORS = {
 # The seed cohort's totals, as the knowledge base's seed_cohort note records them.
 _SEED_FIGURE = re.compile(r"(\d+) patients; (\d+) tested; (\d+) with a causative variant")
 _NOT_RECORDED = "not recorded (the seed is not in the repository)"
-
-_ENV = Environment(
-    loader=PackageLoader("mmpsi_variants.report", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def _pct(n: int, d: int) -> str:
@@ -141,4 +133,4 @@ def summary_tsv(t: Mapping[str, Any]) -> str:
 
 
 def summary_html(t: Mapping[str, Any], head: Mapping[str, Any]) -> str:
-    return _ENV.get_template("cohort.html.j2").render(t=t, head=head, disclaimer=DISCLAIMER)
+    return TEMPLATES.get_template("cohort.html.j2").render(t=t, head=head, disclaimer=DISCLAIMER)

@@ -85,7 +85,8 @@ def _csp() -> str:
     )
 
 
-_ENV = Environment(
+# The report stage's one template environment (the cohort summary renders with it too).
+TEMPLATES = Environment(
     loader=PackageLoader("mmpsi_variants.report", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
@@ -271,4 +272,4 @@ def report_html(
         "csp": _csp(),
         "script": _SORT_SCRIPT,
     }
-    return _ENV.get_template("sample.html.j2").render(**view)
+    return TEMPLATES.get_template("sample.html.j2").render(**view)
