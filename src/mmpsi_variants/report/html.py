@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from mmpsi_variants.report.document import DISCLAIMER
 from mmpsi_variants.report.tables import refseq_hgvs
@@ -93,6 +94,14 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _wbr(text: object) -> Markup:
+    """An HGVS name, escaped, that may wrap after its transcript's colon in a narrow cell."""
+    return escape(str(text)).replace(":", Markup(":<wbr>"))
+
+
+TEMPLATES.filters["wbr"] = _wbr
 
 
 def _origin(v: Mapping[str, Any]) -> str:
