@@ -11,9 +11,16 @@ from mmpsi_variants.io.gene_cache import load_gene_models
 from .conftest import DEMO
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+def _commands(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", list(_commands(cli)), ids=" ".join)
 def test_every_command_is_documented_with_an_example(run, command):
-    result = run(command, "--help")
+    result = run(*command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.stdout
 

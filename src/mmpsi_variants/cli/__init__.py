@@ -9,10 +9,10 @@ cohort commands.
 
 from __future__ import annotations
 
-from mmpsi_variants.cli import panel, variants
+from mmpsi_variants.cli import panel, resources, variants
 from mmpsi_variants.cli.base import cli
 
-__all__ = ["cli", "main", "panel", "variants"]
+__all__ = ["cli", "main", "panel", "resources", "variants"]
 
 
 def main() -> None:

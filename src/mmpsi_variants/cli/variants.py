@@ -70,6 +70,13 @@ from mmpsi_variants.core.errors import UsageError
 )
 @resource_options
 @click.option(
+    "--resources",
+    type=click.Path(),
+    metavar="DIR",
+    help="A folder written by `mmpsi-variants resources fetch`: gene models, gnomAD, ClinVar and "
+    "scores from its manifest (options given here win); the reports list its releases.",
+)
+@click.option(
     "--use-existing-annotation",
     is_flag=True,
     help="Use the VCF's own VEP CSQ, snpEff ANN or bcftools BCSQ instead of recomputing; "

@@ -5,7 +5,11 @@ part's size with an HTTP ``Range`` request; a server that ignores ``Range`` (it 
 with the whole file) is read again from the start. The finished part is checked against the
 published checksum before it is renamed, so nothing half-written or corrupt ever stands under
 the final name, and a rerun after a failure does only the missing work. Proxies come from the
-environment (``requests`` honours ``HTTPS_PROXY`` and ``NO_PROXY``).
+environment (``requests`` honours ``HTTPS_PROXY`` and ``NO_PROXY``). A local path or a
+``file://`` URL (a site's mirror on a shared disk) is copied the same way, and verified too.
+
+Checksums: MD5 and SHA-256 (``md5sum``/``sha256sum`` listings, NCBI ``.md5`` files) and the
+BSD ``sum`` of Ensembl's ``CHECKSUMS`` files, which is all Ensembl publishes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +43,12 @@ class DownloadError(MmpsiError):
 
 @dataclass(frozen=True)
 class Checksum:
-    algorithm: str  # md5 / sha256
+    algorithm: str  # md5 / sha256 / sum (BSD sum: "checksum blocks")
     value: str
 
     def of(self, path: Path) -> str:
+        if self.algorithm == "sum":
+            return bsd_sum(path)
         h = hashlib.new(self.algorithm)
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(CHUNK), b""):
@@ -48,21 +56,49 @@ class Checksum:
         return h.hexdigest()
 
 
+def bsd_sum(path: Path) -> str:
+    """``sum`` (BSD algorithm, coreutils' default): a 16-bit rotating checksum and the size in
+    1 kB blocks, as in Ensembl's CHECKSUMS files ("03457 40154"), here without the zero padding
+    ("3457 40154")."""
+    total, size = 0, 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            size += len(block)
+            for byte in block:
+                total = (((total >> 1) | ((total & 1) << 15)) + byte) & 0xFFFF
+    return f"{total} {(size + 1023) // 1024}"
+
+
 _SUM_LINE = re.compile(
-    r"^(?:MD5 \((?P<n1>.+)\) = (?P<h1>[0-9a-f]{32})|(?P<h2>[0-9a-f]{32,64})\s+\*?(?P<n2>\S+))$"
+    r"^(?:MD5 \((?P<n1>.+)\) = (?P<h1>[0-9a-f]{32})|(?P<h2>[0-9a-f]{32,64})\s+\*?(?P<n2>\S+)"
+    r"|(?P<s3>\d+)\s+(?P<b3>\d+)\s+(?P<n3>\S+))$",
+    re.IGNORECASE,
 )
 
 
 def checksum_from_listing(text: str, name: str, source: str) -> Checksum:
-    """The sum of ``name`` in an ``md5sum``/``sha256sum`` listing or an NCBI ``.md5`` file."""
+    """The sum of ``name`` in an ``md5sum``/``sha256sum`` listing, an NCBI ``.md5`` file or an
+    Ensembl ``CHECKSUMS`` file (BSD ``sum``).
+
+    A file's own ``.md5`` with a single line is taken whatever name it gives: NCBI's
+    ``clinvar.vcf.gz`` is a link to a dated file, and its ``.md5`` may name either.
+    """
+    found = []
     for line in text.splitlines():
         m = _SUM_LINE.match(line.strip())
         if not m:
             continue
-        listed = Path(m.group("n1") or m.group("n2")).name
-        value = (m.group("h1") or m.group("h2")).lower()
-        if listed == name:
-            return Checksum("md5" if len(value) == 32 else "sha256", value)
+        if m.group("n3"):
+            listed, checksum = m.group("n3"), Checksum("sum", f"{int(m['s3'])} {int(m['b3'])}")
+        else:
+            value = (m.group("h1") or m.group("h2")).lower()
+            listed = m.group("n1") or m.group("n2")
+            checksum = Checksum("md5" if len(value) == 32 else "sha256", value)
+        found.append(checksum)
+        if Path(listed).name.lower() == name.lower():
+            return checksum
+    if len(found) == 1 and source.endswith(f"{name}.md5"):
+        return found[0]
     raise DownloadError(f"no checksum for {name} in the checksum file", path=source)
 
 
@@ -75,6 +111,12 @@ class Fetcher:
 
     def text(self, url: str) -> str:
         """A small text file (a checksum listing), whole."""
+        local = local_path(url)
+        if local is not None:
+            try:
+                return local.read_text(encoding="utf-8", errors="replace")
+            except OSError as e:
+                raise DownloadError(f"cannot read ({e.strerror})", path=url) from None
         for attempt in range(self.retries + 1):
             try:
                 r = self.session.get(url, timeout=self.timeout)
@@ -93,9 +135,13 @@ class Fetcher:
     def file(self, url: str, dest: Path, checksum: Checksum | None = None) -> Path:
         """``url`` to ``dest``, resumed from ``dest.part`` when one is there, then verified."""
         part = dest.with_name(dest.name + ".part")
+        local = local_path(url)
         for attempt in range(self.retries + 1):
             try:
-                self._stream(url, part)
+                if local is not None:
+                    _copy(local, part, url)
+                else:
+                    self._stream(url, part)
                 break
             except (
                 requests.ConnectionError,
@@ -131,12 +177,70 @@ class Fetcher:
                 have = 0  # the server ignores Range: start again
             elif not (have and r.status_code == 206):
                 _check_status(r, url)
+            total = _total_size(r, have)
+            progress = (
+                Progress(part.name.removesuffix(".part"), total) if sys.stderr.isatty() else None
+            )
             with open(part, "ab" if have else "wb") as fh:
                 # Small blocks, each flushed: a killed client leaves on disk what it received,
                 # and the rerun resumes from there.
                 for block in r.iter_content(NET_CHUNK):
                     fh.write(block)
                     fh.flush()
+                    have += len(block)
+                    if progress:
+                        progress.show(have)
+            if progress:
+                progress.done()
+
+
+class Progress:
+    """A one-line progress bar on a terminal (never in a log file)."""
+
+    def __init__(self, name: str, total: int | None):
+        self.name, self.total, self._last = name, total, 0.0
+
+    def show(self, have: int) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.5:
+            return
+        self._last = now
+        if self.total:
+            filled = int(30 * have / self.total)
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {100 * have / self.total:5.1f}%"
+        else:
+            bar = ""
+        sys.stderr.write(f"\r{self.name} {bar} {have / 1e6:.1f} MB")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _total_size(r: requests.Response, have: int) -> int | None:
+    try:
+        return int(r.headers["Content-Length"]) + have
+    except (KeyError, ValueError):
+        return None
+
+
+def local_path(url: str) -> Path | None:
+    """The file a ``file://`` URL or a plain path names; None for a network URL."""
+    if url.startswith("file://"):
+        return Path(url.removeprefix("file://"))
+    if "://" in url:
+        return None
+    return Path(url)
+
+
+def _copy(src: Path, part: Path, url: str) -> None:
+    try:
+        shutil.copyfile(src, part)
+    except FileNotFoundError:
+        raise DownloadError("no such file", path=url) from None
+    except IsADirectoryError:
+        raise DownloadError("is a folder; expected a file", path=url) from None
 
 
 def _check_status(r: requests.Response, url: str) -> None:

@@ -35,6 +35,7 @@ from mmpsi_variants.io.fasta import Reference, check_lengths
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.genemodels import GeneModels
 from mmpsi_variants.io.genotypes import UNKNOWN_SEX
+from mmpsi_variants.io.manifest import Manifest
 from mmpsi_variants.io.ped import Pedigree, check_against_vcf, read_ped
 from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.io.vcf import VariantFile
@@ -46,6 +47,7 @@ from mmpsi_variants.panel.regions import (
     load_panel_models,
     panel_regions,
 )
+from mmpsi_variants.pipeline.manifest import with_manifest
 from mmpsi_variants.pipeline.research import ResearchFilter
 
 log = logging.getLogger("mmpsi_variants")
@@ -70,6 +72,8 @@ class FilterOptions:
     gnomad: str | None = None
     clinvar: str | None = None
     scores: Mapping[str, str] = field(default_factory=dict)  # revel, cadd, spliceai -> path
+    resources: str | None = None  # a folder (or manifest) of `resources fetch`
+    gnomad_coverage: str | None = None  # the regions a gnomAD slice covers (from the manifest)
     use_existing_annotation: bool = False
     curation: str | None = None
     phenotypes: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> text
@@ -160,6 +164,7 @@ class FilterInputs:
     existing: ExistingAnnotation | None
     annotator: Annotator | None
     resources: Resources
+    manifest: Manifest | None  # the resources folder's, with --resources
     curated: Mapping
     research: ResearchFilter | None  # research mode's default filter, None when not applied
     _work: tempfile.TemporaryDirectory[str]  # the VCF's index, when it needs one
@@ -167,9 +172,13 @@ class FilterInputs:
 
     @classmethod
     def open(cls, options: FilterOptions) -> FilterInputs:
+        manifest = Manifest.load(options.resources) if options.resources else None
+        if manifest is not None:
+            options = with_manifest(options, manifest)
         options.check()
         self = cls()
         self.options = options
+        self.manifest = manifest
         self.warn = Warnings()
         self._work = temporary_folder("mmpsi-filter-")
         self._closers = [self._work.cleanup]
@@ -260,8 +269,9 @@ class FilterInputs:
                     "no --reference given: consequences and HGVS names are not computed (left null)"
                 )
         self.resources = Resources.open(
-            opts.gnomad, opts.clinvar, dict(opts.scores), self.reference, warn
-        )
+            opts.gnomad, opts.clinvar, dict(opts.scores), self.reference, warn,
+            gnomad_coverage=opts.gnomad_coverage,
+        )  # fmt: skip
         if self.research is not None and self.resources.gnomad is None:
             warn(
                 "research mode without --gnomad: common variants cannot be told apart and are "
@@ -392,6 +402,11 @@ class FilterInputs:
             inputs.append(describe_input(role, path, version, date))
         if opts.settings:
             inputs.append(describe_input("settings", opts.settings))
+        if self.manifest is not None:
+            for item in inputs:
+                entry = self.manifest.entry_for(item["path"])
+                if entry is not None:
+                    item.update(release=entry.release, source=entry.source_url)
         return inputs
 
     def settings_json(self) -> dict:

@@ -59,10 +59,13 @@ class Resources:
         scores: dict[str, str],
         reference: Reference | None,
         warn,
+        *,
+        gnomad_coverage: str | None = None,
     ) -> Resources:
+        """``gnomad_coverage``: a BED of the regions the gnomAD file covers (a panel slice's)."""
         res = cls()
         if gnomad:
-            res.gnomad = GnomadSource(gnomad, reference, warn=warn)
+            res.gnomad = GnomadSource(gnomad, reference, coverage=gnomad_coverage, warn=warn)
         if clinvar:
             res.clinvar = ClinVarSource(clinvar, reference, warn=warn)
         for name, path in scores.items():
