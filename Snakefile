@@ -4,6 +4,7 @@
 # already), or an existing joint VCF (alignment and calling skipped).
 #
 # Outputs:
+#   resources.manifest (when set and missing)      the panel's gene models, ClinVar, gnomAD
 #   results/reference/genome.fa(.fai, bwa index)  the reference, with the indexes that were missing
 #   results/panel/calling_regions.bed             panel gene spans + calling.padding, merged
 #   results/panel/targets.bed                     coding exons + splice margin (coverage targets)
@@ -27,6 +28,7 @@ configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/resources.smk"
 include: "workflow/rules/reference.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/qc.smk"

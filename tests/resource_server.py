@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
 from pathlib import Path
 
 import pysam
@@ -104,10 +105,24 @@ def build_www(root: Path) -> dict[str, str]:
         mine.append(f"{contig}\t{pos}\t.\t{base}\t{alt}\t.\tPASS\tAC=1;AN=100000;AF=1e-05;"
                     "nhomalt=0\n")  # fmt: skip
         _bgzip_sorted(gnomad / f"sites.{contig}.vcf.bgz", header, mine)
+    # A score table in one file, as REVEL's: bare contig names, the GRCh38 position in column 3.
+    revel = root / "revel"
+    revel.mkdir()
+    for suffix in ("", ".tbi"):
+        shutil.copy(DEMO / f"revel.demo.tsv.gz{suffix}", revel / f"revel.tsv.gz{suffix}")
     return sums
 
 
-def sources_yaml(url: str, *, gnomad_prefix: str = "", clinvar_md5: str | None = None) -> str:
+REVEL = """\
+  revel:
+    url: {url}/revel/revel.tsv.gz
+    release: test REVEL v1.3
+"""
+
+
+def sources_yaml(
+    url: str, *, gnomad_prefix: str = "", clinvar_md5: str | None = None, revel: bool = False
+) -> str:
     """A sources file for the served files (section ``demo``: the demo genome is no real
     build)."""
     checksum = (
@@ -129,4 +144,4 @@ demo:
     url: {url}{gnomad_prefix}/gnomad/sites.{{chrom}}.vcf.bgz
     chrom_style: chr
     release: test gnomAD v9
-"""
+""" + (REVEL.format(url=url) if revel else "")

@@ -35,7 +35,8 @@ def test_defaults_are_filled():
     assert cfg["calling"] == {"caller": "bcftools", "regions": "panel", "padding": 1000} | {
         "min_qual": 20
     }
-    assert cfg["resources"] == {"gnomad": None, "clinvar": None, "scores": None}
+    assert cfg["resources"] == {"gnomad": None, "clinvar": None, "scores": None,
+                                "manifest": None, "sources": None, "build": None}  # fmt: skip
     assert cfg["coverage"]["min_depth"] == 20
     assert cfg["reference"]["build"] == "auto"
     assert cfg["filter"]["tiers"] == ["core", "extended"]
@@ -171,6 +172,34 @@ def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
     # Every demo sample has reads, so its report gets its coverage.
     coverage = f"--coverage {sample}=results/qc/{sample}.coverage.json"
     assert plan.filter_options(sample) == f"{expected} {coverage}".strip()
+
+
+def test_gene_models_come_from_the_config_or_a_resources_manifest(tmp_path, monkeypatch):
+    for name in ("config", "resources"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "mirror.yaml").touch()
+    monkeypatch.chdir(tmp_path)
+
+    def plan(**changes):
+        cfg = copy.deepcopy(CONFIG)
+        for k, v in changes.items():
+            _set(cfg, k.replace("__", "."), v)
+        return load_plan(cfg, SCHEMAS)
+
+    with pytest.raises(ConfigError, match="reference.genes: give gene models, or resources.manif"):
+        plan(reference__genes=None)
+    with pytest.raises(ConfigError, match="fetching it needs a build"):
+        plan(reference__genes=None, resources__manifest="res/manifest.json")
+    with pytest.raises(ConfigError, match="ending in manifest.json"):
+        plan(resources__manifest="res/resources.json")
+    p = plan(reference__genes=None, reference__build="GRCh38",
+             resources__manifest="res/manifest.json", resources__sources="mirror.yaml")  # fmt: skip
+    assert p.gene_models == "res/manifest.json"
+    assert p.gene_models_option == "--resources res"
+    assert p.filter_gene_models_option == ""
+    assert "--resources res" in p.filter_options("EIMFS01")
+    assert p.fetch_options().startswith("--build GRCh38 --dest res --sources mirror.yaml")
+    assert p.fetch_sources == ["mirror.yaml"]
 
 
 def test_unknown_score_name_is_a_config_error(tmp_path, monkeypatch):

@@ -113,6 +113,25 @@ def test_families_may_differ_in_entry_point(tmp_path):
     assert counts["normalize_calls"] == FAMILIES
 
 
+def test_a_missing_resources_manifest_is_fetched_first_and_feeds_the_rules(tmp_path):
+    manifest = tmp_path / "resources dir" / "manifest.json"
+    workdir = setup_workdir(
+        tmp_path, _vcf_units(), reference__genes=None, reference__build="GRCh38",
+        resources__manifest=str(manifest), resources__gnomad=None, resources__clinvar=None,
+    )  # fmt: skip
+    result = snakemake(workdir, "--dry-run", "--printshellcmds")
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = job_counts(result.stdout)
+    assert counts == COMMON | {"define_coverage_targets": 1, "fetch_resources": 1}
+    folder = f"'{manifest.parent}'"
+    assert f"mmpsi-variants resources fetch --build GRCh38 --dest {folder} --tier core" in (
+        result.stdout
+    )
+    assert f"mmpsi-variants targets --resources {folder}" in result.stdout
+    filters = [ln for ln in result.stdout.splitlines() if "mmpsi-variants filter" in ln]
+    assert filters and all(f"--resources {folder}" in ln and "--genes" not in ln for ln in filters)
+
+
 def test_freebayes_and_whole_genome_calling(tmp_path):
     workdir = setup_workdir(
         tmp_path, _bams(tmp_path), calling__caller="freebayes", calling__regions="all"

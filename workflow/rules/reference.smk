@@ -68,7 +68,7 @@ if REF.build_bwa_index:
 
 rule define_calling_regions:
     input:
-        genes=config["reference"]["genes"],
+        genes=PLAN.gene_models,
     output:
         "results/panel/calling_regions.bed",
     log:
@@ -82,17 +82,18 @@ rule define_calling_regions:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=30,
     params:
+        genes=PLAN.gene_models_option,
         padding=config["calling"]["padding"],
         panel=PANEL,
         tiers=TIERS,
     shell:
-        "mmpsi-variants panel --bed --merge --genes {input.genes:q} --padding {params.padding}"
+        "mmpsi-variants panel --bed --merge {params.genes} --padding {params.padding}"
         " {params.panel} {params.tiers} -o {output:q} 2> {log:q}"
 
 
 rule define_coverage_targets:
     input:
-        genes=config["reference"]["genes"],
+        genes=PLAN.gene_models,
     output:
         PLAN.targets,
     log:
@@ -106,9 +107,10 @@ rule define_coverage_targets:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=30,
     params:
+        genes=PLAN.gene_models_option,
         margin=config["coverage"]["splice_margin"],
         panel=PANEL,
         tiers=TIERS,
     shell:
-        "mmpsi-variants targets --genes {input.genes:q} --splice-margin {params.margin}"
+        "mmpsi-variants targets {params.genes} --splice-margin {params.margin}"
         " {params.panel} {params.tiers} -o {output:q} 2> {log:q}"

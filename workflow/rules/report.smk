@@ -28,7 +28,7 @@ rule filter_variants:
         vcf=lambda wildcards: f"results/calls/{PLAN.family_of(wildcards.sample)}.vcf.gz",
         tbi=lambda wildcards: f"results/calls/{PLAN.family_of(wildcards.sample)}.vcf.gz.tbi",
         ped=lambda wildcards: f"results/ped/{PLAN.family_of(wildcards.sample)}.ped",
-        genes=config["reference"]["genes"],
+        genes=PLAN.gene_models,
         fasta=REF.fasta,
         fai=REF.fai,
         resources=PLAN.filter_resources.values(),
@@ -50,13 +50,14 @@ rule filter_variants:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=60,
     params:
+        genes=PLAN.filter_gene_models_option,
         build=config["reference"]["build"],
         padding=config["filter"]["padding"],
         panel=PANEL,
         tiers=TIERS,
         evidence=lambda wildcards: PLAN.filter_options(wildcards.sample),
     shell:
-        "mmpsi-variants filter {input.vcf:q} --sample {wildcards.sample} --genes {input.genes:q}"
+        "mmpsi-variants filter {input.vcf:q} --sample {wildcards.sample} {params.genes}"
         " --reference {input.fasta:q} --ped {input.ped:q} --build {params.build}"
         " --padding {params.padding} {params.panel} {params.tiers} {params.evidence}"
         " --outdir results/reports/{wildcards.sample} 2> {log:q}"

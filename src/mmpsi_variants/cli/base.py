@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from mmpsi_variants import __version__
-from mmpsi_variants.core.errors import MmpsiError
+from mmpsi_variants.core.errors import MmpsiError, UsageError
 from mmpsi_variants.core.stops import Stopped, stoppable
 from mmpsi_variants.core.text import printable
 from mmpsi_variants.io.commit import AtomicOutputs
@@ -125,6 +125,29 @@ def resource_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def resources_option(command):
+    """--resources DIR: the gene models of a `resources fetch` folder, unless --genes."""
+    return click.option(
+        "--resources",
+        type=click.Path(),
+        metavar="DIR",
+        help="A folder of `mmpsi-variants resources fetch`: its gene models, unless --genes.",
+    )(command)
+
+
+def gene_models_from(genes: str | None, resources: str | None) -> str | None:
+    """--genes, else the gene models of the --resources folder's manifest."""
+    if genes or not resources:
+        return genes
+    from mmpsi_variants.io.manifest import Manifest
+
+    manifest = Manifest.load(resources)
+    entry = manifest.get("gene_models")
+    if entry is None:
+        raise UsageError("the manifest lists no gene models", path=str(manifest.path))
+    return str(entry.path)
 
 
 DEFAULT_TIERS = ("core", "extended")

@@ -9,9 +9,11 @@ import click
 
 from mmpsi_variants.cli.base import (
     cli,
+    gene_models_from,
     log,
     output_option,
     panel_options,
+    resources_option,
     selected_panel,
     text_buffer,
     write_or_echo,
@@ -29,6 +31,7 @@ from mmpsi_variants.io.commit import AtomicOutputs
     help="With --bed: merge overlapping regions (for bcftools mpileup -R and the like).",
 )
 @click.option("--genes", type=click.Path(), help="Gene models, for --bed.")
+@resources_option
 @click.option(
     "--padding",
     type=click.IntRange(min=0),
@@ -37,7 +40,7 @@ from mmpsi_variants.io.commit import AtomicOutputs
     help="Bases added on each side of a gene's span in the BED.",
 )
 @output_option
-def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
+def panel_cmd(panel, tiers, bed, genes, resources, padding, output, merge=False):
     """Show the gene panel as a table, or its regions as BED.
 
     Examples:
@@ -58,8 +61,9 @@ def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
     if not bed:
         write_or_echo(panel_table(p), output)
         return
+    genes = gene_models_from(genes, resources)
     if not genes:
-        raise UsageError("--bed needs --genes to place the panel genes")
+        raise UsageError("--bed needs --genes (or --resources) to place the panel genes")
     buf = text_buffer()
     writer = write_merged_bed if merge else write_bed
     writer(panel_regions(p, load_panel_models(genes, p), padding), buf)
@@ -67,7 +71,8 @@ def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
 
 
 @cli.command("targets")
-@click.option("--genes", required=True, type=click.Path(), help="Gene models.")
+@click.option("--genes", type=click.Path(), help="Gene models.")
+@resources_option
 @panel_options
 @click.option(
     "--splice-margin",
@@ -77,7 +82,7 @@ def panel_cmd(panel, tiers, bed, genes, padding, output, merge=False):
     help="Bases added on each side of each coding exon.",
 )
 @output_option
-def targets_cmd(genes, panel, tiers, splice_margin, output):
+def targets_cmd(genes, resources, panel, tiers, splice_margin, output):
     """Write the coverage targets as BED: each panel gene's coding exons plus a splice margin.
 
     The exons are those of the gene's primary transcript (MANE Select when the gene models tag
@@ -90,6 +95,9 @@ def targets_cmd(genes, panel, tiers, splice_margin, output):
     from mmpsi_variants.panel.regions import load_panel_models
     from mmpsi_variants.qc.coverage import panel_targets, targets_bed
 
+    genes = gene_models_from(genes, resources)
+    if not genes:
+        raise UsageError("targets needs --genes or --resources")
     p = selected_panel(panel, tiers)
     write_or_echo(targets_bed(panel_targets(p, load_panel_models(genes, p), splice_margin)), output)
 

@@ -9,7 +9,11 @@ into the run's own folder): left to itself, htslib would save it into the curren
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+import gzip
+import re
+import struct
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +28,36 @@ Regions = Mapping[str, Sequence[tuple[int, int]]]  # contig -> merged 1-based in
 
 
 @dataclass(frozen=True)
-class Slice:
-    """What was read: the records per contig, and the header lines."""
+class TabixConf:
+    """The columns a tabix index was built on (1-based), read from the index's own header, so
+    that a slice is indexed as its source was (REVEL's GRCh38 position is column 3)."""
 
-    records: int
-    header: list[str]
+    seq: int = 1
+    begin: int = 2
+    end: int = 2
+    meta: str = "#"
+    skip: int = 0
+    vcf: bool = True
+
+    @classmethod
+    def of(cls, index: Path) -> TabixConf:
+        try:
+            with gzip.open(index, "rb") as fh:
+                head = fh.read(32)
+        except (OSError, EOFError) as e:
+            raise DownloadError(f"not a tabix index ({e})", path=str(index)) from None
+        if len(head) < 32 or head[:4] != b"TBI\1":
+            raise DownloadError("not a tabix (.tbi) index", path=str(index))
+        _, fmt, seq, beg, end, meta, skip = struct.unpack("<7i", head[4:32])
+        return cls(seq, beg, end, chr(meta), skip, (fmt & 0xFFFF) == 2)
+
+    def index(self, path: Path) -> None:
+        if self.vcf:
+            pysam.tabix_index(str(path), preset="vcf", force=True)
+        else:
+            pysam.tabix_index(str(path), seq_col=self.seq - 1, start_col=self.begin - 1,
+                              end_col=self.end - 1, meta_char=self.meta, line_skip=self.skip,
+                              force=True)  # fmt: skip
 
 
 def _open(source: str, index: Path) -> pysam.TabixFile:
@@ -42,7 +71,12 @@ def _open(source: str, index: Path) -> pysam.TabixFile:
 
 
 def read_regions(
-    source: str, index: Path, regions: Regions, *, strict: bool = True
+    source: str,
+    index: Path,
+    regions: Regions,
+    *,
+    strict: bool = True,
+    keep_info: Callable[[Iterable[str]], set[str]] | None = None,
 ) -> tuple[list[str], Iterator[str], list[str]]:
     """The header lines, the records of ``regions`` (lazily, in order, each once), and the
     regions' contigs the file has no records on.
@@ -50,8 +84,12 @@ def read_regions(
     Contigs are matched by name (chr1 = 1). A contig the index lacks is an error when
     ``strict`` (a file of one chromosome that has none of it is the wrong file); otherwise it
     is returned, so that the caller can record that the source says nothing there.
+
+    ``keep_info`` (for a VCF) chooses, from the header's INFO IDs, the keys whose values the
+    records keep; the header keeps every definition and gains a line naming the source.
     """
     tf = _open(source, index)
+    begin = TabixConf.of(index).begin - 1
     names = ContigMap(tf.contigs)
     plan, missing = [], []
     for contig in sorted(regions, key=_contig_order):
@@ -69,13 +107,19 @@ def read_regions(
             )
         plan.append((name, regions[contig]))
     header = list(tf.header)
+    trim: Callable[[str], str] | None = None
+    if keep_info is not None:
+        kept = keep_info(_info_ids(header))
+        trim = functools.partial(_trim_info, kept=kept)
+        header.insert(1 if header else 0, f"##mmpsi_slice_of={source}")
 
     def records() -> Iterator[str]:
         try:
             for name, spans in plan:
                 previous_end = 0
                 for start, end in spans:
-                    yield from _fetch(tf, source, name, start, end, previous_end)
+                    lines = _fetch(tf, source, name, start, end, previous_end, begin)
+                    yield from (map(trim, lines) if trim else lines)
                     previous_end = end
         finally:
             tf.close()
@@ -84,8 +128,9 @@ def read_regions(
 
 
 def _fetch(
-    tf: pysam.TabixFile, source: str, name: str, start: int, end: int, previous_end: int
-) -> Iterator[str]:
+    tf: pysam.TabixFile, source: str, name: str, start: int, end: int, previous_end: int,
+    begin: int,
+) -> Iterator[str]:  # fmt: skip
     # A record that starts inside or before the previous span and reaches into this one was
     # written with the previous span already.
     with captured_stderr() as err:
@@ -97,17 +142,28 @@ def _fetch(
         said = "; ".join(htslib_lines(err["text"])[-1:]) or "read failed"
         raise DownloadError(f"cannot read region {name}:{start}-{end} ({said})", path=source)
     for line in lines:
-        pos = int(line.split("\t", 2)[1])
-        if pos > previous_end:
+        if int(line.split("\t", begin + 1)[begin]) > previous_end:
             yield line
 
 
-def write_slice(dest: Path, header: Sequence[str], records: Iterator[str], *, preset: str) -> int:
-    """``dest`` (BGZF) and ``dest.tbi`` from sorted records; returns the number of records.
+_INFO_ID = re.compile(r"^##INFO=<ID=([^,>]+)")
 
-    ``preset`` is tabix's: ``vcf``, or ``tsv`` for a score table whose first two columns are
-    the contig and the position (REVEL, CADD as tabix TSV).
-    """
+
+def _info_ids(header: Sequence[str]) -> list[str]:
+    return [m.group(1) for h in header if (m := _INFO_ID.match(h))]
+
+
+def _trim_info(line: str, kept: set[str]) -> str:
+    cols = line.split("\t", 8)
+    if len(cols) < 8 or cols[7] == ".":
+        return line
+    info = ";".join(f for f in cols[7].split(";") if f.split("=", 1)[0] in kept) or "."
+    return "\t".join([*cols[:7], info, *cols[8:]])
+
+
+def write_slice(dest: Path, header: Sequence[str], records: Iterator[str], conf: TabixConf) -> int:
+    """``dest`` (BGZF) and ``dest.tbi`` from sorted records, indexed as ``conf`` says; returns
+    the number of records."""
     n = 0
     try:
         # pysam's stub wants an index, which BGZFile takes as optional.
@@ -116,11 +172,7 @@ def write_slice(dest: Path, header: Sequence[str], records: Iterator[str], *, pr
             for line in records:
                 fh.write(f"{line}\n".encode())
                 n += 1
-        if preset == "vcf":
-            pysam.tabix_index(str(dest), preset="vcf", force=True)
-        else:
-            pysam.tabix_index(str(dest), seq_col=0, start_col=1, end_col=1, meta_char="#",
-                              force=True)  # fmt: skip
+        conf.index(dest)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise disk_full(dest, dest.stat().st_size if dest.exists() else 0) from None
@@ -128,7 +180,7 @@ def write_slice(dest: Path, header: Sequence[str], records: Iterator[str], *, pr
     return n
 
 
-def concatenate(parts: Sequence[Path], dest: Path, *, preset: str) -> int:
+def concatenate(parts: Sequence[Path], dest: Path, conf: TabixConf) -> int:
     """One indexed file from per-contig slices of the same source (header of the first)."""
 
     def body() -> Iterator[str]:
@@ -147,7 +199,7 @@ def concatenate(parts: Sequence[Path], dest: Path, *, preset: str) -> int:
                 if not line.startswith("#"):
                     break
                 header.append(line)
-    return write_slice(dest, header, body(), preset=preset)
+    return write_slice(dest, header, body(), conf)
 
 
 def _contig_order(name: str) -> tuple[int, str]:

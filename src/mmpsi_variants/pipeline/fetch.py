@@ -4,7 +4,8 @@ Gene models and ClinVar are downloaded whole into ``DEST/downloads/`` (streamed,
 verified against the published checksum before they take their name), then cut to the panel:
 the gene models to the panel genes' lines, ClinVar to the panel regions (gene span plus
 padding), bgzipped and indexed. gnomAD and score tables are never downloaded: their panel
-regions are read through the tabix index over HTTP(S) and written as small indexed files, one
+regions are read through the tabix index over HTTP(S) and written as small indexed files (gnomAD's
+records keep only the INFO keys the filter reads), one
 slice per source file kept in ``downloads/`` so that a rerun after a failure reads only what is
 missing. ``manifest.json`` is written with the files, all in one commit: a folder holds either
 the previous complete set or the new one.
@@ -21,7 +22,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import pysam
 
 from mmpsi_variants import __version__
 from mmpsi_variants.annotation.sources.clinvar import ClinVarSource
-from mmpsi_variants.annotation.sources.gnomad import GnomadSource
+from mmpsi_variants.annotation.sources.gnomad import GnomadSource, info_keys_read
 from mmpsi_variants.annotation.sources.lookup import SCORE_KINDS
 from mmpsi_variants.core.errors import GeneModelError
 from mmpsi_variants.core.intervals import merge_intervals
@@ -40,7 +41,7 @@ from mmpsi_variants.io.gff import detect_format
 from mmpsi_variants.io.gff_subset import subset_gene_models
 from mmpsi_variants.io.manifest import FORMAT, NAME
 from mmpsi_variants.io.provenance import sha256sum
-from mmpsi_variants.io.slices import Regions, concatenate, read_regions, write_slice
+from mmpsi_variants.io.slices import Regions, TabixConf, concatenate, read_regions, write_slice
 from mmpsi_variants.io.sources import Source, load_sources
 from mmpsi_variants.panel.knowledge import Panel, load_panel
 from mmpsi_variants.panel.regions import (
@@ -168,7 +169,7 @@ def _clinvar(run: _Run, source: Source) -> dict[str, Any]:
         missing: list[str] = []
     else:
         header, lines, missing = read_regions(str(raw), index, run.spans, strict=False)
-        records = write_slice(staged, header, lines, preset="vcf")
+        records = write_slice(staged, header, lines, TabixConf())
         _say_missing("clinvar", missing)
     described = _describe(ClinVarSource, staged)
     os.replace(f"{staged}.tbi", run.out.staged("clinvar.vcf.gz.tbi"))
@@ -198,23 +199,25 @@ def _local_index(vcf: Path) -> Path:
 
 
 def _sliced(run: _Run, source: Source) -> dict[str, Any]:
-    preset = "vcf" if ".vcf" in Path(source.url).name else "tsv"
-    name = f"{source.role}.{'vcf' if preset == 'vcf' else 'tsv'}.gz"
+    name = f"{source.role}.{'vcf' if '.vcf' in _basename(source.url) else 'tsv'}.gz"
     plan: list[tuple[str, str, Regions]]
     if source.by_chromosome:
         plan = [(source.url_for(c), source.index_for(c), {c: run.spans[c]}) for c in run.spans]
     else:
         plan = [(source.url, source.index_for(""), run.spans)]
     parts, files, missing = [], [], []
+    conf = TabixConf()
+    keep = info_keys_read if source.role == "gnomad" else None
     for url, index_url, regions in plan:
-        part, lacking = _slice(run, source.role, url, index_url, regions, preset,
-                               strict=source.by_chromosome)  # fmt: skip
+        part, lacking, conf = _slice(run, source.role, url, index_url, regions,
+                                     strict=source.by_chromosome,
+                                     keep_info=keep)  # fmt: skip
         parts.append(part)
         missing += lacking
         files.append({"url": url, "index_url": index_url, "regions": _regions(regions)})
     _say_missing(source.role, missing)
     staged = run.out.staged(name)
-    records = concatenate(parts, staged, preset=preset)
+    records = concatenate(parts, staged, conf)
     described = _describe(GnomadSource, staged) if source.role == "gnomad" else {}
     os.replace(f"{staged}.tbi", run.out.staged(f"{name}.tbi"))
     bed = f"{source.role}.regions.bed"
@@ -231,30 +234,40 @@ def _sliced(run: _Run, source: Source) -> dict[str, Any]:
 
 
 def _slice(
-    run: _Run, role: str, url: str, index_url: str, regions: Regions, preset: str, *, strict: bool
-) -> tuple[Path, list[str]]:
+    run: _Run,
+    role: str,
+    url: str,
+    index_url: str,
+    regions: Regions,
+    *,
+    strict: bool,
+    keep_info: Callable[[Iterable[str]], set[str]] | None,
+) -> tuple[Path, list[str], TabixConf]:
     """One source file's panel regions, kept in ``downloads/`` under a name of the URL and the
     regions; with the contigs it has no records on (a ``.missing`` file beside it)."""
     folder = run.downloads / role
     folder.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1(repr((url, sorted((c, list(s)) for c, s in regions.items()))).encode())
+    key = hashlib.sha1(repr((url, sorted((c, list(s)) for c, s in regions.items()),
+                             keep_info is not None)).encode())  # fmt: skip
     part = folder / f"{_basename(url)}.{key.hexdigest()[:12]}.slice.gz"
     lacking = Path(f"{part}.missing")
-    if part.exists() and lacking.exists():
-        return part, lacking.read_text().split()  # read whole before it took this name
     index = folder / _basename(index_url)
+    if part.exists() and lacking.exists() and index.exists():
+        # Read whole before it took this name.
+        return part, lacking.read_text().split(), TabixConf.of(index)
     if not index.exists():
         run.fetcher.file(index_url, index)
-    header, lines, missing = read_regions(url, index, regions, strict=strict)
+    conf = TabixConf.of(index)
+    header, lines, missing = read_regions(url, index, regions, strict=strict, keep_info=keep_info)
     tmp = part.with_name(part.name + ".part")
     try:
-        write_slice(tmp, header, lines, preset=preset)
+        write_slice(tmp, header, lines, conf)
         lacking.write_text(" ".join(missing))
         os.replace(tmp, part)
     finally:
         for leftover in (tmp, Path(f"{tmp}.tbi")):
             leftover.unlink(missing_ok=True)
-    return part, missing
+    return part, missing, conf
 
 
 def _say_missing(role: str, contigs: list[str]) -> None:

@@ -184,12 +184,63 @@ class Plan:
             return ""
         return f"-f {shlex.quote(str(self.reference.fasta))}"
 
+    # -- the resources folder of `mmpsi-variants resources fetch`, when the config names one
+    @property
+    def manifest(self) -> str | None:
+        return self.config["resources"].get("manifest")
+
+    @property
+    def gene_models(self) -> str:
+        """The gene models the rules read: the config's, else the manifest (whose fetch rule
+        makes the gene models beside it)."""
+        genes = self.config["reference"].get("genes")
+        if genes:
+            return genes
+        assert self.manifest  # load_plan refuses a config with neither
+        return self.manifest
+
+    @property
+    def gene_models_option(self) -> str:
+        """``--genes PATH``, or ``--resources DIR`` when the gene models come from the manifest."""
+        genes = self.config["reference"].get("genes")
+        if genes:
+            return f"--genes {shlex.quote(genes)}"
+        return f"--resources {shlex.quote(str(Path(self.gene_models).parent))}"
+
+    @property
+    def filter_gene_models_option(self) -> str:
+        """The filter's ``--genes``; none when the manifest (``--resources``) has them."""
+        genes = self.config["reference"].get("genes")
+        return f"--genes {shlex.quote(genes)}" if genes else ""
+
+    @property
+    def fetch_sources(self) -> list[str]:
+        """The fetch rule's input: the site's sources file, when it has one."""
+        sources = self.config["resources"].get("sources")
+        return [sources] if sources else []
+
+    def fetch_options(self) -> str:
+        """``resources fetch`` options from the config: the build, the sources file, the tiers
+        and panel (so the folder holds the genes the reports need)."""
+        res = self.config["resources"]
+        build = res.get("build") or self.config["reference"]["build"]
+        opts = ["--build", build, "--dest", str(Path(self.manifest or ".").parent)]
+        if res.get("sources"):
+            opts += ["--sources", res["sources"]]
+        if self.config.get("panel"):
+            opts += ["--panel", self.config["panel"]]
+        for tier in self.config["filter"]["tiers"]:
+            opts += ["--tier", tier]
+        return " ".join(shlex.quote(o) for o in opts)
+
     # -- the filter's evidence: annotation resources, thresholds, the patient's phenotype
     @property
     def filter_resources(self) -> dict[str, str]:
         """Named files the filter reads besides the calls; inputs, so a change re-runs it."""
         res = self.config["resources"]
         files = {k: res[k] for k in ("gnomad", "clinvar") if res.get(k)}
+        if self.manifest:
+            files["resources"] = self.manifest
         files.update({f"score_{k}": v for k, v in (res.get("scores") or {}).items()})
         if self.config.get("settings"):
             files["settings"] = self.config["settings"]
@@ -201,6 +252,8 @@ class Plan:
         for name, path in self.filter_resources.items():
             if name.startswith("score_"):
                 opts += ["--scores", f"{name[len('score_') :]}={path}"]
+            elif name == "resources":
+                opts += ["--resources", str(Path(path).parent)]
             else:
                 opts += [f"--{name}", path]
         phenotype = self.phenotype_text(sample)
@@ -280,9 +333,9 @@ def with_absolute_paths(config: dict, base: str | Path) -> dict:
         return str(base / path) if path else path
 
     ref = cfg["reference"]
-    ref["fasta"], ref["genes"] = absolute(ref["fasta"]), absolute(ref["genes"])
+    ref["fasta"], ref["genes"] = absolute(ref["fasta"]), absolute(ref.get("genes"))
     res = cfg.get("resources") or {}
-    for key in ("gnomad", "clinvar"):
+    for key in ("gnomad", "clinvar", "manifest", "sources"):
         if key in res:
             res[key] = absolute(res[key])
     if res.get("scores"):
@@ -302,6 +355,7 @@ _CONFIG_FILES = (
     (("units",), "the units sheet"),
     (("resources", "gnomad"), "a gnomAD sites VCF"),
     (("resources", "clinvar"), "a ClinVar VCF"),
+    (("resources", "sources"), "a sources YAML for `resources fetch`"),
     (("resources", "scores", "revel"), "a REVEL score file"),
     (("resources", "scores", "cadd"), "a CADD score file"),
     (("resources", "scores", "spliceai"), "a SpliceAI VCF"),
@@ -345,6 +399,7 @@ def load_plan(config: dict, schema_dir: str | Path) -> Plan:
     schema_dir = Path(schema_dir)
     validate_config(config, load_schema(schema_dir / "config.schema.yaml"))
     check_config_files(config)
+    _check_resources(config)
     sheet = load_sheet(
         config["samples"],
         config["units"],
@@ -353,3 +408,24 @@ def load_plan(config: dict, schema_dir: str | Path) -> Plan:
         check_read_groups=config["calling"]["caller"] == "freebayes",
     )
     return Plan(config, sheet, stage_reference(config["reference"]["fasta"]))
+
+
+def _check_resources(config: dict) -> None:
+    """Gene models from the config or a resources manifest; a manifest to fetch needs a build."""
+    res = config["resources"]
+    manifest = res.get("manifest")
+    if not config["reference"].get("genes") and not manifest:
+        raise ConfigError(
+            "reference.genes: give gene models, or resources.manifest (a folder of "
+            "`mmpsi-variants resources fetch`) to take them from"
+        )
+    if manifest and Path(manifest).name != "manifest.json":
+        raise ConfigError(f"resources.manifest: expected a path ending in manifest.json, got "
+                          f"{manifest!r}")  # fmt: skip
+    build = res.get("build") or config["reference"]["build"]
+    if manifest and not Path(manifest).exists() and build in ("none", "auto"):
+        raise ConfigError(
+            "resources.manifest: the manifest is missing, and fetching it needs a build: set "
+            "reference.build to GRCh38 or GRCh37 (or resources.build to a section of "
+            "resources.sources)"
+        )

@@ -84,6 +84,16 @@ _RELEASE_IN_NAME = re.compile(
 )
 
 
+def info_keys_read(info_ids: Iterable[str]) -> set[str]:
+    """The INFO keys of a header that :class:`GnomadSource` reads: a panel slice of gnomAD keeps
+    these and drops the rest (hundreds of per-group figures, VEP strings), which makes it
+    tens of times smaller without changing an answer."""
+    wanted = {k for keys in _KEYS.values() for k in keys} | set(_HEMI_KEYS) | set(_NONPAR_FLAGS)
+    for direct, pairs in _XX_KEYS.values():
+        wanted |= set(direct) | {k for pair in pairs for k in pair}
+    return {k for k in info_ids if k in wanted or _GROUP_FAF.match(k)}
+
+
 @dataclass(frozen=True)
 class PopulationResult:
     """What gnomAD says about one allele; figures are None when not found or not given."""
@@ -252,7 +262,9 @@ class GnomadSource(VcfBacked):
         return "unknown"
 
     def _release(self) -> str | None:
-        for text in (self.path.name, self.vcf.meta.get("source", "")):
+        # A slice written by `resources fetch` names the file it was read from.
+        sliced = self.vcf.meta.get("mmpsi_slice_of", "")
+        for text in (self.path.name, self.vcf.meta.get("source", ""), sliced.rsplit("/", 1)[-1]):
             m = _RELEASE_IN_NAME.search(text)
             if m:
                 return m.group(1)
