@@ -105,6 +105,10 @@ def build_www(root: Path) -> dict[str, str]:
         mine.append(f"{contig}\t{pos}\t.\t{base}\t{alt}\t.\tPASS\tAC=1;AN=100000;AF=1e-05;"
                     "nhomalt=0\n")  # fmt: skip
         _bgzip_sorted(gnomad / f"sites.{contig}.vcf.bgz", header, mine)
+    # An exome's calling regions, as gnomAD publishes them (Picard interval list, 1-based).
+    (gnomad / "calling.interval_list").write_text(
+        "@HD\tVN:1.6\n@SQ\tSN:chr9\tLN:26996\nchr9\t10000\t12000\t+\ttarget_1\n"
+    )
     # A score table in one file, as REVEL's: bare contig names, the GRCh38 position in column 3.
     revel = root / "revel"
     revel.mkdir()
@@ -121,7 +125,12 @@ REVEL = """\
 
 
 def sources_yaml(
-    url: str, *, gnomad_prefix: str = "", clinvar_md5: str | None = None, revel: bool = False
+    url: str,
+    *,
+    gnomad_prefix: str = "",
+    clinvar_md5: str | None = None,
+    revel: bool = False,
+    exome: bool = False,
 ) -> str:
     """A sources file for the served files (section ``demo``: the demo genome is no real
     build)."""
@@ -130,7 +139,8 @@ def sources_yaml(
         if clinvar_md5
         else f"checksum_url: {url}/clinvar/clinvar.vcf.gz.md5"
     )
-    return f"""\
+    return (
+        f"""\
 demo:
   gene_models:
     url: {url}/mane/genes.gff.gz
@@ -144,4 +154,7 @@ demo:
     url: {url}{gnomad_prefix}/gnomad/sites.{{chrom}}.vcf.bgz
     chrom_style: chr
     release: test gnomAD v9
-""" + (REVEL.format(url=url) if revel else "")
+"""
+        + (f"    coverage_url: {url}/gnomad/calling.interval_list\n" if exome else "")
+        + (REVEL.format(url=url) if revel else "")
+    )

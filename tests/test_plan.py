@@ -198,7 +198,9 @@ def test_gene_models_come_from_the_config_or_a_resources_manifest(tmp_path, monk
     assert p.gene_models_option == "--resources res"
     assert p.filter_gene_models_option == ""
     assert "--resources res" in p.filter_options("EIMFS01")
-    assert p.fetch_options().startswith("--build GRCh38 --dest res --sources mirror.yaml")
+    assert p.fetch_options().startswith(
+        "--build GRCh38 --dest res --padding 1000 --sources mirror.yaml"
+    )
     assert p.fetch_sources == ["mirror.yaml"]
 
 

@@ -124,9 +124,8 @@ def test_a_missing_resources_manifest_is_fetched_first_and_feeds_the_rules(tmp_p
     counts = job_counts(result.stdout)
     assert counts == COMMON | {"define_coverage_targets": 1, "fetch_resources": 1}
     folder = f"'{manifest.parent}'"
-    assert f"mmpsi-variants resources fetch --build GRCh38 --dest {folder} --tier core" in (
-        result.stdout
-    )
+    fetch = f"mmpsi-variants resources fetch --build GRCh38 --dest {folder} --padding 1000"
+    assert f"{fetch} --tier core --tier extended" in result.stdout
     assert f"mmpsi-variants targets --resources {folder}" in result.stdout
     filters = [ln for ln in result.stdout.splitlines() if "mmpsi-variants filter" in ln]
     assert filters and all(f"--resources {folder}" in ln and "--genes" not in ln for ln in filters)

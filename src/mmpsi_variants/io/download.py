@@ -125,11 +125,37 @@ class Fetcher:
                     raise DownloadError(f"cannot fetch ({_reason(e)})", path=url) from None
                 time.sleep(self.backoff * 2**attempt)
                 continue
-            if r.status_code >= 500 and attempt < self.retries:
+            if _retryable(r.status_code) and attempt < self.retries:
                 time.sleep(self.backoff * 2**attempt)
                 continue
             _check_status(r, url)
             return r.text
+        raise AssertionError("unreachable")
+
+    def validators(self, url: str) -> dict[str, str | None]:
+        """What says whether a file changed: its size and, from the server, ETag and
+        Last-Modified (a HEAD request); a local file's size and modification time."""
+        local = local_path(url)
+        if local is not None:
+            try:
+                st = local.stat()
+            except OSError as e:
+                raise DownloadError(f"cannot read ({e.strerror})", path=url) from None
+            return {"size": str(st.st_size), "modified": str(st.st_mtime_ns)}
+        for attempt in range(self.retries + 1):
+            try:
+                r = self.session.head(url, timeout=self.timeout, allow_redirects=True)
+            except requests.RequestException as e:
+                if attempt == self.retries:
+                    raise DownloadError(f"cannot reach ({_reason(e)})", path=url) from None
+                time.sleep(self.backoff * 2**attempt)
+                continue
+            if _retryable(r.status_code) and attempt < self.retries:
+                time.sleep(self.backoff * 2**attempt)
+                continue
+            _check_status(r, url)
+            names = (("size", "Content-Length"), ("etag", "ETag"), ("modified", "Last-Modified"))
+            return {k: r.headers.get(h) for k, h in names}
         raise AssertionError("unreachable")
 
     def file(self, url: str, dest: Path, checksum: Checksum | None = None) -> Path:
@@ -143,18 +169,16 @@ class Fetcher:
                 else:
                     self._stream(url, part)
                 break
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as e:
+            except (*_CUT, _Busy) as e:
                 if attempt == self.retries:
                     raise DownloadError(
-                        f"download cut {self.retries + 1} times ({_reason(e)}); the part is kept "
-                        "and a rerun resumes it",
+                        f"download failed {self.retries + 1} times ({_reason(e)}); a part "
+                        "received is kept and a rerun resumes it",
                         path=url,
                     ) from None
                 time.sleep(self.backoff * 2**attempt)
+            except requests.RequestException as e:
+                raise DownloadError(f"cannot fetch ({_reason(e)})", path=url) from None
         if checksum is not None:
             got = checksum.of(part)
             if got != checksum.value:
@@ -171,8 +195,10 @@ class Fetcher:
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         with self.session.get(url, headers=headers, stream=True, timeout=self.timeout) as r:
+            if _retryable(r.status_code):
+                raise _Busy(f"HTTP {r.status_code} {r.reason}")
             if have and r.status_code == 416:
-                return  # the part is already whole
+                return  # the part is already whole; its checksum decides
             if have and r.status_code == 200:
                 have = 0  # the server ignores Range: start again
             elif not (have and r.status_code == 206):
@@ -241,6 +267,14 @@ def _copy(src: Path, part: Path, url: str) -> None:
         raise DownloadError("no such file", path=url) from None
     except IsADirectoryError:
         raise DownloadError("is a folder; expected a file", path=url) from None
+
+
+class _Busy(Exception):
+    """A server error or "too many requests": worth another try after a pause."""
+
+
+def _retryable(status: int) -> bool:
+    return status >= 500 or status == 429
 
 
 def _check_status(r: requests.Response, url: str) -> None:

@@ -121,6 +121,16 @@ def _check(entry: ManifestEntry, manifest: Path) -> None:
             path=str(manifest),
             where=where,
         )
+    bed = entry.data.get("covered_regions")
+    if bed:
+        # The BED alone decides "absent" against "not covered": it is evidence too.
+        try:
+            digest = sha256sum(manifest.parent / bed)
+        except FileNotFoundError:
+            digest = None
+        if digest != entry.data.get("covered_regions_sha256"):
+            raise InputFileError(f"{bed} is missing or changed since it was fetched; fetch again",
+                                 path=str(manifest), where=where)  # fmt: skip
     index = entry.data.get("index")
     if index and not (manifest.parent / index).exists():
         raise InputFileError(f"its index {index} is missing; fetch again", path=str(manifest),

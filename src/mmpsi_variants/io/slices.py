@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pysam
 
-from mmpsi_variants.core.contigs import ContigMap
+from mmpsi_variants.core.contigs import ContigMap, canonical
 from mmpsi_variants.io.commit import disk_full
 from mmpsi_variants.io.download import DownloadError
-from mmpsi_variants.io.htslib import captured_stderr, htslib_lines
+from mmpsi_variants.io.htslib import captured_stderr, htslib_lines, open_text
 
 Regions = Mapping[str, Sequence[tuple[int, int]]]  # contig -> merged 1-based inclusive spans
 
@@ -38,6 +38,7 @@ class TabixConf:
     meta: str = "#"
     skip: int = 0
     vcf: bool = True
+    zero_based: bool = False  # BED-like coordinates (tabix -0)
 
     @classmethod
     def of(cls, index: Path) -> TabixConf:
@@ -49,7 +50,15 @@ class TabixConf:
         if len(head) < 32 or head[:4] != b"TBI\1":
             raise DownloadError("not a tabix (.tbi) index", path=str(index))
         _, fmt, seq, beg, end, meta, skip = struct.unpack("<7i", head[4:32])
-        return cls(seq, beg, end, chr(meta), skip, (fmt & 0xFFFF) == 2)
+        if skip:
+            # tabix leaves skipped lines out of the header it serves: the slice would lose
+            # them, and its first record would be skipped in their place.
+            raise DownloadError(
+                f"indexed with {skip} skipped header line(s) (tabix -S); mark the header with "
+                f"{chr(meta)!r} and index it again",
+                path=str(index),
+            )
+        return cls(seq, beg, end, chr(meta), skip, (fmt & 0xFFFF) == 2, bool(fmt & 0x10000))
 
     def index(self, path: Path) -> None:
         if self.vcf:
@@ -57,7 +66,7 @@ class TabixConf:
         else:
             pysam.tabix_index(str(path), seq_col=self.seq - 1, start_col=self.begin - 1,
                               end_col=self.end - 1, meta_char=self.meta, line_skip=self.skip,
-                              force=True)  # fmt: skip
+                              zerobased=self.zero_based, force=True)  # fmt: skip
 
 
 def _open(source: str, index: Path) -> pysam.TabixFile:
@@ -118,8 +127,7 @@ def read_regions(
             for name, spans in plan:
                 previous_end = 0
                 for start, end in spans:
-                    lines = _fetch(tf, source, name, start, end, previous_end, begin)
-                    yield from (map(trim, lines) if trim else lines)
+                    yield from _fetch(tf, source, name, start, end, previous_end, begin, trim)
                     previous_end = end
         finally:
             tf.close()
@@ -129,13 +137,16 @@ def read_regions(
 
 def _fetch(
     tf: pysam.TabixFile, source: str, name: str, start: int, end: int, previous_end: int,
-    begin: int,
+    begin: int, trim: Callable[[str], str] | None,
 ) -> Iterator[str]:  # fmt: skip
     # A record that starts inside or before the previous span and reaches into this one was
     # written with the previous span already.
     with captured_stderr() as err:
         try:
-            lines = list(tf.fetch(name, start - 1, end))
+            # Trimmed as they arrive: a megabase of gnomAD's full records would not fit in
+            # memory, its kept fields do.
+            fetched = tf.fetch(name, start - 1, end)
+            lines = [trim(ln) for ln in fetched] if trim else list(fetched)
         except (OSError, ValueError):
             lines = None
     if lines is None:
@@ -205,3 +216,39 @@ def concatenate(parts: Sequence[Path], dest: Path, conf: TabixConf) -> int:
 def _contig_order(name: str) -> tuple[int, str]:
     bare = name[3:] if name.lower().startswith("chr") else name
     return (int(bare), "") if bare.isdigit() else (100, bare)
+
+
+def read_intervals(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """A BED (0-based) or Picard interval list (``@`` header, 1-based), as 1-based inclusive
+    spans per canonical contig, sorted."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    picard = False
+    with open_text(path, "a BED file or Picard interval list") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.startswith("@"):
+                picard = True
+                continue
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 3 or not cols[1].isdigit() or not cols[2].isdigit():
+                raise DownloadError("expected contig, start, end (tab-separated integers)",
+                                    path=str(path), where=f"line {lineno}")  # fmt: skip
+            start = int(cols[1]) + (0 if picard else 1)
+            out.setdefault(canonical(cols[0]), []).append((start, int(cols[2])))
+    return {c: sorted(v) for c, v in out.items()}
+
+
+def intersect(
+    spans: Regions, covered: Mapping[str, Sequence[tuple[int, int]]]
+) -> dict[str, list[tuple[int, int]]]:
+    """The parts of ``spans`` (by contig as named there) inside ``covered`` (canonical)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for contig, ss in spans.items():
+        have = covered.get(canonical(contig), [])
+        for s, e in ss:
+            for cs, ce in have:
+                if ce < s or cs > e:
+                    continue
+                out.setdefault(contig, []).append((max(s, cs), min(e, ce)))
+    return out

@@ -12,7 +12,9 @@ One section per genome build, one entry per resource::
 ``checksum_url`` listing); ``gnomad`` and the score tables are read through their tabix index,
 region by region, so ``url`` may hold ``{chrom}`` for files split by chromosome.
 ``chrom_style`` says how ``{chrom}`` is spelt (``chr``: chr1, ``bare``: 1); without it, as the
-gene models spell their contigs. ``index_url`` defaults to ``url`` + ``.tbi``. ``url`` may also be
+gene models spell their contigs. ``coverage_url`` (a BED or Picard interval list) says what a
+sliced source covers, for an exome-only gnomAD: outside it the filter says "not covered"
+rather than "absent". ``index_url`` defaults to ``url`` + ``.tbi``. ``url`` may also be
 a path or a ``file://`` URL (a mirror on a shared disk); a relative path is taken from the
 sources file's folder.
 """
@@ -31,7 +33,8 @@ from mmpsi_variants.core.errors import ConfigError
 from mmpsi_variants.io.download import Checksum, local_path
 
 DOWNLOADED = ("gene_models", "clinvar")  # fetched whole, verified, then subset
-_KEYS = {"url", "index_url", "md5", "sha256", "checksum_url", "release", "chrom_style"}
+_KEYS = {"url", "index_url", "md5", "sha256", "checksum_url", "release", "chrom_style",
+         "coverage_url"}  # fmt: skip
 _STYLES = ("chr", "bare")
 
 
@@ -46,6 +49,7 @@ class Source:
     checksum_url: str | None = None
     release: str | None = None
     chrom_style: str | None = None
+    coverage_url: str | None = None  # what a sliced source covers (an exome's calling regions)
 
     @property
     def by_chromosome(self) -> bool:
@@ -131,6 +135,19 @@ def _source(role: str, entry: Any, where: Path, build: str) -> Source:
     if len(given) > 1:
         raise ConfigError(f"give one of md5, sha256 and checksum_url, not {' and '.join(given)}",
                           path=str(where), where=at)  # fmt: skip
+    if entry.get("coverage_url") and role in DOWNLOADED:
+        raise ConfigError("coverage_url is for files read region by region (gnomad, scores)",
+                          path=str(where), where=at)  # fmt: skip
+    for key in ("url", "index_url", "checksum_url", "coverage_url"):
+        value = str(entry.get(key) or "")
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme not in ("", "http", "https", "file"):
+            raise ConfigError(
+                f"{key}: {scheme}:// is not supported; use the https:// address (NCBI and "
+                "Ensembl serve the same files over HTTPS) or a local path",
+                path=str(where),
+                where=at,
+            )
     url = _resolve(str(entry["url"]), where)
     if role in DOWNLOADED and "{chrom}" in url:
         raise ConfigError("{chrom} is for files read region by region (gnomad, scores); this one "
@@ -158,6 +175,9 @@ def _source(role: str, entry: Any, where: Path, build: str) -> Source:
         checksum_url=_resolve(str(checksum_url), where) if checksum_url else None,
         release=str(entry["release"]) if entry.get("release") is not None else None,
         chrom_style=entry.get("chrom_style"),
+        coverage_url=_resolve(str(entry["coverage_url"]), where)
+        if entry.get("coverage_url")
+        else None,
     )
 
 

@@ -18,6 +18,7 @@ filter that everything else is not covered rather than absent.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -41,7 +42,15 @@ from mmpsi_variants.io.gff import detect_format
 from mmpsi_variants.io.gff_subset import subset_gene_models
 from mmpsi_variants.io.manifest import FORMAT, NAME
 from mmpsi_variants.io.provenance import sha256sum
-from mmpsi_variants.io.slices import Regions, TabixConf, concatenate, read_regions, write_slice
+from mmpsi_variants.io.slices import (
+    Regions,
+    TabixConf,
+    concatenate,
+    intersect,
+    read_intervals,
+    read_regions,
+    write_slice,
+)
 from mmpsi_variants.io.sources import Source, load_sources
 from mmpsi_variants.panel.knowledge import Panel, load_panel
 from mmpsi_variants.panel.regions import (
@@ -143,14 +152,14 @@ def _gene_models(run: _Run, source: Source, panel: Panel, padding: int) -> dict[
 
 
 def _check_subset(staged: Path, panel: Panel, whole: Sequence[PanelRegion]) -> None:
-    """Every panel gene comes through the cut with all of its transcripts."""
+    """Every panel gene comes through the cut with all its transcripts, exons and CDS."""
     cut = {r.symbol: r.gene for r in panel_regions(panel, load_panel_models(staged, panel))}
     for region in whole:
         got = cut.get(region.symbol)
-        if got is None or len(got.transcripts) != len(region.gene.transcripts):
+        if got is None or got.transcripts != region.gene.transcripts:
             raise GeneModelError(
-                f"{region.symbol}'s transcripts did not all come through the cut (children "
-                "listed before their parents?); fetch with --all-genes to keep the file whole",
+                f"{region.symbol}'s transcripts did not all come through the cut whole; fetch "
+                "with --all-genes to keep the file as it is",
                 path=str(staged),
             )
 
@@ -186,12 +195,17 @@ def _local_index(vcf: Path) -> Path:
     index = Path(f"{vcf}.tbi")
     if index.exists() and index.stat().st_mtime >= vcf.stat().st_mtime:
         return index
+    # Built under another name and renamed: a kill half-way leaves no index to trust.
+    tmp = Path(f"{vcf}.tbi.part")
     try:
-        pysam.tabix_index(str(vcf), preset="vcf", force=True, keep_original=True)
+        pysam.tabix_index(str(vcf), preset="vcf", force=True, keep_original=True, index=str(tmp))
+        os.replace(tmp, index)
     except (OSError, ValueError) as e:
         raise DownloadError(
             f"cannot index it ({e}); expected a bgzipped VCF", path=str(vcf)
         ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return index
 
 
@@ -223,11 +237,23 @@ def _sliced(run: _Run, source: Source) -> dict[str, Any]:
     bed = f"{source.role}.regions.bed"
     # What the slice covers: the panel regions on the contigs the source has. Elsewhere the
     # filter then says "not covered", never "absent from gnomAD" (which is evidence).
-    run.out.add(bed, "".join(f"{c}\t{s - 1}\t{e}\n" for c, spans in run.spans.items()
-                             if c not in missing for s, e in spans))  # fmt: skip
+    regions_covered = {c: ss for c, ss in run.spans.items() if c not in missing}
+    if source.coverage_url:
+        # An exome-only source says nothing of the introns it never called.
+        calling = run.downloads / source.role / _basename(source.coverage_url)
+        if not calling.exists():
+            run.fetcher.file(source.coverage_url, calling)
+        regions_covered = intersect(regions_covered, read_intervals(calling))
+    covered = "".join(f"{c}\t{s - 1}\t{e}\n" for c, spans in regions_covered.items()
+                      for s, e in spans)  # fmt: skip
+    run.out.add(bed, covered)
     entry = _entry(source.role, name, staged, source, None, None)
     entry["source"]["files"] = files
-    entry.update(described, index=f"{name}.tbi", covered_regions=bed, records=records,
+    if source.coverage_url:
+        entry["source"]["coverage_url"] = source.coverage_url
+    entry.update(described, index=f"{name}.tbi", covered_regions=bed,
+                 covered_regions_sha256=hashlib.sha256(covered.encode()).hexdigest(),
+                 records=records,
                  contigs_without_records=missing,
                  subset={"regions": _regions(run.spans)})  # fmt: skip
     return entry
@@ -243,31 +269,77 @@ def _slice(
     strict: bool,
     keep_info: Callable[[Iterable[str]], set[str]] | None,
 ) -> tuple[Path, list[str], TabixConf]:
-    """One source file's panel regions, kept in ``downloads/`` under a name of the URL and the
-    regions; with the contigs it has no records on (a ``.missing`` file beside it)."""
+    """One source file's panel regions, kept in ``downloads/`` under a name of the URL, the
+    regions and the tool version (which decides the INFO keys kept), with a record of what it
+    holds; reused only while that record, its digest and the remote index still agree."""
     folder = run.downloads / role
     folder.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha1(repr((url, sorted((c, list(s)) for c, s in regions.items()),
-                             keep_info is not None)).encode())  # fmt: skip
+                             keep_info is not None, __version__)).encode())  # fmt: skip
     part = folder / f"{_basename(url)}.{key.hexdigest()[:12]}.slice.gz"
-    lacking = Path(f"{part}.missing")
-    index = folder / _basename(index_url)
-    if part.exists() and lacking.exists() and index.exists():
-        # Read whole before it took this name.
-        return part, lacking.read_text().split(), TabixConf.of(index)
-    if not index.exists():
-        run.fetcher.file(index_url, index)
+    record = Path(f"{part}.json")
+    index = _remote_index(run, folder, index_url)
+    done = _read_record(record)
+    if (
+        part.exists()
+        and done
+        and done.get("index") == _stamp(index)
+        and done.get("sha256") == sha256sum(part)
+    ):
+        return part, list(done["missing"]), TabixConf.of(index)
     conf = TabixConf.of(index)
     header, lines, missing = read_regions(url, index, regions, strict=strict, keep_info=keep_info)
     tmp = part.with_name(part.name + ".part")
     try:
-        write_slice(tmp, header, lines, conf)
-        lacking.write_text(" ".join(missing))
+        records = write_slice(tmp, header, lines, conf)
+        _fsync(tmp)
         os.replace(tmp, part)
     finally:
         for leftover in (tmp, Path(f"{tmp}.tbi")):
             leftover.unlink(missing_ok=True)
+    done = {"sha256": sha256sum(part), "records": records, "missing": missing,
+            "index": _stamp(index), "url": url}  # fmt: skip
+    _write_record(record, done)
     return part, missing, conf
+
+
+def _remote_index(run: _Run, folder: Path, index_url: str) -> Path:
+    """The source's index in ``downloads/``, fetched again when the server's copy changed (its
+    size, ETag or date): an index of another release would read the wrong blocks."""
+    index = folder / _basename(index_url)
+    record = Path(f"{index}.json")
+    now = run.fetcher.validators(index_url)
+    kept = _read_record(record)
+    if index.exists() and kept is not None and kept == now:
+        return index
+    index.unlink(missing_ok=True)
+    run.fetcher.file(index_url, index)
+    _write_record(record, now)
+    return index
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _write_record(path: Path, value: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(value))
+    os.replace(tmp, path)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
 
 
 def _say_missing(role: str, contigs: list[str]) -> None:

@@ -47,7 +47,7 @@ from mmpsi_variants.panel.regions import (
     load_panel_models,
     panel_regions,
 )
-from mmpsi_variants.pipeline.manifest import with_manifest
+from mmpsi_variants.pipeline.manifest import check_build, check_regions, with_manifest
 from mmpsi_variants.pipeline.research import ResearchFilter
 
 log = logging.getLogger("mmpsi_variants")
@@ -238,6 +238,8 @@ class FilterInputs:
             if self.panel and self.models
             else []
         )
+        if self.manifest is not None:
+            check_regions(self.manifest, self.regions)
         self._check_vcf_contigs()
         self.reference = self._reference()
         self._check_panel_genes_in_reference()
@@ -365,6 +367,11 @@ class FilterInputs:
         if opts.build != "auto":
             return get_build(opts.build)
         build = detect_build(contigs, self.vcf.header.reference)
+        if self.manifest is not None:
+            if build.name != "unknown":
+                check_build(build.name, f"the VCF is {build.name}", self.manifest)
+            elif self.manifest.build in ("GRCh38", "GRCh37"):
+                return get_build(self.manifest.build)  # the resources say which
         if (
             build.name == "unknown"
             and any(self.vcf_contigs.get(x) for x in ("chrX", "X"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from mmpsi_variants.annotation.sources.lookup import SCORE_KINDS
-from mmpsi_variants.core.contigs import get_build
+from mmpsi_variants.core.contigs import canonical, get_build
 from mmpsi_variants.core.errors import UsageError
 from mmpsi_variants.io.manifest import Manifest
 
@@ -22,13 +23,8 @@ def with_manifest(opts: Options, manifest: Manifest) -> Options:
             "panel; fetch them with --all-genes",
             path=str(manifest.path),
         )
-    build = opts.build
-    if manifest.build in ("GRCh38", "GRCh37"):
-        if build == "auto":
-            build = manifest.build
-        elif get_build(build).name != manifest.build:
-            raise UsageError(f"--build {build}, but the resources are for {manifest.build}",
-                             path=str(manifest.path))  # fmt: skip
+    if manifest.build in KNOWN_BUILDS and opts.build != "auto":
+        check_build(get_build(opts.build).name, f"--build {opts.build}", manifest)
 
     def path(role: str) -> str | None:
         entry = manifest.get(role)
@@ -47,5 +43,41 @@ def with_manifest(opts: Options, manifest: Manifest) -> Options:
         gnomad_coverage=coverage,
         clinvar=opts.clinvar or path("clinvar"),
         scores={**scores, **opts.scores},
-        build=build,
     )
+
+
+KNOWN_BUILDS = ("GRCh38", "GRCh37")
+
+
+def check_build(build: str, said: str, manifest: Manifest) -> None:
+    """The run's build must be the resources' (a GRCh37 VCF against GRCh38 resources would
+    place every panel gene elsewhere)."""
+    if manifest.build in KNOWN_BUILDS and build != manifest.build:
+        raise UsageError(f"{said}, but the resources are for {manifest.build}",
+                         path=str(manifest.path))  # fmt: skip
+
+
+def check_regions(manifest: Manifest, regions: Iterable[Any]) -> None:
+    """Every panel region the filter reads lies inside what the resources were cut to: outside,
+    ClinVar would say "absent" where it was never read (a larger --padding, or wider gene
+    models than the fetched ones)."""
+    if manifest.all_genes:
+        return
+    for entry in manifest.entries:
+        subset = entry.data.get("subset")
+        if not isinstance(subset, dict) or "regions" not in subset:
+            continue
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for text in subset["regions"]:
+            chrom, _, rest = str(text).rpartition(":")
+            start, _, end = rest.partition("-")
+            spans.setdefault(canonical(chrom), []).append((int(start), int(end)))
+        for r in regions:
+            inside = any(s <= r.start and r.end <= e for s, e in spans.get(canonical(r.chrom), []))
+            if not inside:
+                raise UsageError(
+                    f"{r.symbol} ({r.chrom}:{r.start}-{r.end}) reaches beyond the regions the "
+                    f"{entry.role} file was cut to; use the --padding and gene models of the "
+                    "fetch, or fetch again with a larger --padding",
+                    path=str(manifest.path),
+                )

@@ -225,6 +225,9 @@ class Plan:
         res = self.config["resources"]
         build = res.get("build") or self.config["reference"]["build"]
         opts = ["--build", build, "--dest", str(Path(self.manifest or ".").parent)]
+        # The folder must hold every region a rule reads: the filter's and the caller's.
+        padding = max(self.config["filter"]["padding"], self.config["calling"]["padding"])
+        opts += ["--padding", str(padding)]
         if res.get("sources"):
             opts += ["--sources", res["sources"]]
         if self.config.get("panel"):
