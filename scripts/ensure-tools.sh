@@ -4,7 +4,7 @@
 # because installing system packages behind a non-root user's back is not ours to do.
 set -eu
 missing_pkgs=""
-for pair in bwa:bwa samtools:samtools bcftools:bcftools tabix:tabix bgzip:tabix; do
+for pair in bwa:bwa minimap2:minimap2 samtools:samtools bcftools:bcftools freebayes:freebayes tabix:tabix bgzip:tabix; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   if ! command -v "$cmd" >/dev/null 2>&1; then
     case " $missing_pkgs " in *" $pkg "*) ;; *) missing_pkgs="$missing_pkgs $pkg" ;; esac

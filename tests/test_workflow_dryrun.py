@@ -85,6 +85,18 @@ def test_fastq_entry(tmp_path):
     }
 
 
+def test_minimap2_aligns_with_the_same_read_groups_and_pipeline(tmp_path):
+    workdir = setup_workdir(tmp_path, _placeholder_fastqs(tmp_path), align__aligner="minimap2")
+    result = snakemake(workdir, "--dry-run", "--printshellcmds")
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = job_counts(result.stdout)
+    assert counts["index_reference_minimap2"] == 1 and "index_reference_bwa" not in counts
+    assert counts["align_reads"] == len(SAMPLES)
+    line = next(ln for ln in result.stdout.splitlines() if "minimap2 -ax sr" in ln)
+    assert "-R '@RG\\tID:" in line and "results/reference/genome.fa.sr.mmi" in line
+    assert "| samtools fixmate -m -u - - | samtools sort" in line
+
+
 def test_bam_entry_skips_alignment(tmp_path):
     counts = _dry_run(setup_workdir(tmp_path, _bams(tmp_path)))
     assert counts == COMMON | {

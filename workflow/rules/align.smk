@@ -1,11 +1,12 @@
-# FASTQ entry: bwa mem with read groups, piped through samtools fixmate and sort (no SAM on
-# disk); the units of a sample are merged and duplicates marked.
+# FASTQ entry: bwa mem or minimap2 -ax sr (align.aligner) with read groups, piped through
+# samtools fixmate and sort (no SAM on disk); the units of a sample are merged and duplicates
+# marked.
 
 
 rule align_reads:
     input:
         reads=lambda wildcards: PLAN.unit_fastqs(wildcards.sample, wildcards.unit),
-        index=REF.bwa_files,
+        index=PLAN.aligner_index,
     output:
         temp("results/bam/units/{sample}.{unit}.bam"),
     log:
@@ -13,19 +14,20 @@ rule align_reads:
     benchmark:
         "benchmarks/align_reads/{sample}.{unit}.tsv"
     conda:
-        "../envs/bwa.yaml"
+        "../envs/align.yaml"
     threads: config["threads"]["align"]
     resources:
         mem_mb=lambda wildcards, attempt: 12000 * attempt,
         runtime=480,
     params:
-        read_group=lambda wildcards: PLAN.read_group(wildcards.sample, wildcards.unit),
-        prefix=lambda wildcards, input: input.index[0][: -len(".amb")],
+        align=lambda wildcards, threads: PLAN.align_command(
+            wildcards.sample, wildcards.unit, threads
+        ),
         sort_prefix=lambda wildcards, resources: (
             f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}"
         ),
     shell:
-        "(bwa mem -t {threads} -R {params.read_group:q} {params.prefix:q} {input.reads:q}"
+        "({params.align}"
         " | samtools fixmate -m -u - -"
         " | samtools sort -@ {threads} -T {params.sort_prefix:q}"
         " -o {output:q} -) 2> {log:q}"

@@ -114,3 +114,24 @@ rule define_coverage_targets:
     shell:
         "mmpsi-variants targets {params.genes} --splice-margin {params.margin}"
         " {params.panel} {params.tiers} -o {output:q} 2> {log:q}"
+
+
+if PLAN.aligner == "minimap2":
+
+    rule index_reference_minimap2:
+        input:
+            REF.fasta,
+        output:
+            REF.minimap2_index,
+        log:
+            "logs/index_reference_minimap2/minimap2.log",
+        benchmark:
+            "benchmarks/index_reference_minimap2/minimap2.tsv"
+        conda:
+            "../envs/align.yaml"
+        threads: 2
+        resources:
+            mem_mb=lambda wildcards, attempt: 16000 * attempt,
+            runtime=120,
+        shell:
+            "minimap2 -x sr -t {threads} -d {output:q} {input:q} 2> {log:q}"

@@ -20,17 +20,20 @@ Output layout (see the Snakefile's header):
 
 from __future__ import annotations
 
-import copy
-import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from mmpsi_variants.core.errors import ConfigError
 from mmpsi_variants.core.schemas import load_schema, validate_config
 from mmpsi_variants.io.samplesheet import OUTCOME_COLUMNS, VCF, SampleSheet
 from mmpsi_variants.io.sheet_files import index_of, load_sheet
+from mmpsi_variants.pipeline.config_checks import (
+    check_config_files,
+    check_resources,
+    with_absolute_paths,
+)
+
+__all__ = ["Plan", "Reference", "load_plan", "stage_reference", "with_absolute_paths"]
 
 BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
 
@@ -49,6 +52,12 @@ class Reference:
     @property
     def bwa_files(self) -> list[str]:
         return [self.bwa_prefix + s for s in BWA_SUFFIXES]
+
+    @property
+    def minimap2_index(self) -> str:
+        """minimap2's short-read index, built once (indexing a human genome on every job would
+        cost each of them minutes)."""
+        return self.fasta + ".sr.mmi"
 
     @property
     def index_files(self) -> list[str]:
@@ -103,8 +112,29 @@ class Plan:
         assert u.fq1 is not None  # asked for FASTQ units only
         return [u.fq1, u.fq2] if u.fq2 else [u.fq1]
 
+    @property
+    def aligner(self) -> str:
+        return self.config["align"]["aligner"]
+
+    @property
+    def aligner_index(self) -> list[str]:
+        """The index files the aligner reads."""
+        if self.aligner == "minimap2":
+            return [self.reference.minimap2_index]
+        return self.reference.bwa_files
+
+    def align_command(self, sample: str, unit: str, threads: int) -> str:
+        """The aligner's command for one unit, shell-quoted, writing SAM to standard output:
+        ``bwa mem`` or ``minimap2 -ax sr``, with the same read group either way."""
+        rg = shlex.quote(self.read_group(sample, unit))
+        reads = " ".join(shlex.quote(f) for f in self.unit_fastqs(sample, unit))
+        if self.aligner == "minimap2":
+            index = shlex.quote(self.reference.minimap2_index)
+            return f"minimap2 -ax sr -t {threads} -R {rg} {index} {reads}"
+        return f"bwa mem -t {threads} -R {rg} {shlex.quote(self.reference.bwa_prefix)} {reads}"
+
     def read_group(self, sample: str, unit: str) -> str:
-        """The @RG line bwa writes, tab-escaped as bwa -R expects."""
+        """The @RG line the aligner writes, tab-escaped as bwa and minimap2 -R expect."""
         return f"@RG\\tID:{sample}.{unit}\\tSM:{sample}\\tLB:{sample}\\tPL:ILLUMINA\\tPU:{unit}"
 
     def unit_bams(self, sample: str) -> list[str]:
@@ -325,84 +355,12 @@ class Plan:
         return ["results/qc/multiqc/panel_coverage_mqc.tsv"] if self.aligned_samples else []
 
 
-def with_absolute_paths(config: dict, base: str | Path) -> dict:
-    """A copy of ``config`` whose file paths (reference, resources, settings, panel) are
-    absolute, relative ones taken from ``base``: to run the same configuration from another
-    working directory."""
-    base = Path(base)
-    cfg = copy.deepcopy(config)
-
-    def absolute(path):
-        return str(base / path) if path else path
-
-    ref = cfg["reference"]
-    ref["fasta"], ref["genes"] = absolute(ref["fasta"]), absolute(ref.get("genes"))
-    res = cfg.get("resources") or {}
-    for key in ("gnomad", "clinvar", "manifest", "sources"):
-        if key in res:
-            res[key] = absolute(res[key])
-    if res.get("scores"):
-        res["scores"] = {name: absolute(path) for name, path in res["scores"].items()}
-    for key in ("settings", "panel"):
-        if key in cfg:
-            cfg[key] = absolute(cfg[key])
-    return cfg
-
-
-# The files the configuration names, with what each must be: checked at parse time, so that a
-# folder or a typo given as the reference stops the dry run, not the first rule that reads it.
-_CONFIG_FILES = (
-    (("reference", "fasta"), "a FASTA file"),
-    (("reference", "genes"), "gene models (GFF3 or GTF)"),
-    (("samples",), "the samples sheet"),
-    (("units",), "the units sheet"),
-    (("resources", "gnomad"), "a gnomAD sites VCF"),
-    (("resources", "clinvar"), "a ClinVar VCF"),
-    (("resources", "sources"), "a sources YAML for `resources fetch`"),
-    (("resources", "scores", "revel"), "a REVEL score file"),
-    (("resources", "scores", "cadd"), "a CADD score file"),
-    (("resources", "scores", "spliceai"), "a SpliceAI VCF"),
-    (("settings",), "a settings YAML"),
-    (("panel",), "a panel YAML"),
-)
-
-
-def check_config_files(config: dict) -> None:
-    """Each file the configuration names is a readable file; else one line naming the key."""
-    for keys, what in _CONFIG_FILES:
-        node: Any = config
-        for key in keys:
-            node = node.get(key) if isinstance(node, dict) else None
-        if not node:
-            continue
-        path = Path(node)
-        if path.is_dir():
-            problem = "is a folder"
-        elif not path.exists():
-            problem = "no such file"
-        elif not os.access(path, os.R_OK):
-            problem = "cannot be read (permission denied)"
-        else:
-            continue
-        raise ConfigError(
-            f"{node}: {problem}; expected {what}", path="config", where=".".join(keys)
-        )
-    regions = config.get("calling", {}).get("regions", "panel")
-    if regions not in ("panel", "all") and not Path(regions).is_file():
-        problem = "is a folder" if Path(regions).is_dir() else "no such file"
-        raise ConfigError(
-            f"{regions}: {problem}; expected panel, all or a BED file",
-            path="config",
-            where="calling.regions",
-        )
-
-
 def load_plan(config: dict, schema_dir: str | Path) -> Plan:
     """Validate the configuration and the sheets; raises an :class:`MmpsiError` subclass."""
     schema_dir = Path(schema_dir)
     validate_config(config, load_schema(schema_dir / "config.schema.yaml"))
     check_config_files(config)
-    _check_resources(config)
+    check_resources(config)
     sheet = load_sheet(
         config["samples"],
         config["units"],
@@ -411,24 +369,3 @@ def load_plan(config: dict, schema_dir: str | Path) -> Plan:
         check_read_groups=config["calling"]["caller"] == "freebayes",
     )
     return Plan(config, sheet, stage_reference(config["reference"]["fasta"]))
-
-
-def _check_resources(config: dict) -> None:
-    """Gene models from the config or a resources manifest; a manifest to fetch needs a build."""
-    res = config["resources"]
-    manifest = res.get("manifest")
-    if not config["reference"].get("genes") and not manifest:
-        raise ConfigError(
-            "reference.genes: give gene models, or resources.manifest (a folder of "
-            "`mmpsi-variants resources fetch`) to take them from"
-        )
-    if manifest and Path(manifest).name != "manifest.json":
-        raise ConfigError(f"resources.manifest: expected a path ending in manifest.json, got "
-                          f"{manifest!r}")  # fmt: skip
-    build = res.get("build") or config["reference"]["build"]
-    if manifest and not Path(manifest).exists() and build in ("none", "auto"):
-        raise ConfigError(
-            "resources.manifest: the manifest is missing, and fetching it needs a build: set "
-            "reference.build to GRCh38 or GRCh37 (or resources.build to a section of "
-            "resources.sources)"
-        )
