@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 DEMO   := resources/demo
 CORES  ?= all
 
-.PHONY: setup tools demo test lint format bench bench-workflow clean help
+.PHONY: setup tools demo test test-slurm lint format bench bench-workflow clean help
 
 help:
 	@echo "make demo   set up, then run the main job on the bundled demo data"
 	@echo "make test   set up, then run the whole test suite"
+	@echo "make test-slurm  the workflow through a one-node SLURM test cluster (root)"
 	@echo "make bench  set up, then run the benchmarks against peer tools (filter, annotate, research mode)"
-	@echo "make bench-workflow  time the demo workflow (wall time, per rule, Snakemake overhead)"
+	@echo "make bench-workflow  time the demo workflow (wall time, per rule, Snakemake overhead) and an exome-sized run against the tools alone, for both aligners"
 
 setup: $(STAMP) tools
 
@@ -56,12 +57,18 @@ format: setup
 test: setup lint
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
 
+# The workflow through a one-node SLURM cluster on 127.0.0.1 (as root; installs slurm-wlm and
+# munge when missing, stops the daemons afterwards). `make test` runs these too.
+test-slurm: setup
+	$(BIN)/python -m pytest -q -rs -m slurm tests/test_slurm.py
+
 bench: setup
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/research_bench.py
 
 bench-workflow: setup
 	$(BIN)/python bench/workflow_bench.py --cores 2 --cores 1
+	$(BIN)/python bench/exome_bench.py --cores 2
 
 clean:
 	rm -rf $(VENV) results logs benchmarks .snakemake .pytest_cache bench/work $(DEMO)/reads

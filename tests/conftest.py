@@ -75,3 +75,15 @@ def record_csq_concordance():
 def pytest_terminal_summary(terminalreporter):
     for line in _SUMMARY:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def demo_fastq_run(tmp_path_factory):
+    """The demo workflow from FASTQ with the default configuration (what `make demo` runs),
+    once per test session: the end-to-end tests read it, the cluster test compares with it."""
+    from .workflow_runner import demo_reads, fastq_units, setup_workdir, snakemake
+
+    workdir = setup_workdir(tmp_path_factory.mktemp("fastq"), fastq_units(demo_reads()))
+    result = snakemake(workdir)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return workdir, result

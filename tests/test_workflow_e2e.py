@@ -35,8 +35,6 @@ from mmpsi_variants.panel.regions import load_panel_models, panel_regions
 from .conftest import DATA, DEMO, needs_tool
 from .workflow_runner import (
     UNITS_HEADER,
-    demo_reads,
-    fastq_units,
     job_counts,
     setup_workdir,
     snakemake,
@@ -70,12 +68,9 @@ FILTERED = [r for r in TRUTH if r["reason"] == "filter_failed"]
 
 
 @pytest.fixture(scope="module")
-def fastq_run(tmp_path_factory):
+def fastq_run(demo_fastq_run):
     """FASTQ entry with the default configuration: what `make demo` runs."""
-    workdir = setup_workdir(tmp_path_factory.mktemp("fastq"), fastq_units(demo_reads()))
-    result = snakemake(workdir)
-    assert result.returncode == 0, result.stderr[-5000:]
-    return workdir, result
+    return demo_fastq_run
 
 
 def calls_of(workdir, families=None):

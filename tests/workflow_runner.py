@@ -55,9 +55,18 @@ def setup_workdir(workdir: Path, units: str, samples: str = SAMPLES_TSV, **chang
     return workdir
 
 
-def snakemake(workdir: Path, *args: str, cores: int = 2) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    cmd = [
+def snakemake(
+    workdir: Path, *args: str, cores: int = 2, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Snakemake on this repository's workflow in ``workdir``; ``env`` adds to the environment
+    (a PATH given there comes first)."""
+    env = _environment(env)
+    cmd = snakemake_command(workdir, *args, cores=cores)
+    return subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True)
+
+
+def snakemake_command(workdir: Path, *args: str, cores: int = 2) -> list[str]:
+    return [
         str(BIN / "snakemake"),
         "--snakefile",
         str(ROOT / "Snakefile"),
@@ -67,7 +76,12 @@ def snakemake(workdir: Path, *args: str, cores: int = 2) -> subprocess.Completed
         str(cores),
         *args,
     ]
-    return subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True)
+
+
+def _environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    extra = dict(extra or {})
+    path = os.pathsep.join(p for p in (extra.pop("PATH", ""), str(BIN)) if p)
+    return {**os.environ, **extra, "PATH": f"{path}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def job_counts(output: str) -> dict[str, int]:
