@@ -67,10 +67,28 @@ def test_http_errors_name_the_url_and_the_status(server, tmp_path, path, status)
     assert not (tmp_path / "x").exists()
 
 
+def _etag(url):
+    import requests
+
+    return requests.head(url, timeout=10).headers["ETag"]
+
+
 def test_a_cut_download_resumes_with_a_range_request(server, tmp_path):
     url, md5 = server
     part = tmp_path / "genes.gff3.part"
     part.write_bytes(PAYLOAD[: len(PAYLOAD) // 3])  # what a killed client left
+    (tmp_path / "genes.gff3.part.etag").write_text(_etag(f"{url}/genes.gff3"))
+    dest = Fetcher().file(f"{url}/genes.gff3", tmp_path / "genes.gff3", _md5(md5))
+    assert dest.read_bytes() == PAYLOAD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["genes.gff3"]
+
+
+def test_a_part_of_an_older_file_is_not_resumed_into_the_new_one(server, tmp_path):
+    """If-Range: the server's file changed since the part was received (ClinVar's weekly
+    file keeps its name), so the whole new file comes, not its tail after the old bytes."""
+    url, md5 = server
+    (tmp_path / "genes.gff3.part").write_bytes(b"last week's bytes " * 1000)
+    (tmp_path / "genes.gff3.part.etag").write_text('"0-0"')
     dest = Fetcher().file(f"{url}/genes.gff3", tmp_path / "genes.gff3", _md5(md5))
     assert dest.read_bytes() == PAYLOAD
 
@@ -78,6 +96,7 @@ def test_a_cut_download_resumes_with_a_range_request(server, tmp_path):
 def test_a_server_that_ignores_range_gets_a_full_download(server, tmp_path):
     url, md5 = server
     (tmp_path / "genes.gff3.part").write_bytes(PAYLOAD[:1000])
+    (tmp_path / "genes.gff3.part.etag").write_text(_etag(f"{url}/genes.gff3"))
     dest = Fetcher().file(f"{url}/norange/genes.gff3", tmp_path / "genes.gff3", _md5(md5))
     assert dest.read_bytes() == PAYLOAD
 

@@ -1,11 +1,13 @@
 """Files fetched over HTTP(S): streamed, resumed after a cut, retried, verified, put in place whole.
 
 A download goes to ``<dest>.part`` beside its final name. A cut connection resumes from the
-part's size with an HTTP ``Range`` request; a server that ignores ``Range`` (it answers 200
-with the whole file) is read again from the start. The finished part is checked against the
-published checksum before it is renamed, so nothing half-written or corrupt ever stands under
-the final name, and a rerun after a failure does only the missing work. Proxies come from the
-environment (``requests`` honours ``HTTPS_PROXY`` and ``NO_PROXY``). A local path or a
+part's size with an HTTP ``Range`` request, conditional on the server's file being the one the
+part came from (``If-Range`` with its ETag or date, kept in ``<dest>.part.etag``); a server
+that ignores ``Range`` (it answers 200 with the whole file) is read again from the start. The
+finished part is checked against the published checksum before it is renamed, so nothing
+half-written or corrupt ever stands under the final name, and a rerun after a failure does
+only the missing work. Proxies come from the environment (``requests`` honours ``HTTPS_PROXY``
+and ``NO_PROXY``). A local path or a
 ``file://`` URL (a site's mirror on a shared disk) is copied the same way, and verified too.
 
 Checksums: MD5 and SHA-256 (``md5sum``/``sha256sum`` listings, NCBI ``.md5`` files) and the
@@ -179,6 +181,7 @@ class Fetcher:
                 time.sleep(self.backoff * 2**attempt)
             except requests.RequestException as e:
                 raise DownloadError(f"cannot fetch ({_reason(e)})", path=url) from None
+        Path(f"{part}.etag").unlink(missing_ok=True)
         if checksum is not None:
             got = checksum.of(part)
             if got != checksum.value:
@@ -193,7 +196,15 @@ class Fetcher:
 
     def _stream(self, url: str, part: Path) -> None:
         have = part.stat().st_size if part.exists() else 0
+        validator = Path(f"{part}.etag")
         headers = {"Range": f"bytes={have}-"} if have else {}
+        if have and validator.exists():
+            # If-Range: the rest of the same file, or the whole of a newer one (ClinVar's
+            # file of the same name changes every week), never a mix of both.
+            headers["If-Range"] = validator.read_text().strip()
+        elif have:
+            have = 0  # a part without its validator cannot be trusted to belong to this file
+            headers = {}
         with self.session.get(url, headers=headers, stream=True, timeout=self.timeout) as r:
             if _retryable(r.status_code):
                 raise _Busy(f"HTTP {r.status_code} {r.reason}")
@@ -203,6 +214,9 @@ class Fetcher:
                 have = 0  # the server ignores Range: start again
             elif not (have and r.status_code == 206):
                 _check_status(r, url)
+            tag = r.headers.get("ETag") or r.headers.get("Last-Modified")
+            if tag and not have:
+                validator.write_text(tag)
             total = _total_size(r, have)
             progress = (
                 Progress(part.name.removesuffix(".part"), total) if sys.stderr.isatty() else None
