@@ -119,20 +119,7 @@ class Fetcher:
                 return local.read_text(encoding="utf-8", errors="replace")
             except OSError as e:
                 raise DownloadError(f"cannot read ({e.strerror})", path=url) from None
-        for attempt in range(self.retries + 1):
-            try:
-                r = self.session.get(url, timeout=self.timeout)
-            except requests.RequestException as e:
-                if attempt == self.retries:
-                    raise DownloadError(f"cannot fetch ({_reason(e)})", path=url) from None
-                time.sleep(self.backoff * 2**attempt)
-                continue
-            if _retryable(r.status_code) and attempt < self.retries:
-                time.sleep(self.backoff * 2**attempt)
-                continue
-            _check_status(r, url)
-            return r.text
-        raise AssertionError("unreachable")
+        return self._small("GET", url, "cannot fetch").text
 
     def validators(self, url: str) -> dict[str, str | None]:
         """What says whether a file changed: its size and, from the server, ETag and
@@ -144,20 +131,26 @@ class Fetcher:
             except OSError as e:
                 raise DownloadError(f"cannot read ({e.strerror})", path=url) from None
             return {"size": str(st.st_size), "modified": str(st.st_mtime_ns)}
+        r = self._small("HEAD", url, "cannot reach")
+        names = (("size", "Content-Length"), ("etag", "ETag"), ("modified", "Last-Modified"))
+        return {k: r.headers.get(h) for k, h in names}
+
+    def _small(self, method: str, url: str, failing: str) -> requests.Response:
+        """One short request, retried with back-off after a network error, a server error
+        or 429; an error status after the last try is one line naming the URL."""
         for attempt in range(self.retries + 1):
             try:
-                r = self.session.head(url, timeout=self.timeout, allow_redirects=True)
+                r = self.session.request(method, url, timeout=self.timeout, allow_redirects=True)
             except requests.RequestException as e:
                 if attempt == self.retries:
-                    raise DownloadError(f"cannot reach ({_reason(e)})", path=url) from None
+                    raise DownloadError(f"{failing} ({_reason(e)})", path=url) from None
                 time.sleep(self.backoff * 2**attempt)
                 continue
             if _retryable(r.status_code) and attempt < self.retries:
                 time.sleep(self.backoff * 2**attempt)
                 continue
             _check_status(r, url)
-            names = (("size", "Content-Length"), ("etag", "ETag"), ("modified", "Last-Modified"))
-            return {k: r.headers.get(h) for k, h in names}
+            return r
         raise AssertionError("unreachable")
 
     def file(self, url: str, dest: Path, checksum: Checksum | None = None) -> Path:

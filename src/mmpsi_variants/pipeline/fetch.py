@@ -96,14 +96,15 @@ def fetch_resources(opts: FetchOptions, fetcher: Fetcher | None = None) -> Path:
     downloads.mkdir(parents=True, exist_ok=True)
     with AtomicOutputs(dest) as out:
         run = _Run(out, downloads, fetcher or Fetcher(), {}, opts.all_genes)
-        entries = [_gene_models(run, sources["gene_models"], panel, opts.padding)]
-        log.info(f"gene_models: {entries[0]['records']} panel genes, {entries[0]['size']} bytes, "
-                 f"{entries[0]['seconds']} s")  # fmt: skip
-        for role, source in sources.items():
+        entries = []
+        # The gene models first, whatever the file's order: they give every other step its
+        # regions.
+        for role in ["gene_models", *(r for r in sources if r != "gene_models")]:
+            source, started = sources[role], time.monotonic()
             if role == "gene_models":
-                continue
-            started = time.monotonic()
-            entry = _clinvar(run, source) if role == "clinvar" else _sliced(run, source)
+                entry = _gene_models(run, source, panel, opts.padding)
+            else:
+                entry = _clinvar(run, source) if role == "clinvar" else _sliced(run, source)
             entry["seconds"] = round(time.monotonic() - started, 2)
             log.info(f"{role}: {entry['records']} records, {entry['size']} bytes, "
                      f"{entry['seconds']} s")  # fmt: skip
@@ -117,7 +118,6 @@ def fetch_resources(opts: FetchOptions, fetcher: Fetcher | None = None) -> Path:
 
 
 def _gene_models(run: _Run, source: Source, panel: Panel, padding: int) -> dict[str, Any]:
-    started = time.monotonic()
     raw, verified = _download(run, source)
     models = load_panel_models(raw, panel)
     # Strict: a source without a panel gene would make every report say "no variant" there.
@@ -146,7 +146,6 @@ def _gene_models(run: _Run, source: Source, panel: Panel, padding: int) -> dict[
         date=meta.get("genebuild-last-updated") or meta.get("date"),
         subset=subset,
         records=len(regions),
-        seconds=round(time.monotonic() - started, 2),
     )
     return entry
 

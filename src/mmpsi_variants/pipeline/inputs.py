@@ -47,7 +47,12 @@ from mmpsi_variants.panel.regions import (
     load_panel_models,
     panel_regions,
 )
-from mmpsi_variants.pipeline.manifest import check_build, check_regions, with_manifest
+from mmpsi_variants.pipeline.manifest import (
+    KNOWN_BUILDS,
+    check_build,
+    check_regions,
+    with_manifest,
+)
 from mmpsi_variants.pipeline.research import ResearchFilter
 
 log = logging.getLogger("mmpsi_variants")
@@ -370,7 +375,7 @@ class FilterInputs:
         if self.manifest is not None:
             if build.name != "unknown":
                 check_build(build.name, f"the VCF is {build.name}", self.manifest)
-            elif self.manifest.build in ("GRCh38", "GRCh37"):
+            elif self.manifest.build in KNOWN_BUILDS:
                 return get_build(self.manifest.build)  # the resources say which
         if (
             build.name == "unknown"

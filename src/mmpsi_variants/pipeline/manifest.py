@@ -13,6 +13,7 @@ from mmpsi_variants.io.manifest import Manifest
 
 # The filter's options (pipeline.inputs.FilterOptions, which imports this module).
 Options = TypeVar("Options", bound=Any)
+KNOWN_BUILDS = ("GRCh38", "GRCh37")  # the builds whose contigs and PARs we know
 
 
 def with_manifest(opts: Options, manifest: Manifest) -> Options:
@@ -44,9 +45,6 @@ def with_manifest(opts: Options, manifest: Manifest) -> Options:
         clinvar=opts.clinvar or path("clinvar"),
         scores={**scores, **opts.scores},
     )
-
-
-KNOWN_BUILDS = ("GRCh38", "GRCh37")
 
 
 def check_build(build: str, said: str, manifest: Manifest) -> None:
