@@ -110,7 +110,7 @@ def workdir_for(base: Path, fastqs: list[Path], genome: Path, aligner: str) -> P
     cfg = with_absolute_paths(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), ROOT)
     cfg["reference"]["fasta"] = str(genome)
     cfg["align"] = {"aligner": aligner}
-    cfg["threads"] = {"align": 2, "markdup": 2, "stats": 2, "call": 2}
+    cfg["threads"] = {**cfg["threads"], "align": 2, "markdup": 2}
     (work / "config" / "config.yaml").write_text(yaml.safe_dump(cfg))
     (work / "config" / "samples.tsv").write_text(
         "sample\tfamily\tsex\tfather\tmother\taffected\teeg\n"
@@ -149,7 +149,7 @@ def tools_alone(base: Path, fastqs: list[Path], genome: Path, aligner: str, core
         f"{align} | samtools fixmate -m -u - - | samtools sort -@ {cores} -o sorted.bam -", work
     )
     steps["markdup"] = timed(
-        f"samtools markdup -@ {cores} sorted.bam dedup.bam && samtools index dedup.bam", work
+        f"samtools markdup -@ {cores} --write-index sorted.bam dedup.bam", work
     )
     subprocess.run(
         [str(BIN / "mmpsi-variants"), "panel", "--bed", "--merge", "--genes",

@@ -104,6 +104,14 @@ def test_demo_plan(tmp_path, monkeypatch):
         "results/bam/units/EIMFS01.L001.bam",
         "results/bam/units/EIMFS01.L002.bam",
     ]
+    # Two units are merged into markdup's standard input; a single unit is read directly.
+    assert plan.markdup_merge("EIMFS01", 2) == (
+        "samtools merge -u -@ 2 -o - results/bam/units/EIMFS01.L001.bam"
+        " results/bam/units/EIMFS01.L002.bam |"
+    )
+    assert plan.markdup_source("EIMFS01") == "-"
+    assert plan.markdup_merge("EIMFS02", 2) == ""
+    assert plan.markdup_source("EIMFS02") == "results/bam/units/EIMFS02.L001.bam"
     assert plan.read_group("EIMFS02", "L001") == (
         "@RG\\tID:EIMFS02.L001\\tSM:EIMFS02\\tLB:EIMFS02\\tPL:ILLUMINA\\tPU:L001"
     )

@@ -1,6 +1,6 @@
 # FASTQ entry: bwa mem or minimap2 -ax sr (align.aligner) with read groups, piped through
-# samtools fixmate and sort (no SAM on disk); the units of a sample are merged and duplicates
-# marked.
+# samtools fixmate and sort (no SAM on disk); the units of a sample are merged (a single unit
+# is read as it is) and duplicates marked.
 
 
 rule align_reads:
@@ -50,8 +50,15 @@ rule mark_duplicates:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=240,
+    params:
+        merge=lambda wildcards, threads: PLAN.markdup_merge(wildcards.sample, threads),
+        source=lambda wildcards: PLAN.markdup_source(wildcards.sample),
+        # The index is written as the BAM is, rather than by a second pass over it.
+        bam_and_index=lambda wildcards, output: shlex.quote(
+            f"{output.bam}##idx##{output.bai}"
+        ),
+        tmp_prefix=lambda wildcards, resources: f"{resources.tmpdir}/{wildcards.sample}",
     shell:
-        "(samtools merge -u -@ {threads} -o - {input:q}"
-        " | samtools markdup -@ {threads} -f {output.metrics:q}"
-        " -T {resources.tmpdir}/{wildcards.sample} - {output.bam:q}"
-        " && samtools index -@ {threads} {output.bam:q}) 2> {log:q}"
+        "({params.merge} samtools markdup -@ {threads} -f {output.metrics:q}"
+        " -T {params.tmp_prefix:q} --write-index {params.source}"
+        " {params.bam_and_index}) 2> {log:q}"
