@@ -71,3 +71,41 @@ def test_deterministic_and_idempotent(tmp_path, capsys):
     sim.simulate(tmp_path / "a", p)
     assert "up to date" in capsys.readouterr().out
     assert (tmp_path / "a" / "EIMFS02_L001_R1.fastq.gz").stat().st_mtime_ns == mtime
+
+
+def _depth_from_reads(hap_reads: np.ndarray, seq: np.ndarray, lo: int, hi: int) -> float:
+    """Reads whose first 30 bases occur exactly at a reference start in [lo, hi), per base.
+
+    Without alignment: each read's leading 30-mer is looked up in the random reference, where
+    a 30-mer is unique."""
+    index = {seq[i : i + 30].tobytes(): i for i in range(len(seq) - 30)}
+    rc_index = {(3 - seq[i : i + 30][::-1]).tobytes(): i for i in range(len(seq) - 30)}
+    hits = 0
+    for read in hap_reads:
+        key = read[:30].tobytes()
+        pos = index.get(key, rc_index.get(key))
+        hits += pos is not None and lo <= pos < hi
+    return hits / (hi - lo)
+
+
+@pytest.mark.parametrize(("cn", "ratio"), [(0, 0.0), (1, 0.5), (3, 1.5), (4, 2.0)])
+def test_planted_copy_number_changes_the_depth_of_the_stretch_only(cn, ratio):
+    rng = np.random.default_rng(7)
+    ref = rng.integers(0, 4, 20_000).astype(np.uint8)
+    seq = "".join("ACGT"[b] for b in ref)
+    p = sim.Params(60.0, 100, 250, 25, 0.0, "cnv-test")
+    specs = sim.add_cnvs([(1.0, []), (1.0, [])], [(8000, 12000, cn)], seq, male_x=False)
+    haps = [sim.build_haplotype(ref, e, w, "test") for w, e in specs]
+    r1, r2 = sim.simulate_contig("S", "chrT", ref, haps, p)
+    reads = np.concatenate([r1, r2])
+    inside = _depth_from_reads(reads, ref, 8500, 11500)
+    outside = _depth_from_reads(reads, ref, 2000, 7000)
+    assert outside > 0.5  # read starts per base, both mates: about 2 x 60 / 200
+    assert inside / outside == pytest.approx(ratio, abs=0.08)
+
+
+def test_copy_numbers_the_simulator_cannot_make_are_refused():
+    with pytest.raises(SystemExit, match="expected 0, 1, 3 or 4"):
+        sim.add_cnvs([(1.0, []), (1.0, [])], [(10, 20, 2)], "A" * 30, male_x=False)
+    with pytest.raises(SystemExit, match="male"):
+        sim.add_cnvs([(1.0, [])], [(10, 20, 1)], "A" * 30, male_x=True)

@@ -1528,6 +1528,36 @@ def write_truth(A, records):
     write(os.path.join(OUT, "truth_variants.tsv"), "\n".join(variants) + "\n")
 
 
+# Copy-number changes the read simulator puts into the reads (not into demo.vcf.gz: they are
+# found from depth). One: a heterozygous deletion of SCN1A exons 9-10 in the trio's proband,
+# absent in both parents, so de novo. Exons 9 and 10 hold a number of coding bases that is not
+# a multiple of 3, so the deletion shifts the frame (the PVS1 exon-deletion branch).
+PLANTED_CNVS = [("EIMFS01", "SCN1A", 9, 10, 1)]
+
+
+def planted_cnv_rows(genes) -> list[tuple]:
+    """(sample, gene, chrom, start, end, exons, copy_number) with the breakpoints mid-intron."""
+    rows = []
+    for sample, symbol, first, last, cn in PLANTED_CNVS:
+        g = genes[symbol]
+        ex = g.mane.exons
+        # Transcript offsets: from the middle of the intron before `first` to the middle of the
+        # intron after `last` (exons numbered from 1).
+        t_lo = (ex[first - 2][1] + ex[first - 1][0]) // 2
+        t_hi = (ex[last - 1][1] + ex[last][0]) // 2
+        lo, hi = sorted((g.t_to_g(t_lo), g.t_to_g(t_hi)))
+        rows.append((sample, symbol, g.chrom, lo, hi, f"{first}-{last}", cn))
+    return rows
+
+
+def write_planted_cnvs(genes) -> list[tuple]:
+    rows = planted_cnv_rows(genes)
+    lines = ["sample\tgene\tchrom\tstart\tend\texons\tcopy_number"]
+    lines += ["\t".join(str(v) for v in r) for r in rows]
+    write(os.path.join(OUT, "planted_cnvs.tsv"), "\n".join(lines) + "\n")
+    return rows
+
+
 # ------------------------------------------------------------------------------------------ README
 
 
@@ -1537,7 +1567,9 @@ def md_table(header, rows) -> str:
     return "\n".join(out)
 
 
-def write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai, bg_lines=()) -> None:
+def write_readme(
+    genes, contigs, A, records, gnomad, clinvar, revel, spliceai, bg_lines=(), cnv_rows=()
+) -> None:
     core = {s["symbol"] for s in CORE}
     gene_rows = []
     for g in gene_order(genes):
@@ -1611,6 +1643,7 @@ splicing).
 | `spliceai.demo.vcf.gz`, `.tbi` | SpliceAI-style VCF ({len(spliceai)} records) |
 | `truth_calls.tsv` | one row per (sample, planted allele): what the panel filter must output |
 | `truth_variants.tsv` | one row per planted normalised allele, with design consequence and HGVS |
+| `planted_cnvs.tsv` | copy-number changes the read simulator makes (1-based, inclusive; not in the VCF) |
 
 ## Genome and gene models
 
@@ -1669,6 +1702,15 @@ Notes:
   Empty `gene`, `transcript`, `hgvs_c`, `hgvs_p` and `reason` cells mean "not applicable".
 - `genotype` is the GT string as written in demo.vcf.gz (for the multi-allelic record, `1/2` appears
   on both of EIMFS04's rows).
+
+## Planted copy-number changes (`planted_cnvs.tsv`)
+
+Not in `demo.vcf.gz`: `simulate_reads.py` removes (or, for a copy number above 2, repeats in
+tandem) the sequence on one or both haplotypes, so only the reads' depth shows them.
+{md_table(["sample", "gene", "chrom", "start", "end", "exons (MANE)", "copy number"], cnv_rows)}
+
+The SCN1A deletion takes exons 9 and 10 from one copy in the proband and in neither parent: a
+de novo heterozygous deletion whose breakpoints lie in the middle of introns 8 and 10.
 
 ## Background genotypes (IDs `bg_...`)
 
@@ -1752,7 +1794,10 @@ def main() -> None:
         revel = write_revel(A, genes, tmpdir)
         spliceai = write_spliceai(A, contigs, tmpdir)
         write_truth(A, records)
-        write_readme(genes, contigs, A, records, gnomad, clinvar, revel, spliceai, bg_lines)
+        cnv_rows = write_planted_cnvs(genes)
+        write_readme(
+            genes, contigs, A, records, gnomad, clinvar, revel, spliceai, bg_lines, cnv_rows
+        )
     finally:
         shutil.rmtree(tmpdir)
     print(

@@ -9,6 +9,10 @@ SYNTHETIC DATA. Each sample's haplotypes are built from ``genome.fa`` and the ge
 - a heterozygous genotype on a male's chrX cannot be germline, so it is simulated as a somatic
   mosaic: the single X is split into a reference and an alternative cell population, the
   alternative one with the allele fraction the VCF's AD gives (EIMFS07's PCDH19 stop: 9/49);
+- the copy-number changes of ``planted_cnvs.tsv`` (a deletion or a tandem duplication of a
+  stretch, on one or both copies) are made in the haplotypes themselves: no fragment starts in
+  a deleted stretch, fragments that start before it read across the junction, and a duplicated
+  stretch gets a second copy's fragments, so depth alone shows them, as in real reads;
 - records whose FILTER is not PASS (the LowQual DOCK6 call) stand for caller artefacts, not for
   variants, and are not put into the reads; missing genotypes (``./.``) are simulated as
   reference.
@@ -90,6 +94,14 @@ class Haplotype:
     weight: float
     starts: list[int]
     shifts: list[int]  # cumulative length change after each edit
+    gaps: tuple[tuple[int, int], ...] = ()  # deleted reference stretches, 0-based half-open
+    extra_copies: tuple[tuple[int, int], ...] = ()  # haplotype stretches of duplicated copies
+
+    def starts_in_gap(self, ref_pos: np.ndarray) -> np.ndarray:
+        inside = np.zeros(len(ref_pos), dtype=bool)
+        for lo, hi in self.gaps:
+            inside |= (ref_pos >= lo) & (ref_pos < hi)
+        return inside
 
     def to_hap(self, ref_pos: np.ndarray) -> np.ndarray:
         if not self.starts:
@@ -107,8 +119,9 @@ def _inputs_hash(demo: Path) -> str:
     """The genome, calls and pedigree the reads are made from: reads from an older genome or
     call set must be made again, not reused."""
     h = hashlib.sha256()
-    for name in ("genome.fa", "demo.vcf.gz", "demo.ped"):
-        h.update((demo / name).read_bytes())
+    for name in ("genome.fa", "demo.vcf.gz", "demo.ped", "planted_cnvs.tsv"):
+        if (demo / name).exists():
+            h.update((demo / name).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -165,6 +178,38 @@ def planted_alleles(vcf: Path, sexes: dict[str, str]):
     return out
 
 
+def planted_cnvs(path: Path) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
+    """Per sample and contig: (start0, end0, copy_number) of each planted copy-number change."""
+    out: dict[str, dict[str, list[tuple[int, int, int]]]] = {}
+    if not path.exists():
+        return out
+    lines = path.read_text().splitlines()
+    header = lines[0].split("\t")
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t"), strict=True))
+        out.setdefault(row["sample"], {}).setdefault(row["chrom"], []).append(
+            (int(row["start"]) - 1, int(row["end"]), int(row["copy_number"]))
+        )
+    return out
+
+
+def add_cnvs(specs: list, cnvs: list[tuple[int, int, int]], seq: str, male_x: bool) -> list:
+    """The haplotype specs with each copy-number change as an edit: a deletion (ALT empty) or a
+    tandem duplication (ALT twice REF) on as many copies as the change needs. On a male's single
+    X every cell population gets it."""
+    specs = [(w, list(e)) for w, e in specs]
+    normal = 1 if male_x else 2
+    for lo, hi, cn in cnvs:
+        if cn not in ((0, 2) if male_x else (0, 1, 3, 4)):
+            expected = "0 or 2 on a male's X" if male_x else "0, 1, 3 or 4"
+            raise SystemExit(f"copy number {cn} at {lo + 1}-{hi}: expected {expected}")
+        ref = seq[lo:hi]
+        edit = Edit(lo, ref, "") if cn < normal else Edit(lo, ref, ref * 2)
+        for k in range(len(specs)) if male_x else range(abs(cn - normal)):
+            specs[k][1].append(edit)
+    return specs
+
+
 def _split_mosaic(haps: list, edit: Edit, frac: float) -> None:
     # Every existing cell population is split in the same proportion.
     if frac >= 1.0:
@@ -180,6 +225,7 @@ def _split_mosaic(haps: list, edit: Edit, frac: float) -> None:
 
 def build_haplotype(ref: np.ndarray, edits: list[Edit], weight: float, where: str) -> Haplotype:
     pieces, starts, shifts = [], [], []
+    gaps, extra = [], []
     cursor, shift = 0, 0
     for e in sorted(edits, key=lambda e: e.start):
         if e.start < cursor:
@@ -187,6 +233,11 @@ def build_haplotype(ref: np.ndarray, edits: list[Edit], weight: float, where: st
         ref_here = bytes(BASES[ref[e.start : e.start + len(e.ref)]]).decode()
         if ref_here.upper() != e.ref.upper():
             raise SystemExit(f"{where}: REF {e.ref} at {e.start + 1} does not match the genome")
+        if not e.alt:
+            gaps.append((e.start, e.start + len(e.ref)))
+        elif len(e.ref) > 1 and e.alt == e.ref * 2:
+            second = e.start + shift + len(e.ref)  # where the second copy starts in the haplotype
+            extra.append((second, second + len(e.ref)))
         pieces.append(ref[cursor : e.start])
         pieces.append(_CODE[np.frombuffer(e.alt.encode(), dtype=np.uint8)])
         cursor = e.start + len(e.ref)
@@ -195,7 +246,7 @@ def build_haplotype(ref: np.ndarray, edits: list[Edit], weight: float, where: st
         starts.append(cursor)
         shifts.append(shift)
     pieces.append(ref[cursor:])
-    return Haplotype(np.concatenate(pieces), weight, starts, shifts)
+    return Haplotype(np.concatenate(pieces), weight, starts, shifts, tuple(gaps), tuple(extra))
 
 
 def simulate_contig(sample: str, chrom: str, ref: np.ndarray, haps: list[Haplotype], p: Params):
@@ -221,21 +272,45 @@ def simulate_contig(sample: str, chrom: str, ref: np.ndarray, haps: list[Haploty
     which = np.minimum(which, len(haps) - 1)
     r1 = np.empty((n, p.read_length), dtype=np.uint8)
     r2 = np.empty((n, p.read_length), dtype=np.uint8)
+    keep = np.ones(n, dtype=bool)
     offs = np.arange(p.read_length)
     for k, hap in enumerate(haps):
         sel = np.nonzero(which == k)[0]
+        # A fragment cannot start in a stretch this copy lacks.
+        gone = hap.starts_in_gap(starts[sel])
+        keep[sel[gone]] = False
+        sel = sel[~gone]
         if not len(sel):
             continue
-        hs = hap.to_hap(starts[sel])
-        ln = np.minimum(lengths[sel], len(hap.seq) - hs)
-        r1[sel] = hap.seq[hs[:, None] + offs]
-        ends = hs + ln - 1
-        r2[sel] = 3 - hap.seq[ends[:, None] - offs]  # reverse complement (A<->T, C<->G)
+        r1[sel], r2[sel] = _pairs(hap, hap.to_hap(starts[sel]), lengths[sel], offs)
+    r1, r2 = r1[keep], r2[keep]
+    # Each duplicated copy gets fragments at the same density as the rest of the contig.
+    for hap in haps:
+        for lo, hi in hap.extra_copies:
+            m = int(round((hi - lo) * per_copy * hap.weight / (2 * p.read_length)))
+            hs = lo + ((np.arange(m) + rng.random(m)) * ((hi - lo) / m)).astype(np.int64)
+            ln = np.clip(
+                np.rint(rng.normal(p.fragment_mean, p.fragment_sd, m)).astype(np.int64),
+                p.read_length,
+                None,
+            )
+            e1, e2 = _pairs(hap, hs, ln, offs)
+            r1, r2 = np.concatenate([r1, e1]), np.concatenate([r2, e2])
+    n = len(r1)
     flip = rng.random(n) < 0.5
     r1[flip], r2[flip] = r2[flip].copy(), r1[flip].copy()
     for reads in (r1, r2):
         errors = rng.random(reads.shape) < p.error_rate
         reads[errors] = (reads[errors] + rng.integers(1, 4, errors.sum())) % 4
+    return r1, r2
+
+
+def _pairs(hap: Haplotype, hs: np.ndarray, lengths: np.ndarray, offs: np.ndarray):
+    """Read 1 from each fragment's start, read 2 reverse-complemented from its end."""
+    ln = np.minimum(lengths, len(hap.seq) - hs)
+    r1 = hap.seq[hs[:, None] + offs]
+    ends = hs + ln - 1
+    r2 = 3 - hap.seq[ends[:, None] - offs]  # reverse complement (A<->T, C<->G)
     return r1, r2
 
 
@@ -268,6 +343,7 @@ def simulate(outdir: Path, p: Params, demo: Path = HERE) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
     sexes = read_sexes(demo / "demo.ped")
     planted = planted_alleles(demo / "demo.vcf.gz", sexes)
+    cnv_plan = planted_cnvs(demo / "planted_cnvs.tsv")
     fasta = pysam.FastaFile(str(demo / "genome.fa"))
     qual_char = chr(33 + min(41, int(round(-10 * math.log10(p.error_rate)))))
     qual = (qual_char * p.read_length).encode()
@@ -282,6 +358,9 @@ def simulate(outdir: Path, p: Params, demo: Path = HERE) -> Path:
             male_x = sexes[sample] == "male" and chrom in ("chrX", "X")
             default = [(1.0, [])] if male_x else [(1.0, []), (1.0, [])]
             specs = planted.get(sample, {}).get(chrom, default)
+            cnvs = cnv_plan.get(sample, {}).get(chrom)
+            if cnvs:
+                specs = add_cnvs(specs, cnvs, fasta.fetch(chrom).upper(), male_x)
             haps = [build_haplotype(ref, e, w, f"{sample} {chrom}") for w, e in specs]
             r1, r2 = simulate_contig(sample, chrom, ref, haps, p)
             r1s.append(r1)
