@@ -24,7 +24,7 @@ setup: $(STAMP) tools
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,workflow]'
+	$(BIN)/python -m pip install --quiet -e '.[test,workflow,cnv]'
 	touch $@
 
 tools:

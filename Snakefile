@@ -12,6 +12,7 @@
 #   results/qc/{sample}.stats.txt                 samtools stats
 #   results/qc/{sample}.coverage.{tsv,json}       per-exon panel coverage
 #   results/calls/{family}.vcf.gz (+ .tbi)        joint calls, multi-allelics split, left-aligned
+#   results/cnv/{sample}.cnv.tsv, {sample}/*.png  exon-level copy number (CNVkit), plot per gene
 #   results/ped/{family}.ped                      PED derived from config/samples.tsv
 #   results/reports/{sample}/{sample}.variants.{json,tsv}   panel variants (mmpsi-variants filter)
 #   results/reports/{sample}/{sample}.summary.json          phenotype, coverage, candidates
@@ -33,6 +34,7 @@ include: "workflow/rules/reference.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/qc.smk"
 include: "workflow/rules/call.smk"
+include: "workflow/rules/cnv.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -1,6 +1,6 @@
 """The package's stages import only downwards, and no modules import each other in a circle.
 
-The stages, from the bottom: core, io, panel, annotation, qc, inheritance, acmg, report,
+The stages, from the bottom: core, io, panel, annotation, qc, inheritance, acmg, cnv, report,
 pipeline, then cli.py on top. A module may import from its own stage and from any stage below
 it; the package's root (``__version__``) may be imported from anywhere. Imports are read with
 ``ast``, including those inside functions (a lazy import is still a dependency).
@@ -24,6 +24,7 @@ STAGES = (
     "qc",
     "inheritance",
     "acmg",
+    "cnv",
     "report",
     "pipeline",
     "cli",

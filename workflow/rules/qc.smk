@@ -33,6 +33,7 @@ rule measure_panel_coverage:
     output:
         tsv="results/qc/{sample}.coverage.tsv",
         json="results/qc/{sample}.coverage.json",
+        bins="results/qc/{sample}.coverage.bins.tsv",
     log:
         "logs/measure_panel_coverage/{sample}.log",
     benchmark:

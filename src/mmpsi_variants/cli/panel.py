@@ -151,6 +151,27 @@ def coverage_cmd(alignments, sample, targets_path, genes, panel, tiers, splice_m
     run_coverage(opts, None if targets_path else selected_panel(panel, tiers))
 
 
+@cli.command("cnv")
+@click.argument("bins_files", nargs=-1, required=True, type=click.Path())
+@click.option("--samples", "samples_tsv", required=True, type=click.Path(),
+              help="The run's samples.tsv (for each sample's sex).")  # fmt: skip
+@click.option("--reference", type=click.Path(), help="Genome FASTA, for GC correction.")
+@click.option("--outdir", required=True, type=click.Path(), help="Folder for the calls and plots.")
+def cnv_cmd(bins_files, samples_tsv, reference, outdir):
+    """Exon-level deletions and duplications of the panel genes from read depth (CNVkit).
+
+    Each sample is compared with a reference pooled from the run's other samples (at least 3;
+    chrX from those of the same sex). BINS_FILES are the <sample>.coverage.bins.tsv tables of
+    `mmpsi-variants coverage`, one per sample, all over the same targets.
+
+    Example: mmpsi-variants cnv results/qc/*.coverage.bins.tsv --samples config/samples.tsv
+    --reference genome.fa --outdir results/cnv
+    """
+    from mmpsi_variants.pipeline.cnv import run_cnv
+
+    run_cnv(list(bins_files), samples_tsv, reference, outdir)
+
+
 @cli.command("coverage-mqc")
 @click.argument("coverage_files", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="The *_mqc.tsv to write.")

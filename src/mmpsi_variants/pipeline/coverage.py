@@ -17,7 +17,13 @@ from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.io.sheet_files import read_group_samples
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.panel.regions import load_panel_models
-from mmpsi_variants.qc.coverage import measure, panel_targets, read_targets_bed, report
+from mmpsi_variants.qc.coverage import (
+    bins_tsv,
+    measure,
+    panel_targets,
+    read_targets_bed,
+    report,
+)
 
 log = logging.getLogger("mmpsi_variants")
 
@@ -74,6 +80,7 @@ def run_coverage(opts: CoverageOptions, panel: Panel | None) -> dict:
     with AtomicOutputs(prefix.parent) as out:
         out.add(f"{prefix.name}.tsv", tsv)
         out.add_json(f"{prefix.name}.json", doc)
+        out.add(f"{prefix.name}.bins.tsv", bins_tsv(results))
         out.commit()
     s = doc["summary"]
     log.info(

@@ -353,6 +353,7 @@ class Plan:
                 f"results/qc/{s}.stats.txt",
                 f"results/qc/{s}.coverage.tsv",
                 f"results/qc/{s}.coverage.json",
+                f"results/cnv/{s}.cnv.tsv",
             ]
         for f in self.families:
             out += [f"results/calls/{f}.vcf.gz", f"results/calls/{f}.vcf.gz.tbi"]

@@ -33,6 +33,11 @@ log = logging.getLogger("mmpsi_variants")
 DEFAULT_SPLICE_MARGIN = 10
 DEFAULT_MIN_DEPTH = 20
 DEFAULT_MIN_MAPQ = 20
+# Copy-number bins: an exon longer than this is cut into equal parts no longer than it, near
+# the bin size CNVkit uses for capture targets (267 bp), so one long exon weighs as much as a
+# few short ones in segmentation rather than as one.
+MAX_BIN = 300
+BIN_COLUMNS = ("chromosome", "start", "end", "gene", "exon", "depth", "log2")
 BED_COLUMNS = (
     "chrom",
     "start",
@@ -76,6 +81,8 @@ class ExonDepth:
     pct_at_min_depth: float  # percentage of bases with depth >= min_depth
     bases_below: int
     min_observed: int
+    # The exon cut into copy-number bins: (start, end, mean depth), 1-based inclusive.
+    bins: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def below(self) -> bool:
@@ -260,6 +267,11 @@ def measure(
                     ) from None
                 depth = np.sum(np.asarray(acgt, dtype=np.int64), axis=0)
             below = int((depth < min_depth).sum())
+            cuts = np.linspace(0, len(depth), -(-len(depth) // MAX_BIN) + 1).round().astype(int)
+            bins = tuple(
+                (t.start + int(a), t.start + int(b) - 1, round(float(depth[a:b].mean()), 2))
+                for a, b in zip(cuts[:-1], cuts[1:], strict=True)
+            )
             out.append(
                 ExonDepth(
                     t,
@@ -267,6 +279,7 @@ def measure(
                     round(100.0 * (len(depth) - below) / len(depth), 2),
                     below,
                     int(depth.min()),
+                    bins,
                 )
             )
     finally:
@@ -344,6 +357,18 @@ def report(
         "warnings": warnings,
     }
     return "\n".join(rows) + "\n", doc
+
+
+def bins_tsv(results: list[ExonDepth]) -> str:
+    """The copy-number bins as a CNVkit coverage table (.cnn: 0-based starts, log2 of the mean
+    depth, -20 for none as CNVkit writes it) with the HGVS exon number added."""
+    rows = ["\t".join(BIN_COLUMNS)]
+    for r in results:
+        t = r.target
+        for start, end, depth in r.bins:
+            log2 = f"{np.log2(depth):.4f}" if depth > 0 else "-20"
+            rows.append(f"{t.chrom}\t{start - 1}\t{end}\t{t.gene}\t{t.exon}\t{depth:.2f}\t{log2}")
+    return "\n".join(rows) + "\n"
 
 
 def _summary(rs: list[ExonDepth]) -> dict:

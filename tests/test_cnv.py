@@ -1,0 +1,87 @@
+"""Copy number from depth: the demo's planted deletion, and what must not be called.
+
+The deletion is made by the read simulator from resources/demo/planted_cnvs.tsv (written by
+make_demo.py from the gene models): the reads lack the stretch on one copy, nothing else is
+edited, so finding it tests the coverage bins, the CNVkit reference and the calls.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pandas as pd
+import pytest
+
+from mmpsi_variants.pipeline.cnv import run_cnv
+
+from .conftest import DEMO, ROOT, needs_tool
+
+pytestmark = [pytest.mark.e2e, *(needs_tool(t) for t in ("bwa", "samtools", "bcftools"))]
+
+SAMPLES_TSV = str(ROOT / "config" / "samples.tsv")
+
+
+def planted():
+    with open(DEMO / "planted_cnvs.tsv") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def calls(path):
+    lines = [ln for ln in path.read_text().splitlines() if not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def test_the_planted_deletion_is_found_with_its_exons_and_copy_number(demo_fastq_run):
+    workdir, _ = demo_fastq_run
+    (cnv,) = planted()
+    (got,) = calls(workdir / f"results/cnv/{cnv['sample']}.cnv.tsv")
+    assert (got["gene"], got["exons"], got["copy_number"], got["call"]) == (
+        cnv["gene"], cnv["exons"], cnv["copy_number"], "deletion",
+    )  # fmt: skip
+    # The called bins lie inside the deleted stretch (breakpoints are mid-intron).
+    assert int(cnv["start"]) <= int(got["start"]) <= int(got["end"]) <= int(cnv["end"])
+    assert float(got["ci_high"]) < 0
+    png = workdir / f"results/cnv/{cnv['sample']}/{cnv['gene']}.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_nothing_else_is_called_in_the_demo(demo_fastq_run):
+    workdir, _ = demo_fastq_run
+    carriers = {c["sample"] for c in planted()}
+    tsvs = sorted((workdir / "results/cnv").glob("*.cnv.tsv"))
+    assert len(tsvs) == 9
+    for tsv in tsvs:
+        sample = tsv.name.removesuffix(".cnv.tsv")
+        assert len(calls(tsv)) == (1 if sample in carriers else 0), tsv.read_text()
+        assert "# skipped" not in tsv.read_text()
+
+
+def test_a_run_of_fewer_than_four_samples_is_skipped_with_the_reason(demo_fastq_run, tmp_path):
+    workdir, _ = demo_fastq_run
+    bins = [str(workdir / f"results/qc/{s}.coverage.bins.tsv") for s in ("EIMFS01", "EIMFS02",
+            "EIMFS03")]  # fmt: skip
+    run_cnv(bins, SAMPLES_TSV, None, str(tmp_path / "cnv"))
+    text = (tmp_path / "cnv" / "EIMFS01.cnv.tsv").read_text()
+    assert "# skipped: copy number needs at least 3 other samples" in text
+    assert "this run has 2" in text
+    assert calls(tmp_path / "cnv" / "EIMFS01.cnv.tsv") == []
+
+
+def test_a_low_coverage_library_calls_nothing(demo_fastq_run, tmp_path):
+    """A sample with half the depth everywhere (a poorer library, not a deletion): the ratios
+    are centred, so nothing is called, and the real deletion of EIMFS01 is still found."""
+    workdir, _ = demo_fastq_run
+    qc = tmp_path / "qc"
+    qc.mkdir()
+    for f in (workdir / "results/qc").glob("*.coverage.bins.tsv"):
+        shutil.copy(f, qc / f.name)
+    low = qc / "EIMFS03.coverage.bins.tsv"
+    table = pd.read_csv(low, sep="\t")
+    table["depth"] = (table["depth"] / 2).round(2)
+    table["log2"] = (table["log2"] - 1).round(4)
+    table.to_csv(low, sep="\t", index=False)
+    run_cnv(sorted(map(str, qc.glob("*.tsv"))), SAMPLES_TSV, str(DEMO / "genome.fa"),
+            str(tmp_path / "cnv"))  # fmt: skip
+    assert calls(tmp_path / "cnv" / "EIMFS03.cnv.tsv") == []
+    assert [c["exons"] for c in calls(tmp_path / "cnv" / "EIMFS01.cnv.tsv")] == ["9-10"]
