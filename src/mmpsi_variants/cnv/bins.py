@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from mmpsi_variants.core.errors import InputFileError
+from mmpsi_variants.qc.coverage import BIN_COLUMNS as COLUMNS
+from mmpsi_variants.qc.coverage import NULL_LOG2
 
-COLUMNS = ("chromosome", "start", "end", "gene", "exon", "depth", "log2")
 SUFFIX = ".coverage.bins.tsv"
-# CNVkit's log2 for a bin without reads.
-NULL_LOG2 = -20.0
 _X = re.compile(r"^(chr)?X$", re.IGNORECASE)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import math
 import tempfile
 from dataclasses import dataclass, field
@@ -24,8 +23,6 @@ import numpy as np
 import pandas as pd
 
 from mmpsi_variants.cnv.bins import COLUMNS, SampleBins, as_diploid_x, is_x
-
-log = logging.getLogger("mmpsi_variants")
 
 MIN_OTHERS = 3
 SEGMENTATION = "hmm-germline"

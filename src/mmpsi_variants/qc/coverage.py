@@ -38,6 +38,8 @@ DEFAULT_MIN_MAPQ = 20
 # few short ones in segmentation rather than as one.
 MAX_BIN = 300
 BIN_COLUMNS = ("chromosome", "start", "end", "gene", "exon", "depth", "log2")
+# CNVkit's log2 for a bin without reads.
+NULL_LOG2 = -20.0
 BED_COLUMNS = (
     "chrom",
     "start",
@@ -366,7 +368,7 @@ def bins_tsv(results: list[ExonDepth]) -> str:
     for r in results:
         t = r.target
         for start, end, depth in r.bins:
-            log2 = f"{np.log2(depth):.4f}" if depth > 0 else "-20"
+            log2 = f"{np.log2(depth):.4f}" if depth > 0 else f"{NULL_LOG2:g}"
             rows.append(f"{t.chrom}\t{start - 1}\t{end}\t{t.gene}\t{t.exon}\t{depth:.2f}\t{log2}")
     return "\n".join(rows) + "\n"
 
