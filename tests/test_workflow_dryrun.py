@@ -81,6 +81,7 @@ def test_fastq_entry(tmp_path):
         "collect_alignment_stats": len(SAMPLES),
         "measure_panel_coverage": len(SAMPLES),
         "tabulate_panel_coverage": 1,
+        "call_copy_number": 1,
         "call_variants_bcftools": FAMILIES,
     }
 
@@ -105,6 +106,7 @@ def test_bam_entry_skips_alignment(tmp_path):
         "collect_alignment_stats": len(SAMPLES),
         "measure_panel_coverage": len(SAMPLES),
         "tabulate_panel_coverage": 1,
+        "call_copy_number": 1,
         "call_variants_bcftools": FAMILIES,
     }
 
