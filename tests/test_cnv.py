@@ -8,6 +8,7 @@ edited, so finding it tests the coverage bins, the CNVkit reference and the call
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 
 import pandas as pd
@@ -85,3 +86,39 @@ def test_a_low_coverage_library_calls_nothing(demo_fastq_run, tmp_path):
             str(tmp_path / "cnv"))  # fmt: skip
     assert calls(tmp_path / "cnv" / "EIMFS03.cnv.tsv") == []
     assert [c["exons"] for c in calls(tmp_path / "cnv" / "EIMFS01.cnv.tsv")] == ["9-10"]
+
+
+def test_the_deletion_is_a_classed_candidate_in_the_proband_report(demo_fastq_run):
+    workdir, _ = demo_fastq_run
+    (cnv,) = planted()
+    reports = workdir / "results/reports" / cnv["sample"]
+    doc = json.loads((reports / f"{cnv['sample']}.variants.json").read_text())
+    assert doc["copy_number"]["status"] == "assessed"
+    (c,) = doc["copy_number"]["candidates"]
+    assert (c["gene"], c["exons"], c["copy_number"], c["zygosity"]) == (
+        cnv["gene"], cnv["exons"], int(cnv["copy_number"]), "heterozygous",
+    )  # fmt: skip
+    # Neither parent carries it: de novo (assumed, since a panel's calls cannot confirm
+    # parentage), and the frameshift predicts NMD in a gene whose mechanism is loss of function.
+    assert c["inheritance"] == ["de_novo"]
+    assert [p["status"] for p in c["parents"]] == ["does_not_carry", "does_not_carry"]
+    assert c["effect"]["nmd"] == "NMD_predicted" and not c["effect"]["in_frame"]
+    assert c["acmg"]["met"][0] == "PVS1" and "PM6_Supporting" in c["acmg"]["met"]
+    assert c["acmg"]["classification"] == "Likely pathogenic"
+    assert c["hgvs_c"].endswith("_(1530+1_1531-1)del")
+    html = (reports / f"{cnv['sample']}.report.html").read_text()
+    assert "SCN1A deletion of exons 9-10" in html
+    assert 'src="data:image/png;base64,' in html
+    assert "Copy number was read from depth" in html
+    assert "were not assessed" not in html
+
+
+def test_the_other_reports_say_copy_number_was_assessed_and_nothing_called(demo_fastq_run):
+    workdir, _ = demo_fastq_run
+    carriers = {c["sample"] for c in planted()}
+    for doc_path in sorted((workdir / "results/reports").glob("*/*.variants.json")):
+        doc = json.loads(doc_path.read_text())
+        if doc["sample"] in carriers:
+            continue
+        assert doc["copy_number"]["status"] == "assessed", doc["sample"]
+        assert doc["copy_number"]["candidates"] == []

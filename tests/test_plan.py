@@ -137,7 +137,15 @@ def test_demo_plan(tmp_path, monkeypatch):
         "spliceai=resources/demo/spliceai.demo.vcf.gz",
         "--coverage",
         "EIMFS01_FA=results/qc/EIMFS01_FA.coverage.json",
+        # The family's tables: a parent's are read for the origin of the child's calls.
+        "--cnv",
+        "results/cnv/EIMFS01.cnv.tsv",
+        "--cnv",
+        "results/cnv/EIMFS01_FA.cnv.tsv",
+        "--cnv",
+        "results/cnv/EIMFS01_MO.cnv.tsv",
     ]
+    assert plan.cnv_of("EIMFS02") == ["results/cnv/EIMFS02.cnv.tsv"]
     outs = plan.final_outputs()
     assert "results/reports/EIMFS07/EIMFS07.summary.json" in outs
     assert "results/qc/EIMFS07.coverage.json" in outs
@@ -177,9 +185,10 @@ def test_calling_regions(tmp_path, monkeypatch, regions, expected):
 def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
     no_resources = {"gnomad": None, "clinvar": None, "scores": None}
     plan = _plan(tmp_path, monkeypatch, resources=no_resources, **changes)
-    # Every demo sample has reads, so its report gets its coverage.
+    # Every demo sample has reads, so its report gets its coverage and its family's copy number.
     coverage = f"--coverage {sample}=results/qc/{sample}.coverage.json"
-    assert plan.filter_options(sample) == f"{expected} {coverage}".strip()
+    cnv = " ".join(f"--cnv {p}" for p in plan.cnv_of(sample))
+    assert plan.filter_options(sample) == f"{expected} {coverage} {cnv}".strip()
 
 
 def test_gene_models_come_from_the_config_or_a_resources_manifest(tmp_path, monkeypatch):

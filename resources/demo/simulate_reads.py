@@ -115,13 +115,13 @@ def _script_hash() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
-def _inputs_hash(demo: Path) -> str:
-    """The genome, calls and pedigree the reads are made from: reads from an older genome or
-    call set must be made again, not reused."""
+def _inputs_hash(demo: Path, cnvs: Path) -> str:
+    """The genome, calls, pedigree and copy-number changes the reads are made from: reads from
+    an older genome or call set must be made again, not reused."""
     h = hashlib.sha256()
-    for name in ("genome.fa", "demo.vcf.gz", "demo.ped", "planted_cnvs.tsv"):
-        if (demo / name).exists():
-            h.update((demo / name).read_bytes())
+    for path in (demo / "genome.fa", demo / "demo.vcf.gz", demo / "demo.ped", cnvs):
+        if path.exists():
+            h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -333,17 +333,19 @@ def _write_gz(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def simulate(outdir: Path, p: Params, demo: Path = HERE) -> Path:
-    """Write every sample's FASTQ pair(s) and MANIFEST.tsv into ``outdir``; return the manifest."""
+def simulate(outdir: Path, p: Params, demo: Path = HERE, cnvs: Path | None = None) -> Path:
+    """Write every sample's FASTQ pair(s) and MANIFEST.tsv into ``outdir``; return the manifest.
+    ``cnvs`` replaces the demo's planted_cnvs.tsv (a test cohort with other changes)."""
     manifest = outdir / "MANIFEST.tsv"
-    header = f"{p.line()} inputs_sha256={_inputs_hash(demo)}"
+    cnvs = cnvs or demo / "planted_cnvs.tsv"
+    header = f"{p.line()} inputs_sha256={_inputs_hash(demo, cnvs)}"
     if manifest.exists() and manifest.read_text().splitlines()[:1] == [header]:
         print(f"reads are up to date in {outdir}")
         return manifest
     outdir.mkdir(parents=True, exist_ok=True)
     sexes = read_sexes(demo / "demo.ped")
     planted = planted_alleles(demo / "demo.vcf.gz", sexes)
-    cnv_plan = planted_cnvs(demo / "planted_cnvs.tsv")
+    cnv_plan = planted_cnvs(cnvs)
     fasta = pysam.FastaFile(str(demo / "genome.fa"))
     qual_char = chr(33 + min(41, int(round(-10 * math.log10(p.error_rate)))))
     qual = (qual_char * p.read_length).encode()
@@ -399,9 +401,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fragment-sd", type=int, default=25)
     ap.add_argument("--error-rate", type=float, default=0.001)
     ap.add_argument("--seed", default=SEED)
+    ap.add_argument(
+        "--cnvs", type=Path, default=None,
+        help="copy-number changes to make (default: planted_cnvs.tsv beside this script)",
+    )  # fmt: skip
     a = ap.parse_args(argv)
     p = Params(a.depth, a.read_length, a.fragment_mean, a.fragment_sd, a.error_rate, a.seed)
-    simulate(a.outdir, p)
+    simulate(a.outdir, p, cnvs=a.cnvs)
     return 0
 
 

@@ -33,6 +33,7 @@ rule filter_variants:
         fai=REF.fai,
         resources=PLAN.filter_resources.values(),
         coverage=lambda wildcards: PLAN.coverage_of(wildcards.sample),
+        cnv=lambda wildcards: PLAN.cnv_of(wildcards.sample),
     output:
         json="results/reports/{sample}/{sample}.variants.json",
         tsv="results/reports/{sample}/{sample}.variants.tsv",

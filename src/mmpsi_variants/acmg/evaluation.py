@@ -46,10 +46,10 @@ NOT_FROM_A_VCF = {
 }
 # Flags of the gene's treatment notes; left off beside a benign class, where they distract.
 TREATMENT_FLAGS = frozenset(("treatable_cause", "treatment_caution"))
-_RETIRED_BY_SVI = "retired by ClinGen SVI (Biesecker and Harrison 2018)"
+RETIRED_BY_SVI = "retired by ClinGen SVI (Biesecker and Harrison 2018)"
 # The same for every variant: what a VCF cannot say, and the retired criteria.
 _FIXED = {code: unknown(code, why) for code, why in NOT_FROM_A_VCF.items()} | {
-    code: Result(code, RETIRED, None, _RETIRED_BY_SVI) for code in ("PP5", "BP6")
+    code: Result(code, RETIRED, None, RETIRED_BY_SVI) for code in ("PP5", "BP6")
 }
 
 
@@ -261,7 +261,7 @@ def flags(v: Variant, ctx: Context) -> list[dict[str, Any]]:
             )
     if pg is not None and ctx.affected is not False:
         # Treatment notes are for the affected child; an unaffected carrier needs none.
-        treatment = _treatment_flag(pg, terms, truncating, ctx.onset_days)
+        treatment = treatment_flag(pg, terms, truncating, ctx.onset_days)
         if treatment:
             out.append(treatment)
     return out
@@ -277,7 +277,7 @@ def _biallelic(v: Variant) -> bool:
 _TAG_ORDER = ["V", "V2", "U"]
 
 
-def _treatment_flag(
+def treatment_flag(
     pg: PanelGene, terms: set[str], truncating: bool, onset_days: int | None
 ) -> dict[str, Any] | None:
     """The gene's treatment notes that fit this variant's likely mechanism (a note limited to

@@ -59,6 +59,11 @@ def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
     if dn.get("status") != "de_novo" or confidence not in ("confirmed", "assumed"):
         why = dn.get("reason") or "not de novo in this pedigree"
         return no("PS2", why), no("PM6", why)
+    return de_novo_scored(confidence, ctx)
+
+
+def de_novo_scored(confidence: str, ctx: Context) -> tuple[Result, Result]:
+    """PS2 and PM6 for an allele that is de novo with ``confidence`` (confirmed or assumed)."""
     entry = gene_spec(ctx, "de_novo_phenotype")
     spec = entry.get("specificity", ctx.settings.de_novo.default_specificity)
     note = ""
@@ -92,14 +97,14 @@ def de_novo(v: Variant, ctx: Context) -> tuple[Result, Result]:
 # trans and 0.5 with phase unknown; a VUS partner in trans 0.25 (at most 0.5 in all). 0.5
 # points is PM3_Supporting, 1 point PM3 (Moderate); Strong (2) and Very strong (4) need several
 # probands, which one family cannot give.
-_PM3_POINTS = {
+PM3_POINTS = {
     ("trans", "Pathogenic"): 1.0,
     ("trans", "Likely pathogenic"): 1.0,
     ("unknown", "Pathogenic"): 0.5,
     ("unknown", "Likely pathogenic"): 0.5,
     ("trans", "Uncertain significance"): 0.25,
 }
-_PM3_HOMOZYGOUS = 0.5
+PM3_HOMOZYGOUS = 0.5
 PM3_RULE = "ClinGen SVI PM3 recommendation v1.0"
 PM3_PENDING = "pending the partners' classes"
 
@@ -115,7 +120,7 @@ def pm3(v: Variant, ctx: Context) -> Result:
         return met(
             "PM3",
             SUPPORTING,
-            f"homozygous in an affected person: {_PM3_HOMOZYGOUS} points ({PM3_RULE})",
+            f"homozygous in an affected person: {PM3_HOMOZYGOUS} points ({PM3_RULE})",
         )
     if ctx.partner_classes is None:
         # The first pass classes every allele without PM3 (the partners' classes must not
@@ -125,7 +130,7 @@ def pm3(v: Variant, ctx: Context) -> Result:
     best: tuple[float, str] | None = None
     for p in partners:
         cls = ctx.partner_classes.get(p.get("variant") or "")
-        points = _PM3_POINTS.get((p.get("phase") or "", cls or ""), 0.0)
+        points = PM3_POINTS.get((p.get("phase") or "", cls or ""), 0.0)
         phase = (
             f"in trans (phased by {p.get('phased_by')})" if p.get("phase") == "trans"
             else f"phase {p.get('phase')}"

@@ -69,21 +69,21 @@ def genotype_classes(
         }
         if (v.inheritance.fit or {}).get("fit") == "no":
             genotype = {
-                "classification": _weaker(own, UNCERTAIN),
+                "classification": weaker(own, UNCERTAIN),
                 "partner": None,
                 "reason": "the genotype does not fit the gene's inheritance",
             }
         elif recessive_only and partners:
             best, best_acmg = min(partners, key=lambda pair: _partner_key(pair[1]))
             genotype = {
-                "classification": _weaker(own, best_acmg["classification"]),
+                "classification": weaker(own, best_acmg["classification"]),
                 "partner": best.label,
                 "reason": f"recessive pair with {best.label} "
                 f"({best_acmg['classification']}): the genotype counts as its weaker allele",
             }
         elif recessive_only and v.call.zygosity == "heterozygous":
             genotype = {
-                "classification": _weaker(own, UNCERTAIN),
+                "classification": weaker(own, UNCERTAIN),
                 "partner": None,
                 "reason": "one allele of a recessive gene: the genotype is uncertain until a "
                 "second variant is found",
@@ -111,7 +111,7 @@ def _partner_key(acmg: Json) -> tuple[int, int]:
     return (CLASS_ORDER.get(acmg.get("classification"), 2), -(acmg.get("points") or 0))
 
 
-def _weaker(a: str | None, b: str | None) -> str | None:
+def weaker(a: str | None, b: str | None) -> str | None:
     return max(a, b, key=lambda c: CLASS_ORDER.get(c, 2))
 
 

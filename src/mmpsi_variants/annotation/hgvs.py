@@ -206,3 +206,17 @@ def _aa_range(ref: str, a: int, b: int) -> str:
     if a == b:
         return f"{aa3(ref[a])}{a + 1}"
     return f"{aa3(ref[a])}{a + 1}_{aa3(ref[b])}{b + 1}"
+
+
+def exon_event_hgvs(ts: TranscriptSeq, first: int, last: int, duplicated: bool) -> str:
+    """HGVS c. of a deletion or duplication of exons ``first``..``last`` whose breakpoints lie
+    somewhere in the flanking introns: ``c.(1028+1_1029-1)_(1377+1_1378-1)del``; ``?`` where
+    the event may reach beyond the transcript."""
+    exons = ts.exons
+    start, end = exons[first - 1], exons[last - 1]
+    x, z = _c_from_cdna(ts, start.c_start), _c_from_cdna(ts, end.c_end)
+    left = f"({_c_from_cdna(ts, exons[first - 2].c_end)}+1_{x}-1)" if first > 1 else f"(?_{x})"
+    right = (
+        f"({z}+1_{_c_from_cdna(ts, exons[last].c_start)}-1)" if last < len(exons) else f"({z}_?)"
+    )
+    return f"{ts.tx.versioned_id}:c.{left}_{right}{'dup' if duplicated else 'del'}"

@@ -200,45 +200,83 @@ def exon_skip_effect(ts: TranscriptSeq, exon_number: int) -> dict | None:
     skip (by the same last-exon / 50-nucleotide rule, on the skipped transcript) and the
     fraction of the protein lost.
     """
-    if not ts.coding or not (1 <= exon_number <= len(ts.exons)):
+    out = exons_change_effect(ts, exon_number, exon_number)
+    if out is None:
         return None
-    e = ts.exons[exon_number - 1]
-    length = e.c_end - e.c_start + 1
-    skipped = ts.seq[: e.c_start - 1] + ts.seq[e.c_end :]
-    assert ts.cds_start is not None and ts.cds_end is not None  # a coding transcript
-    offset = ts.cds_start - 1 + ts.start_phase
-    if e.c_end < ts.cds_start or e.c_start > ts.cds_end:
-        return {"exon": exon_number, "exon_length": length, "in_frame": True, "coding": False,
-                "nmd": None, "fraction_removed": 0.0}  # fmt: skip
-    if e.c_start <= ts.cds_start:
-        return {"exon": exon_number, "exon_length": length, "in_frame": False, "coding": True,
-                "nmd": None, "fraction_removed": None, "start_codon_lost": True}  # fmt: skip
-    protein = translate(skipped[offset:], to_stop=True)
-    ref = ts.protein
-    first = next((i for i, (a, b) in enumerate(zip(ref, protein, strict=False)) if a != b), None)
-    ref_len = ts.protein_length
-    in_frame = length % 3 == 0
+    out["exon"] = out.pop("exons")[0]
+    out["exon_length"] = out.pop("length")
+    for key in ("whole_transcript", "change", "stop_codon_lost"):
+        out.pop(key, None)
+    if not out["start_codon_lost"]:
+        del out["start_codon_lost"]
+    return out
+
+
+def exons_change_effect(
+    ts: TranscriptSeq, first: int, last: int, duplicated: bool = False
+) -> dict | None:
+    """What losing exons ``first``..``last`` (transcript numbers), or duplicating them in tandem,
+    does to the protein: for PVS1 at exon deletions and duplications (and single-exon skips).
+
+    The changed transcript is the spliced sequence without those exons, or with a second copy
+    of them right after the first: an exon-level event read from depth has its breakpoints in
+    the flanking introns. Gives the bases changed, whether the frame is kept, NMD for an
+    out-of-frame change (the last-exon / 50-nucleotide rule on the changed transcript) and the
+    fraction of the protein lost.
+    """
+    n = len(ts.exons)
+    if not ts.coding or not (1 <= first <= last <= n):
+        return None
+    block = ts.exons[first - 1 : last]
+    lo, hi = block[0].c_start, block[-1].c_end
+    length = hi - lo + 1
     out: dict[str, Any] = {
-        "exon": exon_number,
-        "exon_length": length,
-        "in_frame": in_frame,
-        "coding": True,
+        "exons": [first, last],
+        "change": "duplication" if duplicated else "deletion",
+        "length": length,
+        "whole_transcript": first == 1 and last == n,
+        "start_codon_lost": False,
+        "stop_codon_lost": False,
     }
-    if in_frame:
-        lost = len(ref) - len(protein)
+    assert ts.cds_start is not None and ts.cds_end is not None  # a coding transcript
+    if hi < ts.cds_start or lo > ts.cds_end:
+        return {**out, "in_frame": True, "coding": False, "nmd": None, "fraction_removed": 0.0}
+    if not duplicated and lo <= ts.cds_start:
+        return {**out, "in_frame": False, "coding": True, "nmd": None, "fraction_removed": None,
+                "start_codon_lost": True}  # fmt: skip
+    out["coding"] = True
+    if not duplicated and hi >= ts.cds_end:
+        out["stop_codon_lost"] = True
+    seq = ts.seq
+    changed = seq[:hi] + seq[lo - 1 : hi] + seq[hi:] if duplicated else seq[: lo - 1] + seq[hi:]
+    offset = ts.cds_start - 1 + ts.start_phase
+    protein = translate(changed[offset:], to_stop=True)
+    ref = ts.protein
+    ref_len = ts.protein_length
+    first_diff = next(
+        (i for i, (a, b) in enumerate(zip(ref, protein, strict=False)) if a != b), None
+    )
+    out["in_frame"] = length % 3 == 0
+    if out["in_frame"]:
+        lost = len(ref) - len(protein) if not duplicated else 0
         out["nmd"] = None
         out["fraction_removed"] = round(max(0, lost) / ref_len, 4) if ref_len else None
         return out
-    # Out of frame: where the new stop falls, against the skipped transcript's junctions.
+    # Out of frame: where the new stop falls, against the changed transcript's junctions.
     stop_cdna = offset + 1 + 3 * (len(protein) - 1) if protein.endswith("*") else None
-    junctions = [x.c_end for x in ts.exons if x.number != exon_number][:-1]
-    shifted = [j - length if j > e.c_end else j for j in junctions]
-    if stop_cdna is None or len(shifted) < 1 or stop_cdna > shifted[-1] - 50:
+    if duplicated:
+        ends = [e.c_end for e in ts.exons]
+        ends = ends[:last] + [e.c_end + length for e in block] + [x + length for x in ends[last:]]
+    else:
+        ends = [e.c_end if e.c_end < lo else e.c_end - length
+                for e in ts.exons if not first <= e.number <= last]  # fmt: skip
+    junctions = ends[:-1]
+    if stop_cdna is None or not junctions or stop_cdna > junctions[-1] - 50:
         out["nmd"] = "NMD_escaping"
     else:
         out["nmd"] = "NMD_predicted"
     out["fraction_removed"] = (
-        round((ref_len - first) / ref_len, 4) if ref_len and first is not None else None
+        round((ref_len - first_diff) / ref_len, 4) if ref_len and first_diff is not None else None
     )
     return out
 

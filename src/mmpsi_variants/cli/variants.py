@@ -120,7 +120,16 @@ from mmpsi_variants.core.errors import UsageError
     help="The sample's panel coverage (the JSON of `mmpsi-variants coverage`), for the HTML "
     "report's coverage section. Repeatable.",
 )
-def filter_cmd(tiers, samples, scores, phenotypes, onsets, coverage, **options):
+@click.option(
+    "--cnv",
+    "cnv",
+    multiple=True,
+    metavar="[SAMPLE=]TSV",
+    help="A sample's copy-number table (the <sample>.cnv.tsv of `mmpsi-variants cnv`); its "
+    "calls in the panel genes become candidates, and the parents' tables give their origin. "
+    "Repeatable: pass the sample's and its parents' tables.",
+)
+def filter_cmd(tiers, samples, scores, phenotypes, onsets, coverage, cnv, **options):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
     Writes DIR/<sample>.variants.json (the documented contract) and DIR/<sample>.variants.tsv.
@@ -141,6 +150,7 @@ def filter_cmd(tiers, samples, scores, phenotypes, onsets, coverage, **options):
             phenotypes=dict(_phenotype_option(p) for p in phenotypes),
             onsets=dict(_onset_option(o) for o in onsets),
             coverage=dict(_phenotype_option(c) for c in coverage),
+            cnv=tuple(cnv),
             **options,
         )
     )

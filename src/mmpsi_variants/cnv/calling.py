@@ -16,46 +16,19 @@ import contextlib
 import io
 import math
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from mmpsi_variants.cnv.bins import COLUMNS, SampleBins, as_diploid_x, is_x
+from mmpsi_variants.cnv.results import CnvCall, SampleCnv
+from mmpsi_variants.cnv.segments import refine, single_bin_intervals
 
 MIN_OTHERS = 3
 SEGMENTATION = "hmm-germline"
 BOOTSTRAPS = 100
-
-
-@dataclass(frozen=True)
-class CnvCall:
-    gene: str
-    exons: str  # HGVS exon numbers of the primary transcript, "9-10" or "4"
-    chrom: str
-    start: int  # 1-based, inclusive: the span of the called bins
-    end: int
-    copy_number: int
-    log2: float
-    call: str  # deletion or duplication
-    bins: int
-    ci_low: float
-    ci_high: float
-
-    @property
-    def quality(self) -> str:
-        return f"95% CI of log2 {self.ci_low:.2f} to {self.ci_high:.2f}"
-
-
-@dataclass
-class SampleCnv:
-    sample: str
-    calls: list[CnvCall] = field(default_factory=list)
-    skipped: str | None = None  # why the sample was not called at all
-    notes: list[str] = field(default_factory=list)
-    reference_samples: list[str] = field(default_factory=list)
-    ratios: pd.DataFrame | None = None  # per bin: chromosome, start, end, gene, exon, log2
+SEED = 0x5EED
 
 
 def normal_copies(chrom: str, sex: str) -> int:
@@ -68,22 +41,24 @@ def call_run(runs: list[SampleBins], sexes: dict[str, str], fasta: str | None) -
 
     results = []
     with tempfile.TemporaryDirectory(prefix="mmpsi-cnv-") as tmp:
-        files: dict[str, str] = {}
+        files: list[str] = []
         for r in runs:
-            path = Path(tmp) / f"{len(files)}.targetcoverage.cnn"
+            # Zero-padded: CNVkit orders the pool by file name, and so must we.
+            path = Path(tmp) / f"{len(files):05d}.targetcoverage.cnn"
             table = as_diploid_x(r.table, sexes.get(r.sample) == "male")
             table[[c for c in COLUMNS if c != "exon"]].to_csv(path, sep="\t", index=False)
-            files[r.sample] = str(path)
-        for r in runs:
-            others = [o.sample for o in runs if o.sample != r.sample]
-            if len(others) < MIN_OTHERS:
+            files.append(str(path))
+        pool = Pool(files, fasta) if len(runs) > MIN_OTHERS else None
+        for i, r in enumerate(runs):
+            others = [j for j in range(len(runs)) if j != i]
+            if pool is None:
                 results.append(SampleCnv(r.sample, skipped=(
                     f"copy number needs at least {MIN_OTHERS} other samples of the same run to "
                     f"compare with; this run has {len(others)}"
                 )))  # fmt: skip
                 continue
-            sample_cna = cmdutil.read_cna(files[r.sample])
-            results.append(_call_sample(r, sample_cna, others, files, sexes, fasta))
+            sample_cna = cmdutil.read_cna(files[i])
+            results.append(_call_sample(r, sample_cna, others, runs, sexes, pool))
     return results
 
 
@@ -92,26 +67,81 @@ def _quiet():
     return contextlib.redirect_stderr(io.StringIO())
 
 
-def _reference(files: list[str], fasta: str | None):
-    from cnvlib import reference
+@contextlib.contextmanager
+def _seeded_noise():
+    """CNVkit's bootstrap of small segments adds noise from an unseeded generator, so the same
+    bins gave a different interval on each run; seeded here, the tables are reproducible."""
+    real = np.random.default_rng
 
-    with _quiet():
-        # Every sample's X is on the diploid scale already (as_diploid_x).
-        return reference.do_reference(files, fa_fname=fasta, female_samples=True)
+    def seeded(seed=None):
+        return real(SEED if seed is None else seed)
+
+    np.random.default_rng = seeded  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        np.random.default_rng = real  # type: ignore[assignment]
 
 
-def _call_sample(r, sample_cna, others, files, sexes, fasta) -> SampleCnv:
+class Pool:
+    """Every sample's bias-corrected log2 ratios, read once; a reference is CNVkit's summary of
+    some of them.
+
+    CNVkit's ``reference`` reads and corrects each sample's coverage on its own (centring, GC
+    and density bias against the bins' own GC and edges, nothing from the other samples), then
+    takes each bin's robust average and spread over the pool. A leave-one-out reference per
+    sample would correct every sample once for every other: here each is corrected once
+    (``load_sample_block``) and each reference summarises a subset of the rows
+    (``summarize_info``), which gives what ``do_reference`` gives for that subset.
+    """
+
+    def __init__(self, files: list[str], fasta: str | None):
+        from cnvlib import core, reference
+
+        self.files = files
+        # Every sample's X is on the diploid scale already (as_diploid_x): all count as XX.
+        sexes = {core.fbase(f): True for f in files}
+        with _quiet():
+            self.ref_df, self.logr, self.depths = reference.load_sample_block(
+                files,
+                fasta,
+                False,
+                None,
+                sexes,
+                True,
+                True,
+                True,
+                False,  # type: ignore[arg-type]
+            )
+
+    def reference(self, rows: list[int]):
+        """The reference of the samples at ``rows`` (their order in ``files``)."""
+        from cnvlib import reference
+        from cnvlib.cnary import CopyNumArray
+
+        # Row 0 of the log2 matrix is CNVkit's pseudocount: one flat sample.
+        with _quiet():
+            stats = reference.summarize_info(
+                self.logr[[0, *(r + 1 for r in rows)]], self.depths[rows]
+            )
+        ref = CopyNumArray(self.ref_df.assign(**stats), meta_dict={"sample_id": "reference"})
+        ref.sort()
+        ref.sort_columns()
+        return ref
+
+
+def _call_sample(r, sample_cna, others, runs, sexes, pool: Pool) -> SampleCnv:
     from cnvlib import fix, segmentation, segmetrics
 
     sex = sexes.get(r.sample, "unknown")
-    out = SampleCnv(r.sample, reference_samples=others)
-    ref = _reference([files[o] for o in others], fasta)
+    out = SampleCnv(r.sample, reference_samples=[runs[o].sample for o in others])
+    ref = pool.reference(others)
     x_rows = ref.data["chromosome"].map(is_x).to_numpy()
     keep = np.ones(len(sample_cna), dtype=bool)
     if x_rows.any():
-        same = [o for o in others if sexes.get(o) == sex and sex in ("male", "female")]
+        same = [o for o in others if sexes.get(runs[o].sample) == sex and sex in ("male", "female")]
         if len(same) >= MIN_OTHERS:
-            ref_x = _reference([files[o] for o in same], fasta)
+            ref_x = pool.reference(same)
             data = ref.data.copy()
             data.loc[x_rows, :] = ref_x.data.loc[x_rows, :].to_numpy()
             ref = ref.as_dataframe(data)
@@ -124,9 +154,18 @@ def _call_sample(r, sample_cna, others, files, sexes, fasta) -> SampleCnv:
         cnr = fix.do_fix(sample_cna, sample_cna[:0], ref)
         cnr = cnr[cnr.data["chromosome"].isin(set(sample_cna.data["chromosome"][keep]))]
         segs = segmentation.do_segmentation(cnr, SEGMENTATION)
-        segs = segmetrics.do_segmetrics(
-            cnr, segs, interval_stats=["ci"], alpha=0.05, bootstraps=BOOTSTRAPS
+        spread = (
+            cnr.data[["chromosome", "start", "end"]]
+            .merge(ref.data[["chromosome", "start", "end", "spread"]], how="left")["spread"]
+            .to_numpy()
         )
+        refined, singles = refine(segs.data, cnr.data, spread, lambda c: normal_copies(c, sex))
+        segs = segs.as_dataframe(refined)
+        with _seeded_noise():
+            segs = segmetrics.do_segmetrics(
+                cnr, segs, interval_stats=["ci"], alpha=0.05, bootstraps=BOOTSTRAPS
+            )
+        single_bin_intervals(segs.data, singles)
     ratios = cnr.data[["chromosome", "start", "end", "gene", "log2"]].merge(
         r.table[["chromosome", "start", "end", "exon"]], on=["chromosome", "start", "end"]
     )

@@ -7,7 +7,8 @@ import math
 
 import pandas as pd
 
-from mmpsi_variants.cnv.calling import CnvCall, normal_copies
+from mmpsi_variants.cnv.calling import normal_copies
+from mmpsi_variants.cnv.results import CnvCall
 
 
 def gene_plot(

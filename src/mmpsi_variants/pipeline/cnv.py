@@ -10,35 +10,15 @@ from __future__ import annotations
 
 import logging
 
-from mmpsi_variants import __version__
 from mmpsi_variants.cnv.bins import check_same_bins, read_bins
-from mmpsi_variants.cnv.calling import SampleCnv, call_run
+from mmpsi_variants.cnv.calling import call_run
 from mmpsi_variants.cnv.plot import gene_plot
+from mmpsi_variants.cnv.results import cnv_tsv
 from mmpsi_variants.core.errors import UsageError
 from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.samplesheet import load_samples
 
 log = logging.getLogger("mmpsi_variants")
-
-TSV_COLUMNS = (
-    "gene", "exons", "chrom", "start", "end", "copy_number", "log2", "call", "bins", "quality",
-    "ci_low", "ci_high",
-)  # fmt: skip
-
-
-def cnv_tsv(result: SampleCnv) -> str:
-    lines = [f"# mmpsi-variants {__version__} cnv (CNVkit; for research use)"]
-    if result.skipped:
-        lines.append(f"# skipped: {result.skipped}")
-    lines += [f"# note: {n}" for n in result.notes]
-    if result.reference_samples:
-        lines.append(f"# reference samples: {', '.join(result.reference_samples)}")
-    lines.append("\t".join(TSV_COLUMNS))
-    for c in result.calls:
-        row = (c.gene, c.exons, c.chrom, c.start, c.end, c.copy_number, c.log2, c.call,
-               c.bins, c.quality, c.ci_low, c.ci_high)  # fmt: skip
-        lines.append("\t".join(str(v) for v in row))
-    return "\n".join(lines) + "\n"
 
 
 def run_cnv(bins_files: list[str], samples_tsv: str, fasta: str | None, outdir: str) -> list:

@@ -16,7 +16,9 @@ from pathlib import Path
 from mmpsi_variants import __version__
 from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.outputs import unique_filenames
+from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.pipeline.collect import collect
+from mmpsi_variants.pipeline.copy_number import copy_number_section, read_tables
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
 from mmpsi_variants.pipeline.page import ReportPages
@@ -59,11 +61,13 @@ def _quiet_collector() -> Iterator[Callable[[], None]]:
 def run_filter(options: FilterOptions) -> FilterResult:
     with _quiet_collector() as freeze, FilterInputs.open(options) as inputs:
         freeze()  # what the inputs hold (gene models, indexes) lives to the end
+        tables = read_tables(options.cnv)  # bad tables stop the run before any record is read
         collected = collect(inputs)
         freeze()  # and so do the collected records, until their sample is written
         checks = family_checks(inputs)
         # Every warning is in before the first document is written: each lists them all.
         provenance = inputs.provenance()
+        provenance += [describe_input("copy_number", str(t.path)) for t in tables.values()]
         inputs.warn.flush()
         settings = inputs.settings_json()
         panel_genes = panel_genes_json(inputs.regions) if inputs.panel else None
@@ -75,6 +79,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
         with AtomicOutputs(options.outdir, manifest=manifest) as out:
 
             def _write(sample: str, scored: list) -> None:
+                copy_number = copy_number_section(inputs, tables, sample, checks, scored)
                 head = sample_document(
                     sample,
                     inputs.sexes[sample],
@@ -86,6 +91,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     warnings=inputs.warn.messages,
                     checks=checks,
                     research=inputs.research is not None,
+                    copy_number=copy_number,
                 )
                 write_sample(
                     out, stems[sample], head, scored, pages.renderer(sample), contigs, pages.mane

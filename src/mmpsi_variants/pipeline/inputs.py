@@ -84,6 +84,7 @@ class FilterOptions:
     phenotypes: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> text
     onsets: Mapping[str, int] = field(default_factory=dict)  # sample -> age at onset in days
     coverage: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> coverage JSON
+    cnv: tuple[str, ...] = ()  # copy-number tables of `mmpsi-variants cnv`, [SAMPLE=]FILE
     settings: str | None = None
     keep_all: bool = False  # research mode: every variant, not only rare, not harmless ones
 

@@ -6,6 +6,7 @@ Coverage files are read and checked when the run starts, before any output is wr
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,18 @@ def read_coverage(path: str) -> dict[str, Any]:
             path=path,
         )
     return data
+
+
+def _data_uri(path: str) -> str:
+    """A PNG as a data: URI, for a page that loads nothing."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        why = f"cannot read the copy-number plot ({e.strerror})"
+        raise InputFileError(why, path=path) from None
+    if not data.startswith(b"\x89PNG"):
+        raise InputFileError("not a PNG; expected the plot of mmpsi-variants cnv", path=path)
+    return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
 @dataclass
@@ -87,6 +100,8 @@ class ReportPages:
         coverage = self.coverage.get(sample) or self.coverage.get("*")
 
         def render(head: dict[str, Any], variants: list[dict[str, Any]]) -> str:
+            found = (head.get("copy_number") or {}).get("candidates") or []
+            plots = {c["plot"]: _data_uri(c["plot"]) for c in found if c.get("plot")}
             return report_html(
                 head,
                 variants,
@@ -96,6 +111,7 @@ class ReportPages:
                 coverage=coverage,
                 confirmatory_tests=self.tests,
                 mosaic_min_alt_reads=inputs.inheritance.mosaic.min_alt_reads,
+                plots=plots,
             )
 
         return render

@@ -309,7 +309,17 @@ class Plan:
             opts += ["--onset", f"{sample}={onset}"]
         for path in self.coverage_of(sample):
             opts += ["--coverage", f"{sample}={path}"]
+        for path in self.cnv_of(sample):
+            opts += ["--cnv", path]
         return " ".join(shlex.quote(o) for o in opts)
+
+    def cnv_of(self, sample: str) -> list[str]:
+        """The copy-number tables the sample's filter reads: its own and its family's (the
+        parents' give its calls' origin); none for a sample that starts from a VCF."""
+        if sample not in self.aligned_samples:
+            return []
+        family = self.family_samples(self.family_of(sample))
+        return [f"results/cnv/{s}.cnv.tsv" for s in family if s in self.aligned_samples]
 
     def coverage_of(self, sample: str) -> list[str]:
         """The sample's coverage JSON, for its report (none for a sample that starts from a

@@ -80,6 +80,7 @@ def sample_document(
     warnings: list[str],
     checks: SampleChecks | None,
     research: bool = False,
+    copy_number: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``<sample>.variants.json`` without its variants: the contract's top level."""
     return {
@@ -95,6 +96,7 @@ def sample_document(
         "warnings": warnings,
         "sex_check": checks.sex[sample].to_json() if checks else None,
         "parentage": parentage_json(checks, sample),
+        "copy_number": copy_number,
     }
 
 

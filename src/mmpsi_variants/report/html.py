@@ -109,7 +109,7 @@ def _origin(v: Mapping[str, Any]) -> str:
     words = []
     for t in tags:
         if t == "de_novo":
-            confidence = (v.get("de_novo") or {}).get("confidence")
+            confidence = (v.get("de_novo") or {}).get("confidence") or v.get("de_novo_confidence")
             words.append(f"de novo ({confidence})" if confidence else "de novo")
         else:
             words.append(_ORIGIN_WORDS.get(t, t.replace("_", " ")))
@@ -229,8 +229,10 @@ def report_html(
     confirmatory_tests: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     mosaic_min_alt_reads: int = 3,
     generated: datetime | None = None,
+    plots: Mapping[str, str] | None = None,
 ) -> str:
-    """The report page of one sample (``head``: the JSON document without its variants)."""
+    """The report page of one sample (``head``: the JSON document without its variants;
+    ``plots``: each copy-number plot's path as a ``data:`` URI, since the page loads nothing)."""
     candidates = [
         v for v in variants
         if ((v.get("acmg") or {}).get("genotype") or {}).get("classification")
@@ -252,8 +254,31 @@ def report_html(
     detectable = (
         round(mosaic_min_alt_reads / depth, 3) if isinstance(depth, int | float) and depth else None
     )
+    cnv = head.get("copy_number") or {
+        "status": "not_assessed",
+        "reason": "no copy-number table was given",
+        "reference_samples": [],
+        "candidates": [],
+    }
+    cnv_rows = [
+        {
+            "c": c,
+            "origin": _origin(c),
+            "css": _CLASS_CSS.get(str(c["acmg"]["genotype"]["classification"]), ""),
+            "anchor": f"cnv{i}",
+            "plot": (plots or {}).get(c.get("plot") or ""),
+        }
+        for i, c in enumerate(cnv.get("candidates") or [], 1)
+    ]
     view = {
         "head": head,
+        "cnv": cnv,
+        "cnv_rows": cnv_rows,
+        "cnv_candidates": [
+            r
+            for r in cnv_rows
+            if r["c"]["acmg"]["genotype"]["classification"] in _CANDIDATE_CLASSES
+        ],
         "family": family,
         "disclaimer": DISCLAIMER,
         "generated": (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),

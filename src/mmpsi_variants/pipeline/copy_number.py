@@ -1,0 +1,139 @@
+"""The filter's copy-number part: the ``--cnv`` tables read once, and each sample's section.
+
+Each ``--cnv`` file is a ``<sample>.cnv.tsv`` of ``mmpsi-variants cnv`` (``SAMPLE=FILE`` names
+the sample; otherwise the file's ``# sample:`` line does). The workflow passes the tables of
+every sample of the run: a family's parents are read for the origin of a child's calls, the
+rest are unused. Each reported sample's document gains ``copy_number``: whether copy number was
+assessed (and if not, why), and its calls in the panel genes as classed candidates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mmpsi_variants.acmg.criterion import Context
+from mmpsi_variants.acmg.phenotype import sample_says_eimfs
+from mmpsi_variants.acmg.ranking import CLASS_ORDER
+from mmpsi_variants.cnv.candidates import METHOD, candidate
+from mmpsi_variants.cnv.results import SampleCnv, read_cnv_tsv
+from mmpsi_variants.core.errors import InputFileError
+from mmpsi_variants.core.record import Variant
+from mmpsi_variants.io.genemodels import primary_transcript
+from mmpsi_variants.pipeline.inputs import FilterInputs
+from mmpsi_variants.qc.sample_checks import SampleChecks
+
+
+def read_tables(specs: tuple[str, ...]) -> dict[str, SampleCnv]:
+    """The ``--cnv`` tables by sample; a sample named twice is an error."""
+    out: dict[str, SampleCnv] = {}
+    for spec in specs:
+        named, sep, path = spec.partition("=")
+        if not sep or not named or Path(spec).exists():
+            named, path = "", spec
+        table = read_cnv_tsv(path)
+        if named and named != table.sample:
+            raise InputFileError(
+                f"--cnv names sample {named!r}, but the table is {table.sample!r}'s "
+                "(its # sample: line)",
+                path=path,
+            )
+        if table.sample in out:
+            raise InputFileError(
+                f"a second copy-number table for {table.sample!r} (the first is "
+                f"{out[table.sample].path}); expected one per sample",
+                path=path,
+            )
+        out[table.sample] = table
+    return out
+
+
+def _not_assessed(status: str, reason: str) -> dict[str, Any]:
+    return {"status": status, "reason": reason, "method": None, "source": None,
+            "reference_samples": [], "notes": [], "candidates": []}  # fmt: skip
+
+
+def copy_number_section(
+    inputs: FilterInputs,
+    tables: dict[str, SampleCnv],
+    sample: str,
+    checks: SampleChecks | None,
+    variants: list[Variant],
+) -> dict[str, Any]:
+    """The document's ``copy_number``: the sample's calls in the reported genes, classed."""
+    if not inputs.options.cnv:
+        return _not_assessed("not_assessed", "no copy-number table was given (filter --cnv)")
+    table = tables.get(sample)
+    if table is None:
+        return _not_assessed(
+            "not_assessed",
+            f"no copy-number table for {sample} among the --cnv files (a sample that starts "
+            "from a VCF has no read depth to compare)",
+        )
+    if table.skipped:
+        return {**_not_assessed("skipped", table.skipped), "source": table.path}
+    family = inputs.families[sample]
+    phenotype = family.phenotype
+    affected = None if phenotype == "unknown" else phenotype == "affected"
+    eimfs = sample_says_eimfs(sample, affected, inputs.options.phenotypes)
+    regions = {r.symbol: r for r in inputs.regions}
+    notes = list(table.notes)
+    left_out = []
+    found = []
+    for call in table.calls:
+        pg = inputs.known_genes.gene(call.gene)
+        region = regions.get(pg.symbol) if pg else None
+        if pg is None or (inputs.panel is not None and region is None):
+            left_out.append(f"{call.gene} exons {call.exons}")
+            continue
+        ts = None
+        if region is not None and inputs.annotator is not None:
+            tx = primary_transcript(region.gene, pg.preferred_transcripts)
+            ts = inputs.annotator.transcript_seq(tx) if tx is not None else None
+        plot = Path(str(table.path)).parent / sample / f"{pg.symbol}.png"
+
+        def context(gene, ph=affected, e=eimfs) -> Context:
+            onset = inputs.options.onsets.get(sample)
+            return Context(
+                settings=inputs.acmg, panel_gene=gene, affected=ph, phenotype_eimfs=e,
+                onset_days=onset,
+            )  # fmt: skip
+
+        found.append(
+            candidate(
+                call,
+                sex=inputs.sexes[sample],
+                family=family,
+                results=tables,
+                parentage=checks.parentage.get(sample) if checks else None,
+                gene=pg,
+                ts=ts,
+                variants=variants,
+                context=context,
+                thresholds=inputs.acmg.thresholds,
+                plot=str(plot) if plot.is_file() else None,
+            )
+        )
+    if left_out:
+        notes.append(f"calls outside the reported genes, not listed: {', '.join(left_out)}")
+    found.sort(key=_rank)
+    return {
+        "status": "assessed",
+        "reason": None,
+        "method": METHOD,
+        "source": table.path,
+        "reference_samples": table.reference_samples,
+        "notes": notes,
+        "candidates": found,
+    }
+
+
+def _rank(c: dict[str, Any]) -> tuple[int, int, int, str, int]:
+    acmg = c["acmg"]
+    return (
+        CLASS_ORDER.get(acmg["genotype"]["classification"], 2),
+        CLASS_ORDER.get(acmg["classification"], 2),
+        -acmg["points"],
+        c["chrom"],
+        c["start"],
+    )
