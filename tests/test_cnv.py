@@ -122,3 +122,17 @@ def test_the_other_reports_say_copy_number_was_assessed_and_nothing_called(demo_
             continue
         assert doc["copy_number"]["status"] == "assessed", doc["sample"]
         assert doc["copy_number"]["candidates"] == []
+
+
+def test_the_cohort_tables_list_the_deletion_among_the_candidates(demo_fastq_run):
+    workdir, _ = demo_fastq_run
+    rows = list(csv.DictReader(
+        (workdir / "results/cohort/candidates.tsv").read_text().splitlines(), delimiter="\t"
+    ))  # fmt: skip
+    (row,) = [r for r in rows if r["sample"] == "EIMFS01" and r["gene"] == "SCN1A"]
+    assert row["variants"] == "deletion of exons 9-10 (copy number 1, heterozygous)"
+    assert row["classification"] == "Likely pathogenic"
+    # Placed by its class among the sequence candidates: after KCNT1's (also Likely
+    # pathogenic, ranked first by the filter), before the ALDH7A1 pair (uncertain).
+    genes = [r["gene"] for r in rows if r["sample"] == "EIMFS01"]
+    assert genes[:2] == ["KCNT1", "SCN1A"]

@@ -3,6 +3,8 @@ an exon-level event does to a transcript, its ACMG evidence and its origin from 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -326,3 +328,59 @@ def test_a_sons_x_comes_from_his_mother():
     assert origin(x, _family(sex="male"), dad, None).tags == ("de_novo",)
     not_called = {"F": SampleCnv("F"), "M": SampleCnv("M", notes=["chrX not called: few"])}
     assert origin(x, _family(sex="male"), not_called, None).status == "unknown"
+
+
+# -- second alleles
+
+
+def _snv(pos, zygosity, tags, cls="Likely pathogenic", gene="ALDH7A1"):
+    from mmpsi_variants.report.record import variant_from_json
+
+    pg = PANEL.gene(gene)
+    v = variant_from_json({
+        "chrom": "chr5", "pos": pos, "ref": "C", "alt": "T", "gene": gene,
+        "hgnc_id": pg.hgnc_id, "zygosity": zygosity, "inheritance": tags,
+    })  # fmt: skip
+    genotype = {"classification": "Uncertain significance", "partner": None,
+                "reason": "one allele of a recessive gene"}  # fmt: skip
+    return replace(v, acmg={"classification": cls, "points": 7, "genotype": genotype}, rank=1)
+
+
+DEL = CnvCall("ALDH7A1", "7", "chr5", 19669, 19751, 1, -0.98, "deletion", 1, -1.05, -0.89)
+
+
+def test_a_variant_inside_a_deletion_is_on_the_other_copy():
+    from mmpsi_variants.cnv.candidates import Origin, partners
+
+    unknown = Origin((), "unknown", None, "", ())
+    inside = _snv(19700, "homozygous", [])
+    (p,), notes = partners(DEL, "heterozygous", unknown, PANEL.gene("ALDH7A1"), [inside])
+    assert (p.phase, notes) == ("trans", [])
+    het = _snv(19700, "heterozygous", [])
+    _, notes = partners(DEL, "heterozygous", unknown, PANEL.gene("ALDH7A1"), [het])
+    assert "called heterozygous inside the deletion" in notes[0]
+    paternal = Origin(("inherited_paternal",), "inherited_paternal", None, "", ())
+    outside = _snv(25000, "heterozygous", ["inherited_maternal"])
+    (p,), _ = partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [outside])
+    assert (p.phase, p.phased_by) == ("trans", "the parents")
+    same = _snv(25000, "heterozygous", ["inherited_paternal"])
+    assert partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [same])[0][0].phase == (
+        "cis"
+    )
+
+
+def test_a_sequence_variant_paired_with_a_deletion_takes_the_pairs_class():
+    from mmpsi_variants.pipeline.copy_number import with_copy_number_partners
+
+    snv = _snv(25000, "heterozygous", ["inherited_maternal"])
+    other = replace(_snv(30000, "heterozygous", [], gene="ALDH7A1"), rank=2)
+    section = {"candidates": [{
+        "gene": "ALDH7A1", "call": "deletion", "exons": "7",
+        "acmg": {"classification": "Pathogenic", "genotype": {"partner": snv.label}},
+    }]}  # fmt: skip
+    out = with_copy_number_partners([other, snv], section)
+    first = out[0]
+    assert first.label == snv.label and first.rank == 1
+    assert first.acmg["genotype"]["classification"] == "Likely pathogenic"
+    assert first.acmg["genotype"]["partner"] == "ALDH7A1 deletion of exon 7"
+    assert out[1].acmg["genotype"]["classification"] == "Uncertain significance"

@@ -6,6 +6,7 @@ import shutil
 import pytest
 import yaml
 
+from mmpsi_variants.cnv.results import TSV_COLUMNS
 from mmpsi_variants.panel.knowledge import default_panel_path
 
 from .conftest import DEMO, demo_vcf_text
@@ -122,6 +123,22 @@ def _short_record(tmp):
     return [p], "record chr9:12383: expected 18 tab-separated columns, found 3"
 
 
+def _bad_cnv_table(tmp):
+    table = tmp / "EIMFS01.cnv.tsv"
+    table.write_text(
+        "# sample: EIMFS01\ngene\texons\tchrom\tstart\tend\tcopy_number\tlog2\tcall\tbins"
+        "\tquality\tci_low\tci_high\nSCN1A\t9-10\tchr2\t48729\t49859\tone\t-1\tdeletion"
+        "\t3\tq\t-1.05\t-0.96\n"
+    )
+    return [VCF, "--cnv", table], "line 3: copy_number 'one' is not an integer"
+
+
+def _cnv_table_of_another_sample(tmp):
+    table = tmp / "x.cnv.tsv"
+    table.write_text("# sample: EIMFS02\n" + "\t".join(TSV_COLUMNS) + "\n")
+    return [VCF, "--cnv", f"EIMFS01={table}"], "--cnv names sample 'EIMFS01', but the table"
+
+
 CASES = {
     "missing file": _missing,
     "not a VCF": _not_a_vcf,
@@ -138,6 +155,8 @@ CASES = {
     "reference with other contigs": _reference_without_those_contigs,
     "short PED line": _ped_short_line,
     "record cut short": _short_record,
+    "bad copy-number table": _bad_cnv_table,
+    "copy-number table of another sample": _cnv_table_of_another_sample,
 }
 
 

@@ -268,3 +268,10 @@ def test_a_folder_named_as_a_file_stops_the_plan(tmp_path, monkeypatch, key, wor
     with pytest.raises(ConfigError) as exc:
         _plan(tmp_path, monkeypatch, **{key: str(folder)})
     assert words.format(tmp=folder) in str(exc.value)
+
+
+def test_copy_number_can_be_switched_off(tmp_path, monkeypatch):
+    plan = _plan(tmp_path, monkeypatch, copy_number={"enabled": False})
+    assert plan.cnv_of("EIMFS01") == []
+    assert "--cnv" not in plan.filter_options("EIMFS01")
+    assert not [o for o in plan.final_outputs() if o.startswith("results/cnv/")]

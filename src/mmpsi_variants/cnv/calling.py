@@ -114,16 +114,24 @@ class Pool:
                 False,  # type: ignore[arg-type]
             )
 
-    def reference(self, rows: list[int]):
-        """The reference of the samples at ``rows`` (their order in ``files``)."""
+    def reference(self, rows: list[int], x_rows: list[int] | None = None):
+        """The reference of the samples at ``rows`` (their order in ``files``); with
+        ``x_rows``, chrX's bins are summarised from those samples instead."""
         from cnvlib import reference
         from cnvlib.cnary import CopyNumArray
 
-        # Row 0 of the log2 matrix is CNVkit's pseudocount: one flat sample.
-        with _quiet():
-            stats = reference.summarize_info(
-                self.logr[[0, *(r + 1 for r in rows)]], self.depths[rows]
-            )
+        def summary(samples: list[int], bins=slice(None)):
+            # Row 0 of the log2 matrix is CNVkit's pseudocount: one flat sample.
+            logr = self.logr[[0, *(r + 1 for r in samples)]][:, bins]
+            with _quiet():
+                return reference.summarize_info(logr, self.depths[samples][:, bins])
+
+        stats = summary(rows)
+        if x_rows is not None:
+            x = self.ref_df["chromosome"].map(is_x).to_numpy()
+            for key, values in summary(x_rows, x).items():
+                stats[key] = stats[key].copy()
+                stats[key][x] = values
         ref = CopyNumArray(self.ref_df.assign(**stats), meta_dict={"sample_id": "reference"})
         ref.sort()
         ref.sort_columns()
@@ -135,21 +143,17 @@ def _call_sample(r, sample_cna, others, runs, sexes, pool: Pool) -> SampleCnv:
 
     sex = sexes.get(r.sample, "unknown")
     out = SampleCnv(r.sample, reference_samples=[runs[o].sample for o in others])
-    ref = pool.reference(others)
-    x_rows = ref.data["chromosome"].map(is_x).to_numpy()
     keep = np.ones(len(sample_cna), dtype=bool)
-    if x_rows.any():
+    same = None
+    if sample_cna.data["chromosome"].map(is_x).any():
         same = [o for o in others if sexes.get(runs[o].sample) == sex and sex in ("male", "female")]
-        if len(same) >= MIN_OTHERS:
-            ref_x = pool.reference(same)
-            data = ref.data.copy()
-            data.loc[x_rows, :] = ref_x.data.loc[x_rows, :].to_numpy()
-            ref = ref.as_dataframe(data)
-        else:
+        if len(same) < MIN_OTHERS:
             why = "the sample's sex is unknown" if sex not in ("male", "female") else (
                 f"only {len(same)} other {sex} sample(s) in the run")  # fmt: skip
             out.notes.append(f"chrX not called: {why}; it needs {MIN_OTHERS} of the same sex")
             keep = ~sample_cna.data["chromosome"].map(is_x).to_numpy()
+            same = None
+    ref = pool.reference(others, same)
     with _quiet():
         cnr = fix.do_fix(sample_cna, sample_cna[:0], ref)
         cnr = cnr[cnr.data["chromosome"].isin(set(sample_cna.data["chromosome"][keep]))]

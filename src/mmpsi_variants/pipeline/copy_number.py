@@ -9,12 +9,13 @@ assessed (and if not, why), and its calls in the panel genes as classed candidat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from mmpsi_variants.acmg.criterion import Context
 from mmpsi_variants.acmg.phenotype import sample_says_eimfs
-from mmpsi_variants.acmg.ranking import CLASS_ORDER
+from mmpsi_variants.acmg.ranking import CLASS_ORDER, rank_key, weaker
 from mmpsi_variants.cnv.candidates import METHOD, candidate
 from mmpsi_variants.cnv.results import SampleCnv, read_cnv_tsv
 from mmpsi_variants.core.errors import InputFileError
@@ -137,3 +138,39 @@ def _rank(c: dict[str, Any]) -> tuple[int, int, int, str, int]:
         c["chrom"],
         c["start"],
     )
+
+
+def with_copy_number_partners(variants: list[Variant], section: dict[str, Any]) -> list[Variant]:
+    """The sequence variants, where one pairs with a copy-number call of a recessive gene (the
+    call's genotype names it as its partner), with the pair's genotype class, as a sequence
+    partner would give; then ranked again. A better pair the variant already has stays."""
+    pairs = {}
+    for c in section.get("candidates") or []:
+        partner = c["acmg"]["genotype"].get("partner")
+        if partner:
+            pairs[partner] = c
+    if not pairs:
+        return variants
+    out = []
+    for v in variants:
+        c = pairs.get(v.label)
+        acmg = v.acmg or {}
+        genotype = acmg.get("genotype") or {}
+        if c is None:
+            out.append(v)
+            continue
+        event = f"{c['gene']} {c['call']} of exon{'s' if '-' in c['exons'] else ''} {c['exons']}"
+        paired = weaker(acmg.get("classification"), c["acmg"]["classification"])
+        if CLASS_ORDER.get(paired, 2) >= CLASS_ORDER.get(genotype.get("classification"), 2):
+            out.append(v)
+            continue
+        new = {
+            **genotype,
+            "classification": paired,
+            "partner": event,
+            "reason": f"recessive pair with the {event} ({c['acmg']['classification']}): the "
+            "genotype counts as its weaker allele",
+        }
+        out.append(replace(v, acmg={**acmg, "genotype": new}))
+    order = sorted(out, key=rank_key)
+    return [replace(v, rank=rank) for rank, v in enumerate(order, 1)]

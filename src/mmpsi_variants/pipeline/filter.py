@@ -18,7 +18,11 @@ from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.outputs import unique_filenames
 from mmpsi_variants.io.provenance import describe_input
 from mmpsi_variants.pipeline.collect import collect
-from mmpsi_variants.pipeline.copy_number import copy_number_section, read_tables
+from mmpsi_variants.pipeline.copy_number import (
+    copy_number_section,
+    read_tables,
+    with_copy_number_partners,
+)
 from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
 from mmpsi_variants.pipeline.page import ReportPages
@@ -80,6 +84,7 @@ def run_filter(options: FilterOptions) -> FilterResult:
 
             def _write(sample: str, scored: list) -> None:
                 copy_number = copy_number_section(inputs, tables, sample, checks, scored)
+                scored = with_copy_number_partners(scored, copy_number)
                 head = sample_document(
                     sample,
                     inputs.sexes[sample],

@@ -313,10 +313,14 @@ class Plan:
             opts += ["--cnv", path]
         return " ".join(shlex.quote(o) for o in opts)
 
+    @property
+    def copy_number(self) -> bool:
+        return bool(self.config.get("copy_number", {}).get("enabled", True))
+
     def cnv_of(self, sample: str) -> list[str]:
         """The copy-number tables the sample's filter reads: its own and its family's (the
         parents' give its calls' origin); none for a sample that starts from a VCF."""
-        if sample not in self.aligned_samples:
+        if not self.copy_number or sample not in self.aligned_samples:
             return []
         family = self.family_samples(self.family_of(sample))
         return [f"results/cnv/{s}.cnv.tsv" for s in family if s in self.aligned_samples]
@@ -363,8 +367,8 @@ class Plan:
                 f"results/qc/{s}.stats.txt",
                 f"results/qc/{s}.coverage.tsv",
                 f"results/qc/{s}.coverage.json",
-                f"results/cnv/{s}.cnv.tsv",
             ]
+            out += [f"results/cnv/{s}.cnv.tsv"] if self.copy_number else []
         for f in self.families:
             out += [f"results/calls/{f}.vcf.gz", f"results/calls/{f}.vcf.gz.tbi"]
         out += ["results/cohort/cohort.tsv", "results/cohort/cohort.json"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants import __version__
+from mmpsi_variants.acmg.ranking import CLASS_ORDER
 from mmpsi_variants.core.errors import InputFileError, SampleSheetError
 from mmpsi_variants.core.intervals import IntervalIndex
 from mmpsi_variants.core.variant import VariantKey
@@ -52,13 +53,17 @@ class Candidate:
     evidence: str
     tier: str
     confidence: str  # the panel's green / amber / red for the gene
+    copy_number: dict | None = None  # a copy-number call: the candidate itself, or the partner
 
     @property
     def label(self) -> str:
-        return f"{self.gene} " + " + ".join(display_label(v) for v in self.variants)
+        parts = [display_label(v) for v in self.variants]
+        if self.copy_number is not None:
+            parts.append(cnv_label(self.copy_number))
+        return f"{self.gene} " + " + ".join(parts)
 
     def to_json(self, rank: int) -> dict:
-        first = self.variants[0]
+        first = self.variants[0] if self.variants else self.copy_number or {}
         acmg = first.get("acmg") or {}
         return {
             "rank": rank,
@@ -88,6 +93,18 @@ class Candidate:
                 }
                 for v in self.variants
             ],
+            "copy_number": None
+            if self.copy_number is None
+            else {
+                k: self.copy_number.get(k)
+                for k in ("call", "exons", "chrom", "start", "end", "copy_number", "zygosity")
+                + ("hgvs_c", "origin")
+            }
+            | {
+                "classification": self.copy_number["acmg"]["classification"],
+                "points": self.copy_number["acmg"]["points"],
+                "criteria": self.copy_number["acmg"]["met"],
+            },
         }
 
 
@@ -97,6 +114,12 @@ def display_label(v: dict) -> str:
     change = v.get("hgvs_p") or v.get("hgvs_c")
     change = f" {change.split(':')[-1]}" if change else ""
     return f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']}{change} ({v['zygosity']})"
+
+
+def cnv_label(c: dict) -> str:
+    """A copy-number call as the cohort table reads it."""
+    exons = f"exon{'s' if '-' in c['exons'] else ''} {c['exons']}"
+    return f"{c['call']} of {exons} (copy number {c['copy_number']}, {c['zygosity']})"
 
 
 def _genotype_class(v: dict) -> str | None:
@@ -110,8 +133,52 @@ def rank_candidates(
     panel: Panel,
     carriers: dict[VariantKey, int],
     targets: IntervalIndex | None,
+    copy_number: list[dict] | None = None,
 ) -> list[Candidate]:
-    """The sample's candidates, best first, in the order the filter ranked its variants."""
+    """The sample's candidates, best first: its variants in the order the filter ranked them,
+    each copy-number call placed before the first whose genotype class is weaker."""
+    sequence = _sequence_candidates(sample, variants, panel, carriers, targets, copy_number or [])
+    paired = {c.copy_number["exons"] + c.gene for c in sequence if c.copy_number}
+    out = list(sequence)
+    for call in copy_number or []:
+        cls = call["acmg"]["genotype"]["classification"]
+        if cls in NOT_CANDIDATE_CLASSES or call["exons"] + call["gene"] in paired:
+            continue
+        pg = panel.gene(call["hgnc_id"])
+        if pg is None:
+            continue
+        at = next(
+            (i for i, c in enumerate(out) if _order(c.classification) > _order(cls)), len(out)
+        )
+        out.insert(at, Candidate(
+            sample=sample, gene=pg.symbol, hgnc_id=pg.hgnc_id, variants=(), classification=cls,
+            fits=None, cohort_carriers=1, coding=True if targets is not None else None,
+            evidence=pg.eimfs_evidence.value, tier=pg.tier, confidence=pg.confidence,
+            copy_number=call,
+        ))  # fmt: skip
+    return out
+
+
+def _event_named(named: str, copy_number: list[dict]) -> dict | None:
+    """The copy-number call a genotype names as its partner ("ALDH7A1 deletion of exon 7")."""
+    for c in copy_number:
+        if named.startswith(c["gene"] + " ") and named.endswith(" " + c["exons"]):
+            return c
+    return None
+
+
+def _order(cls: str | None) -> int:
+    return CLASS_ORDER.get(cls, 2)
+
+
+def _sequence_candidates(
+    sample: str,
+    variants: list[dict],
+    panel: Panel,
+    carriers: dict[VariantKey, int],
+    targets: IntervalIndex | None,
+    copy_number: list[dict],
+) -> list[Candidate]:
     passing = [
         v
         for v in variants
@@ -125,8 +192,11 @@ def rank_candidates(
         cls = _genotype_class(v)
         if cls in NOT_CANDIDATE_CLASSES or fit.get("fit") == "no":
             continue
-        partner = by_label.get(((v.get("acmg") or {}).get("genotype") or {}).get("partner"))
+        named = ((v.get("acmg") or {}).get("genotype") or {}).get("partner")
+        partner = by_label.get(named)
         group = (v, partner) if partner else (v,)
+        # A partner that is no variant is a copy-number call (with_copy_number_partners).
+        event = None if partner or not named else _event_named(named, copy_number)
         if frozenset(VariantKey.of(w) for w in group) in seen:
             continue
         seen.add(frozenset(VariantKey.of(w) for w in group))
@@ -151,6 +221,7 @@ def rank_candidates(
                 evidence=pg.eimfs_evidence.value,
                 tier=pg.tier,
                 confidence=pg.confidence,
+                copy_number=event,
             )
         )
     return out
@@ -261,7 +332,8 @@ def summarise(
     per_sample: dict[str, dict] = {}
     for sid, s in samples.items():
         doc = variant_docs[sid]
-        cands = rank_candidates(sid, doc["variants"], panel, carriers, target_index)
+        cnv = (doc.get("copy_number") or {}).get("candidates") or []
+        cands = rank_candidates(sid, doc["variants"], panel, carriers, target_index, cnv)
         cov = coverage_docs.get(sid)
         top = cands[0] if cands and s.is_affected else None
         entry = {
@@ -309,7 +381,7 @@ def summarise(
                 "rank": i,
                 "gene": c.gene,
                 "hgnc_id": c.hgnc_id,
-                "variants": " + ".join(display_label(v) for v in c.variants),
+                "variants": c.label.removeprefix(f"{c.gene} "),
                 "classification": c.classification,
                 "fits": c.fits,
                 "cohort_carriers": c.cohort_carriers,
