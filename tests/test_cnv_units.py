@@ -217,6 +217,7 @@ def facts(**over):
             "nmd": "NMD_predicted",
             "fraction_removed": 0.84,
             "start_codon_lost": False,
+            "exon_count": 20,
         },
         origin="de_novo",
         de_novo_confidence="confirmed",
@@ -346,6 +347,8 @@ def _snv(pos, zygosity, tags, cls="Likely pathogenic", gene="ALDH7A1"):
     return replace(v, acmg={"classification": cls, "points": 7, "genotype": genotype}, rank=1)
 
 
+FAM = None  # set below, once _family exists
+
 DEL = CnvCall("ALDH7A1", "7", "chr5", 19669, 19751, 1, -0.98, "deletion", 1, -1.05, -0.89)
 
 
@@ -354,19 +357,23 @@ def test_a_variant_inside_a_deletion_is_on_the_other_copy():
 
     unknown = Origin((), "unknown", None, "", ())
     inside = _snv(19700, "homozygous", [])
-    (p,), notes = partners(DEL, "heterozygous", unknown, PANEL.gene("ALDH7A1"), [inside])
+    (p,), notes = partners(DEL, "heterozygous", unknown, PANEL.gene("ALDH7A1"), [inside], FAM)
     assert (p.phase, notes) == ("trans", [])
     het = _snv(19700, "heterozygous", [])
-    _, notes = partners(DEL, "heterozygous", unknown, PANEL.gene("ALDH7A1"), [het])
+    _, notes = partners(DEL, "heterozygous", unknown, PANEL.gene("ALDH7A1"), [het], FAM)
     assert "called heterozygous inside the deletion" in notes[0]
-    paternal = Origin(("inherited_paternal",), "inherited_paternal", None, "", ())
+    from mmpsi_variants.cnv.candidates import ParentState
+
+    states = (ParentState("father", "F", "carries", "", "unaffected"),
+              ParentState("mother", "M", "does_not_carry", "", "unaffected"))  # fmt: skip
+    paternal = Origin(("inherited_paternal",), "inherited_paternal", None, "", states)
     outside = _snv(25000, "heterozygous", ["inherited_maternal"])
-    (p,), _ = partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [outside])
+    (p,), _ = partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [outside], FAM)
     assert (p.phase, p.phased_by) == ("trans", "the parents")
     same = _snv(25000, "heterozygous", ["inherited_paternal"])
-    assert partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [same])[0][0].phase == (
-        "cis"
-    )
+    assert partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [same], FAM)[0][
+        0
+    ].phase == ("cis")
 
 
 def test_a_sequence_variant_paired_with_a_deletion_takes_the_pairs_class():
@@ -378,9 +385,71 @@ def test_a_sequence_variant_paired_with_a_deletion_takes_the_pairs_class():
         "gene": "ALDH7A1", "call": "deletion", "exons": "7",
         "acmg": {"classification": "Pathogenic", "genotype": {"partner": snv.label}},
     }]}  # fmt: skip
+    section["candidates"][0].update(
+        copy_number=1,
+        partners=[
+            {"variant": snv.label, "phase": "trans", "phased_by": "it lies inside the deletion"}
+        ],
+    )
     out = with_copy_number_partners([other, snv], section)
     first = out[0]
     assert first.label == snv.label and first.rank == 1
     assert first.acmg["genotype"]["classification"] == "Likely pathogenic"
     assert first.acmg["genotype"]["partner"] == "ALDH7A1 deletion of exon 7"
     assert out[1].acmg["genotype"]["classification"] == "Uncertain significance"
+    (flag,) = first.acmg["flags"]
+    assert flag["flag"] == "inside_deletion" and "hemizygous over the deletion" in flag["text"]
+
+
+FAM = _family()
+
+
+def test_no_phase_from_a_parent_that_was_not_assessed():
+    from mmpsi_variants.cnv.candidates import Origin, ParentState, partners
+
+    states = (ParentState("father", "F", "carries", "", "unaffected"),
+              ParentState("mother", "M", "not_assessed", "", "unaffected"))  # fmt: skip
+    paternal = Origin(("inherited_paternal",), "inherited_paternal", None, "", states)
+    outside = _snv(25000, "heterozygous", ["inherited_maternal"])
+    (p,), _ = partners(DEL, "heterozygous", paternal, PANEL.gene("ALDH7A1"), [outside], FAM)
+    assert p.phase == "unknown"
+
+
+def test_origin_needs_both_parents_and_reads_a_homozygous_deletion_with_care():
+    none = {"F": SampleCnv("F"), "M": SampleCnv("M")}
+    duo = origin(CALL, _family(father=False), {"M": SampleCnv("M")}, None)
+    assert duo.status == "unknown" and "no father in the pedigree" in duo.reason
+    hom = CnvCall("PLCB1", "5-8", "chr20", 7964, 9195, 0, -25.9, "deletion", 4, -25.9, -25.8)
+    neither = origin(hom, _family(), none, None, copies=0)
+    assert neither.status == "unknown" and "implausible" in neither.reason
+    one = origin(hom, _family(), {**none, "F": SampleCnv("F", [hom])}, None, copies=0)
+    assert one.tags == ("inherited_paternal",) and "other copy" in one.reason
+    both = {"F": SampleCnv("F", [CALL]), "M": SampleCnv("M", [CALL])}
+    assert origin(CALL, _family(), both, None, copies=1).tags == ("inherited",)
+
+
+@pytest.mark.parametrize("strand", ["plus", "minus"])
+def test_a_deletion_of_the_last_exon_is_a_3_prime_truncation(synthetic, strand):
+    ts = synthetic[strand]
+    e = exons_change_effect(ts, 3, 3)
+    assert e["stop_codon_lost"] and e["nmd"] == "NMD_escaping"
+    assert e["fraction_removed"] == round(19 / 59, 4)
+    assert exon_event_hgvs(ts, 3, 3, False).endswith(":c.(120+1_121-1)_(*50_?)del")
+    r = pvs1_cnv(facts(effect=e), ctx("SCN1A"))
+    assert r.strength == "Strong" and "3' end" in r.reason
+    dup = exons_change_effect(ts, 3, 3, duplicated=True)
+    assert pvs1_cnv(facts(call="duplication", effect=dup), ctx("SCN1A")).status == "not_met"
+
+
+def test_a_start_codon_deletion_is_left_to_a_reviewer():
+    e = {**facts().effect, "start_codon_lost": True}
+    assert pvs1_cnv(facts(effect=e), ctx("SCN1A")).status == "not_evaluated"
+
+
+def test_a_male_with_a_pcdh19_deletion_is_not_explained_by_it():
+    x = assess_cnv(
+        facts(gene="PCDH19", zygosity="hemizygous", copy_number=0, origin="unknown"),
+        ctx("PCDH19"), SETTINGS.thresholds, False,
+    )  # fmt: skip
+    assert "inheritance_misfit" in [f["flag"] for f in x["flags"]]
+    assert x["genotype"]["classification"] in ("Uncertain significance", "Likely benign")

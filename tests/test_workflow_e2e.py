@@ -290,10 +290,14 @@ def test_bam_entry_calling_the_whole_genome(fastq_run, tmp_path):
         assert calls.get((r["sample"], allele(r)), (0,))[0] == EXPECTED_COPIES[r["zygosity"]], r
     assert not any(a[:2] == allele(FILTERED[0])[:2] for _, a in calls)
     _assert_reports_match_truth(workdir)
-    # The background SNVs confirm the trio's parentage, so the de novo KCNT1 counts as PS2.
+    # The background SNVs confirm the trio's parentage, so the de novo KCNT1 counts as PS2, and
+    # so does the de novo SCN1A exon 9-10 deletion: with PVS1 it is Pathogenic and leads.
     summary = json.loads((workdir / "results/reports/EIMFS01/EIMFS01.summary.json").read_text())
-    assert summary["top_candidate"]["gene"] == "KCNT1"
-    assert summary["top_candidate"]["classification"] == "Likely pathogenic"
+    top, second = summary["candidates"][:2]
+    assert (top["gene"], top["classification"]) == ("SCN1A", "Pathogenic")
+    assert top["copy_number"]["exons"] == "9-10"
+    assert top["copy_number"]["criteria"] == ["PVS1", "PS2_Moderate"]
+    assert (second["gene"], second["classification"]) == ("KCNT1", "Likely pathogenic")
     doc = json.loads((workdir / "results/reports/EIMFS01/EIMFS01.variants.json").read_text())
     kcnt1 = next(v for v in doc["variants"] if v["gene"] == "KCNT1" and v["pos"] == 12383)
     ps2 = next(c for c in kcnt1["acmg"]["criteria"] if c["criterion"] == "PS2")

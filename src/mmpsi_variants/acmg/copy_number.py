@@ -111,6 +111,15 @@ def pvs1_cnv(f: CnvFacts, ctx: Context) -> Result:
     if not e.get("coding"):
         return no("PVS1", f"{which} are untranslated: the coding sequence is intact")
     if f.call == "duplication":
+        a, b = e["exons"]
+        if a == 1 or b == e["exon_count"]:
+            # A copy of the first exon has no acceptor to be spliced in, and one of the last
+            # comes after the stop: the tree needs both breakpoints inside the gene.
+            return no(
+                "PVS1",
+                f"a duplication of {which} takes in the gene's first or last exon: it need not "
+                f"disrupt the gene, and depth cannot place the copy ({ABOU_TAYOUN})",
+            )
         if e["in_frame"]:
             return no("PVS1", f"a duplication of {which} keeps the reading frame ({ABOU_TAYOUN})")
         if e["nmd"] == "NMD_predicted":
@@ -126,12 +135,21 @@ def pvs1_cnv(f: CnvFacts, ctx: Context) -> Result:
             f"PVS1 for it ({ABOU_TAYOUN})",
         )
     if e.get("start_codon_lost"):
-        return met(
+        return unknown(
             "PVS1",
-            STRONG,
-            f"the deletion of {which} removes the start codon; whether a downstream start "
-            "rescues the protein is not assessed (as for a skipped start exon)",
+            f"the deletion of {which} removes the start codon (and perhaps the promoter): the "
+            "tree's initiation-codon rule needs the next in-frame Met and the pathogenic "
+            "variants upstream of it, which are not assessed for an exon deletion; review by hand",
         )
+    if e.get("stop_codon_lost"):
+        removed = e.get("fraction_removed")
+        what = f"the deletion of {which} removes the 3' end of the coding sequence"
+        if removed is None:
+            return unknown("PVS1", f"{what}; the fraction of the protein lost is unknown")
+        pct = f"{removed:.1%} of the protein"
+        strength = STRONG if removed > 0.10 else MODERATE
+        bound = "> 10%" if removed > 0.10 else "<= 10%"
+        return met("PVS1", strength, f"{what}, escaping NMD; {pct} lost ({bound}) ({ABOU_TAYOUN})")
     if not e["in_frame"] and e["nmd"] == "NMD_predicted":
         return met(
             "PVS1",
@@ -210,7 +228,18 @@ def misfit(f: CnvFacts, ctx: Context) -> str | None:
             return None
         return "one heterozygous allele in a recessive gene: the genotype does not explain it"
     pg = ctx.panel_gene
-    reduced = pg is not None and bool(pg.inheritance_detail.get("reduced_penetrance"))
+    detail = pg.inheritance_detail if pg is not None else {}
+    if (
+        "X-linked-female-limited" in modes
+        and f.zygosity == "hemizygous"
+        and detail.get("hemizygous_males_affected") is False
+    ):
+        return (
+            f"a hemizygous male: {pg.symbol if pg else f.gene} disease shows in heterozygous "
+            "females, and a male who carries the change in every cell is expected to be "
+            "unaffected (a mosaic male can be affected, which depth does not show)"
+        )
+    reduced = bool(detail.get("reduced_penetrance"))
     if not is_recessive(ctx) and not reduced and "unaffected" in f.carrier_parents:
         return (
             "inherited from an unaffected parent in a dominant gene without reduced penetrance: "

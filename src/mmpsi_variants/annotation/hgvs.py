@@ -215,8 +215,15 @@ def exon_event_hgvs(ts: TranscriptSeq, first: int, last: int, duplicated: bool) 
     exons = ts.exons
     start, end = exons[first - 1], exons[last - 1]
     x, z = _c_from_cdna(ts, start.c_start), _c_from_cdna(ts, end.c_end)
-    left = f"({_c_from_cdna(ts, exons[first - 2].c_end)}+1_{x}-1)" if first > 1 else f"(?_{x})"
-    right = (
-        f"({z}+1_{_c_from_cdna(ts, exons[last].c_start)}-1)" if last < len(exons) else f"({z}_?)"
-    )
+
+    def assayed(e) -> bool:
+        # Depth is read over coding exons only: an untranslated neighbour bounds nothing.
+        return not ts.coding or (e.c_end >= (ts.cds_start or 0) and e.c_start <= (ts.cds_end or 0))
+
+    before = exons[first - 2] if first > 1 else None
+    after = exons[last] if last < len(exons) else None
+    left = f"({_c_from_cdna(ts, before.c_end)}+1_{x}-1)" if before and assayed(before) else (
+        f"(?_{x}-1)" if before else f"(?_{x})")  # fmt: skip
+    right = f"({z}+1_{_c_from_cdna(ts, after.c_start)}-1)" if after and assayed(after) else (
+        f"({z}+1_?)" if after else f"({z}_?)")  # fmt: skip
     return f"{ts.tx.versioned_id}:c.{left}_{right}{'dup' if duplicated else 'del'}"

@@ -205,7 +205,7 @@ def exon_skip_effect(ts: TranscriptSeq, exon_number: int) -> dict | None:
         return None
     out["exon"] = out.pop("exons")[0]
     out["exon_length"] = out.pop("length")
-    for key in ("whole_transcript", "change", "stop_codon_lost"):
+    for key in ("whole_transcript", "change", "stop_codon_lost", "exon_count"):
         out.pop(key, None)
     if not out["start_codon_lost"]:
         del out["start_codon_lost"]
@@ -235,6 +235,7 @@ def exons_change_effect(
         "change": "duplication" if duplicated else "deletion",
         "length": length,
         "whole_transcript": first == 1 and last == n,
+        "exon_count": n,
         "start_codon_lost": False,
         "stop_codon_lost": False,
     }
@@ -256,6 +257,18 @@ def exons_change_effect(
     first_diff = next(
         (i for i, (a, b) in enumerate(zip(ref, protein, strict=False)) if a != b), None
     )
+    if first_diff is None and len(protein) < len(ref):
+        first_diff = len(protein.rstrip("*"))  # the protein ends early, unchanged before
+    if out["stop_codon_lost"]:
+        # The 3' end of the coding sequence is gone: a truncation, whatever the length lost.
+        out.update(
+            in_frame=None,
+            nmd="NMD_escaping",
+            fraction_removed=round((ref_len - first_diff) / ref_len, 4)
+            if ref_len and first_diff is not None
+            else None,
+        )
+        return out
     out["in_frame"] = length % 3 == 0
     if out["in_frame"]:
         lost = len(ref) - len(protein) if not duplicated else 0

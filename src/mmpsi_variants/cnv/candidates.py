@@ -43,7 +43,8 @@ def zygosity(call: CnvCall, sex: str) -> str:
         return "hemizygous"
     if call.call == "deletion":
         return "homozygous" if call.copy_number == 0 else "heterozygous"
-    return "heterozygous" if call.copy_number == 3 else "homozygous"
+    # Four copies or more: both alleles duplicated, or one allele more than duplicated.
+    return "heterozygous" if call.copy_number == 3 else "unknown"
 
 
 @dataclass(frozen=True)
@@ -96,24 +97,47 @@ def origin(
     family: SampleFamily,
     results: Mapping[str, SampleCnv],
     parentage: Parentage | None,
+    copies: int | None = None,
 ) -> Origin:
     parents = [r for r in (family.father, family.mother) if r is not None]
     states = tuple(parent_state(r, call, results) for r in parents)
     # A son's X comes from his mother alone.
-    passes = [s for s in states if not (s.role == "father" and is_x(call.chrom)
-                                        and family.sex == "male")]  # fmt: skip
+    son_x = is_x(call.chrom) and family.sex == "male"
+    roles = ("mother",) if son_x else ("father", "mother")
+    absent = [r for r in roles if getattr(family, r) is None]
+    passes = [s for s in states if s.role in roles]
     carriers = [s for s in passes if s.status == "carries"]
-    said = "; ".join(s.reason for s in states) or "no parent in the pedigree"
+    said = (
+        "; ".join([s.reason for s in states] + [f"no {r} in the pedigree" for r in absent])
+        or "no parent in the pedigree"
+    )
+    both_copies = copies == 0 and not son_x
     if carriers:
-        roles = {s.role for s in carriers}
-        if roles == {"father", "mother"}:
-            return Origin(("inherited_paternal", "inherited_maternal"), "inherited_both", None,
-                          f"both parents carry it: {said}", states)  # fmt: skip
+        carrying = {s.role for s in carriers}
+        if carrying == {"father", "mother"}:
+            if both_copies:
+                return Origin(("inherited_paternal", "inherited_maternal"), "inherited_both",
+                              None, f"one copy from each parent: {said}", states)  # fmt: skip
+            return Origin(("inherited",), "inherited", None,
+                          f"inherited from the father or the mother (both carry it): {said}",
+                          states)  # fmt: skip
         role = carriers[0].role
         tag = "inherited_paternal" if role == "father" else "inherited_maternal"
-        return Origin((tag,), tag, None, f"inherited from the {role}: {said}", states)
-    if not passes or any(s.status == "not_assessed" for s in passes):
+        why = f"inherited from the {role}: {said}"
+        if both_copies:
+            other = "mother" if role == "father" else "father"
+            why += (
+                f"; the other copy's loss is not seen in the {other} (a missed call, "
+                "uniparental disomy or a second event)"
+            )
+        return Origin((tag,), tag, None, why, states)
+    if absent or any(s.status == "not_assessed" for s in passes):
         return Origin((), "unknown", None, f"origin not determined: {said}", states)
+    if both_copies:
+        return Origin((), "unknown", None,
+                      "origin not determined: a homozygous deletion that neither parent carries "
+                      "(two new events are implausible: check the parents' depth, uniparental "
+                      f"disomy or the samples' identity): {said}", states)  # fmt: skip
     sequenced = (
         family.father is not None
         and family.mother is not None
@@ -133,8 +157,39 @@ def origin(
                   f"de novo ({confidence}: {basis}): {said}", states)  # fmt: skip
 
 
+def _pinned(v: Variant, family: SampleFamily) -> str | None:
+    """The parent a sequence variant is known to come from alone, or None: one parental tag,
+    both parents sequenced, and nothing missing at the site (a missing or unsequenced other
+    parent leaves the side open)."""
+    tags = set(v.inheritance.tags)
+    sides = [r for r, t in (("father", "inherited_paternal"), ("mother", "inherited_maternal"))
+             if t in tags]  # fmt: skip
+    if len(sides) != 1 or family.father is None or family.mother is None:
+        return None
+    if family.father.index is None or family.mother.index is None:
+        return None
+    reason = v.inheritance.reason or ""
+    if "missing" in reason or "not in the VCF" in reason or "unknown" in reason:
+        return None
+    return sides[0]
+
+
+def _event_side(where: Origin) -> str | None:
+    """The parent the event comes from alone: one carrier, the other assessed without it."""
+    carrying = [p.role for p in where.parents if p.status == "carries"]
+    clear = [p.role for p in where.parents if p.status == "does_not_carry"]
+    if len(carrying) == 1 and len(clear) == 1:
+        return carrying[0]
+    return None
+
+
 def partners(
-    call: CnvCall, zyg: str, where: Origin, gene: PanelGene, variants: list[Variant]
+    call: CnvCall,
+    zyg: str,
+    where: Origin,
+    gene: PanelGene,
+    variants: list[Variant],
+    family: SampleFamily,
 ) -> tuple[list[Partner], list[str]]:
     """The sample's classed sequence variants of the gene, each with its phase to the event;
     and what does not add up (a heterozygous call inside a heterozygous deletion)."""
@@ -146,7 +201,6 @@ def partners(
         if cls in _NOT_CLASSED:
             continue
         inside = call.chrom == v.chrom and call.start <= v.pos <= call.end
-        tags = set(v.inheritance.tags)
         if call.call == "deletion" and inside:
             if zyg == "homozygous":
                 notes.append(f"{v.label} is called inside a homozygous deletion: one of the "
@@ -158,12 +212,8 @@ def partners(
                     f"{v.label} is called heterozygous inside the deletion, where one copy is "
                     "left: the deletion or the call is wrong, or the sample is mosaic"
                 )
-        elif {"inherited_paternal", "inherited_maternal"} & tags and where.status in (
-            "inherited_paternal",
-            "inherited_maternal",
-        ):
-            same = where.status in tags
-            phase, by = ("cis" if same else "trans"), "the parents"
+        elif (side := _pinned(v, family)) and (event_side := _event_side(where)):
+            phase, by = ("cis" if side == event_side else "trans"), "the parents"
         else:
             phase, by = "unknown", None
         out.append(Partner(v.label, phase, by, cls))
@@ -192,8 +242,8 @@ def candidate(
 ) -> dict[str, Any]:
     """The contract's entry of one copy-number call in a panel gene."""
     zyg = zygosity(call, sex)
-    where = origin(call, family, results, parentage)
-    seconds, notes = partners(call, zyg, where, gene, variants)
+    where = origin(call, family, results, parentage, call.copy_number)
+    seconds, notes = partners(call, zyg, where, gene, variants, family)
     first, last = call.exon_range
     hgvs = effect = None
     if ts is not None:

@@ -144,22 +144,27 @@ def with_copy_number_partners(variants: list[Variant], section: dict[str, Any]) 
     """The sequence variants, where one pairs with a copy-number call of a recessive gene (the
     call's genotype names it as its partner), with the pair's genotype class, as a sequence
     partner would give; then ranked again. A better pair the variant already has stays."""
-    pairs = {}
+    pairs, inside = {}, {}
     for c in section.get("candidates") or []:
         partner = c["acmg"]["genotype"].get("partner")
         if partner:
             pairs[partner] = c
-    if not pairs:
+        for p in c["partners"]:
+            if (p.get("phased_by") or "").startswith("it lies inside"):
+                inside[p["variant"]] = c
+    if not pairs and not inside:
         return variants
     out = []
     for v in variants:
+        if v.label in inside:
+            v = _inside_flag(v, inside[v.label])
         c = pairs.get(v.label)
         acmg = v.acmg or {}
         genotype = acmg.get("genotype") or {}
         if c is None:
             out.append(v)
             continue
-        event = f"{c['gene']} {c['call']} of exon{'s' if '-' in c['exons'] else ''} {c['exons']}"
+        event = _event(c)
         paired = weaker(acmg.get("classification"), c["acmg"]["classification"])
         if CLASS_ORDER.get(paired, 2) >= CLASS_ORDER.get(genotype.get("classification"), 2):
             out.append(v)
@@ -174,3 +179,21 @@ def with_copy_number_partners(variants: list[Variant], section: dict[str, Any]) 
         out.append(replace(v, acmg={**acmg, "genotype": new}))
     order = sorted(out, key=rank_key)
     return [replace(v, rank=rank) for rank, v in enumerate(order, 1)]
+
+
+def _event(c: dict[str, Any]) -> str:
+    return f"{c['gene']} {c['call']} of exon{'s' if '-' in c['exons'] else ''} {c['exons']}"
+
+
+def _inside_flag(v: Variant, c: dict[str, Any]) -> Variant:
+    """A variant called inside a heterozygous deletion is the only copy left: the caller's
+    "homozygous" (and what rests on it) is read as hemizygous over the deletion."""
+    acmg = v.acmg or {}
+    flag = {
+        "flag": "inside_deletion",
+        "text": f"lies inside the {_event(c)} (copy number {c['copy_number']}): its only copy, "
+        f"so the call reads hemizygous over the deletion, not {v.call.zygosity}; the zygosity "
+        "and the criteria that rest on it (PM3 for a homozygote) are the caller's",
+        "verification": None,
+    }
+    return replace(v, acmg={**acmg, "flags": [*(acmg.get("flags") or []), flag]})

@@ -55,6 +55,7 @@ _FLAG_WORDS = {
     "treatment_caution": "Treatment caution",
     "clinvar_conflict": "ClinVar conflict",
     "codon_shared_with_another_variant": "Codon shared with another variant",
+    "inside_deletion": "Inside a deletion",
 }
 # The patient's prognostic indicators, as the sample sheet's free text names them, and the seed
 # cohort's marker each one matches in the knowledge base.
