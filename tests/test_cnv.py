@@ -82,8 +82,13 @@ def test_a_low_coverage_library_calls_nothing(demo_fastq_run, tmp_path):
     table["depth"] = (table["depth"] / 2).round(2)
     table["log2"] = (table["log2"] - 1).round(4)
     table.to_csv(low, sep="\t", index=False)
+    stale = tmp_path / "cnv" / "EIMFS03" / "SCN2A.png"  # a plot of an earlier run's call
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"\x89PNG old")
     run_cnv(sorted(map(str, qc.glob("*.tsv"))), SAMPLES_TSV, str(DEMO / "genome.fa"),
             str(tmp_path / "cnv"))  # fmt: skip
+    assert not stale.exists()
+    assert (tmp_path / "cnv" / "EIMFS01" / "SCN1A.png").exists()
     assert calls(tmp_path / "cnv" / "EIMFS03.cnv.tsv") == []
     assert [c["exons"] for c in calls(tmp_path / "cnv" / "EIMFS01.cnv.tsv")] == ["9-10"]
 
