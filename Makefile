@@ -65,6 +65,7 @@ test-slurm: setup
 bench: setup
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/research_bench.py
+	$(BIN)/python bench/phenotype_bench.py
 
 bench-workflow: setup
 	$(BIN)/python bench/workflow_bench.py --cores 2 --cores 1

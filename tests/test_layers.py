@@ -20,6 +20,7 @@ STAGES = (
     "core",
     "io",
     "panel",
+    "phenotype",
     "annotation",
     "qc",
     "inheritance",

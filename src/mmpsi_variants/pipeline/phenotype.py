@@ -1,0 +1,45 @@
+"""``mmpsi-variants phenotype``: every gene ranked by its match to the patient's HPO terms, as TSV.
+
+The header says the method and the HPO release; ``genes`` keeps the listed symbols (in their
+rank among all genes), ``top`` the first N.
+"""
+
+from __future__ import annotations
+
+from mmpsi_variants.core.errors import UsageError
+from mmpsi_variants.core.text import printable
+from mmpsi_variants.panel.knowledge import load_panel
+from mmpsi_variants.phenotype.ontology import parse_terms, release
+from mmpsi_variants.phenotype.ranking import METHOD, rank_genes
+
+COLUMNS = ("rank", "gene", "hgnc_id", "score", "p_value", "matched_terms", "excluded_matched")
+
+
+def phenotype_table(hpo: list[str], top: int | None = None, genes: tuple[str, ...] = ()) -> str:
+    terms = parse_terms(hpo)
+    if not [t for t in terms if not t.excluded]:
+        raise UsageError("--hpo: give at least one observed term (an excluded one is -HP:...)")
+    ranked = rank_genes(terms, load_panel())
+    if genes:
+        wanted = {g.upper() for g in genes}
+        known = {r.gene.upper() for r in ranked}
+        missing = sorted(wanted - known)
+        if missing:
+            raise UsageError(f"--genes: {', '.join(missing)} has no HPO annotation in this release")
+        ranked = [r for r in ranked if r.gene.upper() in wanted]
+    if top is not None:
+        ranked = ranked[:top]
+    rel = release()
+    lines = [
+        f"# mmpsi-variants phenotype (for research use): {METHOD}",
+        f"# HPO release {rel['hpo_release']} with its gene annotations, as shipped in hpo3 "
+        f"{rel['hpo3']}",
+        "# terms: " + "; ".join(f"{'-' if t.excluded else ''}{t.id} {t.name}" for t in terms),
+        "\t".join(COLUMNS),
+    ]
+    for r in ranked:
+        p = "" if r.p_value is None else f"{r.p_value:.3g}"
+        row = (str(r.rank), printable(r.gene), r.hgnc_id or "", f"{r.score:.3f}", p,
+               ";".join(r.matched_terms), ";".join(r.excluded_matched))  # fmt: skip
+        lines.append("\t".join(row))
+    return "\n".join(lines) + "\n"
