@@ -43,7 +43,13 @@ from mmpsi_variants.acmg.criterion import (
     unknown,
 )
 from mmpsi_variants.acmg.evaluation import NOT_FROM_A_VCF, RETIRED_BY_SVI, treatment_flag
-from mmpsi_variants.acmg.genotype import PM3_HOMOZYGOUS, PM3_POINTS, PM3_RULE, de_novo_scored
+from mmpsi_variants.acmg.genotype import (
+    PM3_HOMOZYGOUS,
+    PM3_POINTS,
+    PM3_RULE,
+    de_novo_scored,
+    pm3_from_partners,
+)
 from mmpsi_variants.acmg.ranking import CLASS_ORDER, DOMINANT_MODES, UNCERTAIN, weaker
 
 ABOU_TAYOUN = "ClinGen SVI PVS1 tree, deletion/duplication branch (Abou Tayoun 2018)"
@@ -197,21 +203,14 @@ def pm3_cnv(f: CnvFacts, ctx: Context) -> Result:
             "PM3", SUPPORTING,
             f"homozygous deletion in an affected person: {PM3_HOMOZYGOUS} points ({PM3_RULE})",
         )  # fmt: skip
-    best: tuple[float, str] | None = None
+    scored = []
     for p in f.partners:
-        points = PM3_POINTS.get((p.phase, p.classification or ""), 0.0)
         phase = f"in trans ({p.phased_by})" if p.phase == "trans" else f"phase {p.phase}"
-        why = f"{phase} with {p.variant}, {p.classification or 'unclassified'}"
-        if best is None or points > best[0]:
-            best = (points, why)
-    if best is None:
-        return no("PM3", "no second variant in this gene")
-    points, why = best
-    if points >= 1.0:
-        return met("PM3", MODERATE, f"{why}: {points:g} point ({PM3_RULE})")
-    if points >= 0.5:
-        return met("PM3", SUPPORTING, f"{why}: {points:g} points ({PM3_RULE})")
-    return no("PM3", f"{why}: {points:g} points, below PM3_Supporting's 0.5 ({PM3_RULE})")
+        scored.append((
+            PM3_POINTS.get((p.phase, p.classification or ""), 0.0),
+            f"{phase} with {p.variant}, {p.classification or 'unclassified'}",
+        ))  # fmt: skip
+    return pm3_from_partners(scored)
 
 
 def biallelic(f: CnvFacts) -> bool:

@@ -127,7 +127,7 @@ def pm3(v: Variant, ctx: Context) -> Result:
         # lean on the variant they are asked about); PM3 comes in the second.
         return unknown("PM3", PM3_PENDING)
     partners = (v.inheritance.compound_het or {}).get("partners") or []
-    best: tuple[float, str] | None = None
+    scored = []
     for p in partners:
         cls = ctx.partner_classes.get(p.get("variant") or "")
         points = PM3_POINTS.get((p.get("phase") or "", cls or ""), 0.0)
@@ -136,6 +136,14 @@ def pm3(v: Variant, ctx: Context) -> Result:
             else f"phase {p.get('phase')}"
         )  # fmt: skip
         why = f"{phase} with {p['variant']}, {cls or 'unclassified'} by our class without PM3"
+        scored.append((points, why))
+    return pm3_from_partners(scored)
+
+
+def pm3_from_partners(scored: list[tuple[float, str]]) -> Result:
+    """PM3 from the best of the second alleles, each as (SVI points, how it reads)."""
+    best: tuple[float, str] | None = None
+    for points, why in scored:
         if best is None or points > best[0]:
             best = (points, why)
     if best is None:

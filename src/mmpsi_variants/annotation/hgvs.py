@@ -216,10 +216,8 @@ def exon_event_hgvs(ts: TranscriptSeq, first: int, last: int, duplicated: bool) 
     start, end = exons[first - 1], exons[last - 1]
     x, z = _c_from_cdna(ts, start.c_start), _c_from_cdna(ts, end.c_end)
 
-    def assayed(e) -> bool:
-        # Depth is read over coding exons only: an untranslated neighbour bounds nothing.
-        return not ts.coding or (e.c_end >= (ts.cds_start or 0) and e.c_start <= (ts.cds_end or 0))
-
+    # Depth is read over coding exons only: an untranslated neighbour bounds nothing.
+    assayed = ts.has_coding_bases
     before = exons[first - 2] if first > 1 else None
     after = exons[last] if last < len(exons) else None
     left = f"({_c_from_cdna(ts, before.c_end)}+1_{x}-1)" if before and assayed(before) else (

@@ -174,6 +174,13 @@ class TranscriptSeq:
     def coding(self) -> bool:
         return self.cds_start is not None
 
+    def has_coding_bases(self, e: Exon) -> bool:
+        """Whether exon ``e`` holds part of the CDS (every exon of a non-coding transcript
+        counts, as coverage and copy number bin its whole exons)."""
+        if self.cds_start is None or self.cds_end is None:
+            return True
+        return e.c_end >= self.cds_start and e.c_start <= self.cds_end
+
     @property
     def cds_seq(self) -> str:
         if not self.coding:

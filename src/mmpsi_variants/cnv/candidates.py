@@ -312,8 +312,5 @@ def candidate(
 def _all_coding_exons(ts: TranscriptSeq, first: int, last: int) -> bool:
     """Whether exons ``first``..``last`` hold the whole coding sequence (a gene whose first or
     last exons are untranslated loses its protein with its coding exons alone)."""
-    if not ts.coding:
-        return first == 1 and last == len(ts.exons)
-    assert ts.cds_start is not None and ts.cds_end is not None
-    coding = [e.number for e in ts.exons if e.c_end >= ts.cds_start and e.c_start <= ts.cds_end]
+    coding = [e.number for e in ts.exons if ts.has_coding_bases(e)]
     return first <= min(coding) and last >= max(coding)

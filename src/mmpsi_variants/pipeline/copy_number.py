@@ -77,6 +77,12 @@ def copy_number_section(
     phenotype = family.phenotype
     affected = None if phenotype == "unknown" else phenotype == "affected"
     eimfs = sample_says_eimfs(sample, affected, inputs.options.phenotypes)
+    onset = inputs.options.onsets.get(sample)
+
+    def context(gene) -> Context:
+        return Context(settings=inputs.acmg, panel_gene=gene, affected=affected,
+                       phenotype_eimfs=eimfs, onset_days=onset)  # fmt: skip
+
     regions = {r.symbol: r for r in inputs.regions}
     notes = list(table.notes)
     left_out = []
@@ -92,13 +98,6 @@ def copy_number_section(
             tx = primary_transcript(region.gene, pg.preferred_transcripts)
             ts = inputs.annotator.transcript_seq(tx) if tx is not None else None
         plot = Path(str(table.path)).parent / sample / f"{pg.symbol}.png"
-
-        def context(gene, ph=affected, e=eimfs) -> Context:
-            onset = inputs.options.onsets.get(sample)
-            return Context(
-                settings=inputs.acmg, panel_gene=gene, affected=ph, phenotype_eimfs=e,
-                onset_days=onset,
-            )  # fmt: skip
 
         found.append(
             candidate(
