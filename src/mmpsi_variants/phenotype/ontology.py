@@ -51,7 +51,26 @@ def parse_terms(specs: list[str], where: str = "--hpo") -> list[Term]:
             if hpo_id in seen:
                 raise UsageError(f"{where}: {hpo_id} is given twice")
             seen.add(hpo_id)
+    _check_consistent(out, where)
     return out
+
+
+def _check_consistent(terms: list[Term], where: str) -> None:
+    """An excluded term cannot be above an observed one: a child without seizures has no focal
+    clonic seizures."""
+    excluded = {t.id: t for t in terms if t.excluded}
+    if not excluded:
+        return
+    hpo = ontology()
+    for t in terms:
+        if t.excluded:
+            continue
+        for parent in hpo.get_hpo_object(t.id).all_parents:
+            if parent.id in excluded:
+                raise UsageError(
+                    f"{where}: {t.id} ({t.name}) is observed but {parent.id} ({parent.name}), "
+                    "a term above it, is excluded"
+                )
 
 
 def check_term(hpo_id: str, excluded: bool, where: str) -> Term:

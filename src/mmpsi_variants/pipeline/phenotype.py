@@ -9,16 +9,23 @@ from __future__ import annotations
 from mmpsi_variants.core.errors import UsageError
 from mmpsi_variants.core.text import printable
 from mmpsi_variants.panel.knowledge import load_panel
-from mmpsi_variants.phenotype.ontology import parse_terms, release
+from mmpsi_variants.phenotype.ontology import release
+from mmpsi_variants.phenotype.patient import from_terms, read_phenopacket
 from mmpsi_variants.phenotype.ranking import METHOD, rank_genes
 
 COLUMNS = ("rank", "gene", "hgnc_id", "score", "p_value", "matched_terms", "excluded_matched")
 
 
-def phenotype_table(hpo: list[str], top: int | None = None, genes: tuple[str, ...] = ()) -> str:
-    terms = parse_terms(hpo)
-    if not [t for t in terms if not t.excluded]:
-        raise UsageError("--hpo: give at least one observed term (an excluded one is -HP:...)")
+def phenotype_table(
+    hpo: list[str],
+    top: int | None = None,
+    genes: tuple[str, ...] = (),
+    phenopacket: str | None = None,
+) -> str:
+    if bool(hpo) == bool(phenopacket):
+        raise UsageError("give the patient's terms as --hpo or as --phenopacket, one of the two")
+    patient = read_phenopacket(phenopacket)[1] if phenopacket else from_terms(hpo, "--hpo")
+    terms = list(patient.terms)
     ranked = rank_genes(terms, load_panel())
     if genes:
         wanted = {g.upper() for g in genes}
@@ -34,7 +41,8 @@ def phenotype_table(hpo: list[str], top: int | None = None, genes: tuple[str, ..
         f"# mmpsi-variants phenotype (for research use): {METHOD}",
         f"# HPO release {rel['hpo_release']} with its gene annotations, as shipped in hpo3 "
         f"{rel['hpo3']}",
-        "# terms: " + "; ".join(f"{'-' if t.excluded else ''}{t.id} {t.name}" for t in terms),
+        f"# terms ({printable(patient.source)}): "
+        + "; ".join(f"{'-' if t.excluded else ''}{t.id} {t.name}" for t in terms),
         "\t".join(COLUMNS),
     ]
     for r in ranked:
