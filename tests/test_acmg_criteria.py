@@ -218,6 +218,48 @@ def test_pp4_with_a_specific_phenotype():
     assert run(variant(), "SCN2A", phenotype_eimfs=True)["PP4"].status == "not_met"
 
 
+def _terms(gene, rank=1, specific=("HP:0010533",)):
+    from mmpsi_variants.phenotype.ranking import GeneMatch
+
+    return GeneMatch(gene, rank, 12.0, ("HP:0001250", *specific), specific, 5178)
+
+
+@pytest.mark.parametrize(
+    ("gene", "terms", "over", "status", "reason"),
+    [
+        ("PNPO", _terms("PNPO"), {}, "met", "HP:0010533"),
+        ("PNPO", _terms("PNPO", rank=2), {}, "not_met", "ranks 2 of 5178 genes"),
+        ("PNPO", _terms("PNPO", specific=()), {}, "not_met", "annotated to this gene alone"),
+        # The sodium-channel VCEP marks PP4 N/A: terms do not change that.
+        ("SCN1A", _terms("SCN1A"), {}, "not_met", "expert panel marks PP4 N/A"),
+        ("SCN2A", _terms("SCN2A"), {}, "not_met", "expert panel marks PP4 N/A"),
+        # A synonymous change cannot act through the gene's mechanism.
+        ("PNPO", _terms("PNPO"), {"consequence": ["synonymous_variant"]}, "not_met",
+         "cannot act through the gene's mechanism"),
+        # One heterozygous allele in a recessive gene does not explain the phenotype.
+        ("PNPO", _terms("PNPO"), {"zygosity": "heterozygous", "inheritance_fit": {
+            "fit": "partly", "modes": ["AR"], "reason": ""}}, "not_met", "recessive gene"),
+    ],
+)  # fmt: skip
+def test_pp4_from_hpo_terms(gene, terms, over, status, reason):
+    v = variant(**{"gene": gene, "zygosity": "homozygous", **over})
+    r = run(v, gene, phenotype_terms=terms)["PP4"]
+    assert r.status == status and reason in r.reason, r.reason
+    assert run(v, gene, phenotype_terms=terms, phenotype_eimfs=True)["PP4"].status == status
+
+
+def test_pp4_from_terms_needs_a_panel_gene_and_no_de_novo_criterion():
+    c = Context(settings=SETTINGS, panel_gene=None, phenotype_terms=_terms("STXBP1"))
+    r = {x.code: x for x in evaluate(rec(variant(gene="STXBP1")), c)}["PP4"]
+    assert r.status == "not_met" and "not a panel gene" in r.reason
+    de_novo = variant(gene="PNPO", zygosity="homozygous", inheritance=["de_novo"],
+                      de_novo={"status": "de_novo", "confidence": "confirmed"})  # fmt: skip
+    r = run(de_novo, "PNPO", phenotype_terms=_terms("PNPO"), affected=True)
+    assert r["PS2"].status == "met"
+    assert r["PP4"].status == "not_met"
+    assert "already counts in the de novo criterion" in r["PP4"].reason
+
+
 def test_bp1_only_where_the_panel_says():
     pg = copy.deepcopy(PANEL.gene("PNPO"))
     pg.acmg["bp1"] = {"applicable": True, "verification": "U", "sources": ["FACTBASE_U"]}

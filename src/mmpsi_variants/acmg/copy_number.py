@@ -49,6 +49,7 @@ from mmpsi_variants.acmg.genotype import (
     PM3_RULE,
     de_novo_scored,
     pm3_from_partners,
+    pp4_from_terms,
 )
 from mmpsi_variants.acmg.ranking import CLASS_ORDER, DOMINANT_MODES, UNCERTAIN, weaker
 
@@ -248,6 +249,11 @@ def misfit(f: CnvFacts, ctx: Context) -> str | None:
 
 
 def pp4_cnv(f: CnvFacts, ctx: Context, de_novo_used: bool, pvs1: Result) -> Result:
+    if ctx.phenotype_terms is not None:
+        no_pvs1 = "the event is not shown to act through the gene's mechanism (no PVS1)"
+        return pp4_from_terms(
+            ctx, de_novo_used, lambda: no_pvs1 if pvs1.status != MET else misfit(f, ctx)
+        )
     if not gene_spec(ctx, "pp4").get("applicable"):
         return no("PP4", "the gene's phenotype is not specific enough for PP4 (panel setting)")
     if ctx.phenotype_eimfs is None:

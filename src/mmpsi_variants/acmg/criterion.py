@@ -25,6 +25,7 @@ from mmpsi_variants.acmg.ranking import DOMINANT_MODES
 from mmpsi_variants.acmg.settings import AcmgSettings
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.panel.knowledge import PanelGene
+from mmpsi_variants.phenotype.ranking import GeneMatch
 
 MET, NOT_MET, NOT_EVALUATED, RETIRED = "met", "not_met", "not_evaluated", "retired"
 
@@ -103,6 +104,9 @@ class Context:
     sample_variants: list[Variant] = field(default_factory=list)
     affected: bool | None = None  # PED status of the sample
     phenotype_eimfs: bool | None = None  # the sample sheet or --phenotype says EIMFS/MMPSI
+    # The gene's match to the patient's HPO terms, when the sample has terms: PP4 then reads
+    # them instead of the free text.
+    phenotype_terms: GeneMatch | None = None
     curator: list[Result] = field(default_factory=list)
     # PED status ("affected", "unaffected", "unknown") of each parent the allele came from.
     carrier_parents: tuple[str, ...] = ()

@@ -8,6 +8,7 @@ that classes an allele once per family from its affected carriers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mmpsi_variants.acmg.combining import MODERATE, SUPPORTING
@@ -27,6 +28,7 @@ from mmpsi_variants.acmg.criterion import (
 from mmpsi_variants.acmg.pathogenic import splice_altering
 from mmpsi_variants.acmg.ranking import DOMINANT_MODES
 from mmpsi_variants.core.record import Variant
+from mmpsi_variants.phenotype.ontology import ontology, release
 
 GENOTYPE_LEVEL = ("PS2", "PM6", "PM3", "PP4")
 
@@ -174,6 +176,8 @@ PROTEIN_ACTING = (
 
 
 def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
+    if ctx.phenotype_terms is not None:
+        return pp4_from_terms(ctx, de_novo_used, lambda: _pp4_misfit(v, ctx))
     if not gene_spec(ctx, "pp4").get("applicable"):
         return no("PP4", "the gene's phenotype is not specific enough for PP4 (panel setting)")
     if ctx.phenotype_eimfs is None:
@@ -186,6 +190,43 @@ def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
     if misfit:
         return no("PP4", misfit)
     return met("PP4", SUPPORTING, "EIMFS phenotype, highly specific for this gene (heuristic)")
+
+
+def pp4_from_terms(ctx: Context, de_novo_used: bool, misfit: Callable[[], str | None]) -> Result:
+    """PP4 from the patient's HPO terms: Supporting where they are highly specific for the gene.
+
+    Richards 2015 asks for a phenotype highly specific for a disease with a single genetic
+    cause. Read from the shipped annotations, that is an observed term annotated (itself or
+    through the terms under it) to this gene and no other, with the gene ranked first of all
+    genes by the patient's terms. Never where the gene's expert panel marks PP4 N/A
+    (``pp4.from_terms: false``), never beside a de novo criterion (the phenotype already
+    counts there), never for a genotype that cannot act through the gene's mechanism, and
+    never for a gene outside the panel, whose mechanism we do not know.
+    """
+    m = ctx.phenotype_terms
+    assert m is not None
+    spec = gene_spec(ctx, "pp4")
+    if ctx.panel_gene is None:
+        return no("PP4", "not a panel gene: its mechanism is not known, so PP4 is not given")
+    if spec.get("from_terms") is False:
+        return no("PP4", "the gene's expert panel marks PP4 N/A (panel setting)")
+    where = f"ranks {m.rank} of {m.genes_ranked} genes" if m.rank else "has no HPO annotations"
+    if not m.specific_terms:
+        return no("PP4", f"none of the patient's HPO terms is annotated to this gene alone "
+                         f"(the gene {where} by the patient's terms)")  # fmt: skip
+    if m.rank != 1:
+        return no("PP4", f"the gene {where} by the patient's terms, not first")
+    if de_novo_used:
+        return no("PP4", "the phenotype already counts in the de novo criterion")
+    why = misfit()
+    if why:
+        return no("PP4", why)
+    hpo = ontology()
+    named = ", ".join(f"{t} {hpo.get_hpo_object(t).name}" for t in m.specific_terms)
+    return met("PP4", SUPPORTING,
+               f"the patient's HPO terms are highly specific for this gene: {named} is annotated "
+               f"to it alone (HPO {release()['hpo_release']}), and it ranks first of "
+               f"{m.genes_ranked} genes (matched: {', '.join(m.matched_terms)})")  # fmt: skip
 
 
 def _pp4_misfit(v: Variant, ctx: Context) -> str | None:

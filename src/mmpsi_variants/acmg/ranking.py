@@ -14,6 +14,7 @@ from typing import Any
 
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.panel.knowledge import CONFIDENCE
+from mmpsi_variants.phenotype.ranking import GeneMatch
 
 CLASS_ORDER: dict[str | None, int] = {
     "Pathogenic": 0,
@@ -115,25 +116,55 @@ def weaker(a: str | None, b: str | None) -> str | None:
     return max(a, b, key=lambda c: CLASS_ORDER.get(c, 2))
 
 
-def rank_key(v: Variant) -> tuple[bool, int, int, int, int, int, str, int]:
+RANKING_RULE = (
+    "genotypes that contradict the gene's inheritance last; then the genotype's class (a "
+    "recessive pair counts as its weaker allele, one allele of a recessive gene as uncertain "
+    "at best), inheritance fit, the variant's class, its points, the panel's EIMFS evidence "
+    "for the gene"
+)
+
+RESEARCH_RANKING_RULE = (
+    "research mode with HPO terms: genotypes that contradict the gene's inheritance last; then "
+    "the genotype's class, inheritance fit, the variant's class, then its ACMG points plus "
+    "phenotype points (2 when the gene ranks in the top 10 of all genes by the patient's HPO "
+    "terms, 1 in the top 100, else 0; for the order only, never in the class), the gene's "
+    "phenotype score, the panel's EIMFS evidence for the gene"
+)
+
+
+def phenotype_points(rank: int | None) -> int:
+    """What a gene's rank by the patient's terms adds to a variant's points in research mode's
+    order (see :data:`RESEARCH_RANKING_RULE`)."""
+    if rank is None:
+        return 0
+    return 2 if rank <= 10 else 1 if rank <= 100 else 0
+
+
+RankKey = tuple[bool, int, int, int, int, float, int, str, int]
+
+
+def rank_key(v: Variant) -> RankKey:
     """Sort key, best first (see :func:`rank_key_of`)."""
     return rank_key_of(v, v.acmg or {})
 
 
-def rank_key_of(v: Variant, acmg: Json) -> tuple[bool, int, int, int, int, int, str, int]:
+def rank_key_of(v: Variant, acmg: Json, phenotype: GeneMatch | None = None) -> RankKey:
     """Sort key of a variant with its assessment, best first: genotypes that contradict the
     gene's inheritance last; then the genotype's class, inheritance fit, the variant's class,
-    its points, and the panel's EIMFS evidence for the gene."""
+    its points, and the panel's EIMFS evidence for the gene. With ``phenotype`` (research
+    mode), the gene's match to the patient's terms adds to the points and breaks their ties."""
     fit = (v.inheritance.fit or {}).get("fit")
     genotype = acmg.get("genotype") or {}
     evidence = genotype.get("gene_evidence")
     own = CLASS_ORDER.get(acmg.get("classification"), 2)
+    bonus = phenotype_points(phenotype.rank) if phenotype else 0
     return (
         fit == "no",
         CLASS_ORDER.get(genotype.get("classification"), own),
         FIT_ORDER.get(fit, 2),
         own,
-        -(acmg.get("points") or 0),
+        -((acmg.get("points") or 0) + bonus),
+        -(phenotype.score or 0.0) if phenotype else 0.0,
         EVIDENCE_ORDER.index(evidence) if evidence in EVIDENCE_ORDER else len(EVIDENCE_ORDER),
         v.chrom,
         v.pos,

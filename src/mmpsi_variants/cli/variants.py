@@ -105,6 +105,24 @@ from mmpsi_variants.core.errors import UsageError
     "for every affected sample. Repeatable.",
 )
 @click.option(
+    "--hpo",
+    "hpo",
+    multiple=True,
+    metavar="[SAMPLE=]TERMS",
+    help="The patient's HPO terms (HP:0001250; -HP:... for one they do not have; several "
+    "separated by ';'): SAMPLE=TERMS for one sample, TERMS for every sample not unaffected. "
+    "Ranks the genes for each variant, PP4 reads them, research mode orders by them. "
+    "Repeatable.",
+)
+@click.option(
+    "--phenopacket",
+    "phenopackets",
+    multiple=True,
+    metavar="[SAMPLE=]FILE",
+    help="A GA4GH Phenopacket (v2 JSON) of a sample: its features, excluded ones and onset. "
+    "Without SAMPLE= its subject ID names the sample. Repeatable.",
+)
+@click.option(
     "--onset",
     "onsets",
     multiple=True,
@@ -129,7 +147,9 @@ from mmpsi_variants.core.errors import UsageError
     "calls in the panel genes become candidates, and the parents' tables give their origin. "
     "Repeatable: pass the sample's and its parents' tables.",
 )
-def filter_cmd(tiers, samples, scores, phenotypes, onsets, coverage, cnv, **options):
+def filter_cmd(
+    tiers, samples, scores, phenotypes, hpo, phenopackets, onsets, coverage, cnv, **options
+):
     """Keep the variants in the panel genes, per sample, from any VCF or BCF.
 
     Writes DIR/<sample>.variants.json (the documented contract) and DIR/<sample>.variants.tsv.
@@ -151,6 +171,8 @@ def filter_cmd(tiers, samples, scores, phenotypes, onsets, coverage, cnv, **opti
             onsets=dict(_onset_option(o) for o in onsets),
             coverage=dict(_phenotype_option(c) for c in coverage),
             cnv=tuple(cnv),
+            hpo=tuple(hpo),
+            phenopackets=tuple(phenopackets),
             **options,
         )
     )

@@ -128,6 +128,9 @@ class Variant:
     together: JsonDict | None = None  # how it reads with others of its codon, when it differs
     acmg: JsonDict | None = None  # None until scored
     rank: int | None = None
+    # How the gene matches the patient's HPO terms ({score, rank_among_genes, matched_terms});
+    # None when the sample has no terms.
+    phenotype: JsonDict | None = None
 
     @property
     def chrom(self) -> str:

@@ -107,3 +107,49 @@ def _with_descendants(hpo_id: str) -> set[int]:
         seen.add(number)
         todo.extend(term.children)
     return seen
+
+
+@dataclass(frozen=True)
+class GeneMatch:
+    """How one gene matches a patient's terms: what the filter records for each variant."""
+
+    gene: str
+    rank: int | None  # among all annotated genes; None for a gene without HPO annotations
+    score: float | None
+    matched_terms: tuple[str, ...]
+    # The patient's observed terms annotated (with the terms under them) to this gene alone.
+    specific_terms: tuple[str, ...] = ()
+    genes_ranked: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        score = None if self.score is None else round(self.score, 3)
+        return {"score": score, "rank_among_genes": self.rank,
+                "matched_terms": list(self.matched_terms)}  # fmt: skip
+
+
+class PatientRanking:
+    """Every gene ranked for one patient, looked up by symbol."""
+
+    def __init__(self, terms: list[Term], panel: Panel | None = None):
+        self.terms = tuple(terms)
+        ranked = rank_genes(terms, panel)
+        self.top = tuple(ranked[:10])
+        self.size = len(ranked)
+        self._by_gene = {r.gene.upper(): r for r in ranked}
+        hpo = ontology()
+        alone: dict[str, list[str]] = {}
+        for t in terms:
+            if not t.excluded:
+                genes = hpo.get_hpo_object(t.id).genes
+                if len(genes) == 1:
+                    alone.setdefault(next(iter(genes)).name.upper(), []).append(t.id)
+        self._alone = alone
+
+    def match(self, *symbols: str | None) -> GeneMatch:
+        """The first of the symbols (the variant's, then the panel's) with annotations."""
+        for s in symbols:
+            r = self._by_gene.get(s.upper()) if s else None
+            if r is not None:
+                specific = tuple(self._alone.get(r.gene.upper(), ()))
+                return GeneMatch(r.gene, r.rank, r.score, r.matched_terms, specific, self.size)
+        return GeneMatch(next((s for s in symbols if s), ""), None, None, (), (), self.size)

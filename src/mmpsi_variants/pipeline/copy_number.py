@@ -22,6 +22,7 @@ from mmpsi_variants.core.errors import InputFileError
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.io.genemodels import primary_transcript
 from mmpsi_variants.pipeline.inputs import FilterInputs
+from mmpsi_variants.pipeline.patients import onset_of
 from mmpsi_variants.qc.sample_checks import SampleChecks
 
 
@@ -77,11 +78,14 @@ def copy_number_section(
     phenotype = family.phenotype
     affected = None if phenotype == "unknown" else phenotype == "affected"
     eimfs = sample_says_eimfs(sample, affected, inputs.options.phenotypes)
-    onset = inputs.options.onsets.get(sample)
+    onset = onset_of(sample, inputs.options.onsets, inputs.patients)
+    patient = inputs.patients.get(sample)
 
     def context(gene) -> Context:
+        terms = patient.match(gene.symbol) if patient else None
         return Context(settings=inputs.acmg, panel_gene=gene, affected=affected,
-                       phenotype_eimfs=eimfs, onset_days=onset)  # fmt: skip
+                       phenotype_eimfs=eimfs, onset_days=onset,
+                       phenotype_terms=terms)  # fmt: skip
 
     regions = {r.symbol: r for r in inputs.regions}
     notes = list(table.notes)
@@ -100,19 +104,22 @@ def copy_number_section(
         plot = Path(str(table.path)).parent / sample / f"{pg.symbol}.png"
 
         found.append(
-            candidate(
-                call,
-                sex=inputs.sexes[sample],
-                family=family,
-                results=tables,
-                parentage=checks.parentage.get(sample) if checks else None,
-                gene=pg,
-                ts=ts,
-                variants=variants,
-                context=context,
-                thresholds=inputs.acmg.thresholds,
-                plot=str(plot) if plot.is_file() else None,
-            )
+            {
+                **candidate(
+                    call,
+                    sex=inputs.sexes[sample],
+                    family=family,
+                    results=tables,
+                    parentage=checks.parentage.get(sample) if checks else None,
+                    gene=pg,
+                    ts=ts,
+                    variants=variants,
+                    context=context,
+                    thresholds=inputs.acmg.thresholds,
+                    plot=str(plot) if plot.is_file() else None,
+                ),
+                "phenotype": patient.match(pg.symbol).to_json() if patient else None,
+            }  # fmt: skip
         )
     if left_out:
         notes.append(f"calls outside the reported genes, not listed: {', '.join(left_out)}")

@@ -27,7 +27,12 @@ from mmpsi_variants.pipeline.inputs import FilterInputs, FilterOptions
 from mmpsi_variants.pipeline.interpret import family_checks, interpret
 from mmpsi_variants.pipeline.page import ReportPages
 from mmpsi_variants.pipeline.research import ResearchFilter
-from mmpsi_variants.pipeline.score import FamilyAlleles, assess_sample, finish_sample
+from mmpsi_variants.pipeline.score import (
+    FamilyAlleles,
+    assess_sample,
+    finish_sample,
+    ranking_rule,
+)
 from mmpsi_variants.report.document import panel_genes_json, sample_document, write_sample
 
 __all__ = ["FilterOptions", "FilterResult", "run_filter"]
@@ -97,6 +102,8 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     checks=checks,
                     research=inputs.research is not None,
                     copy_number=copy_number,
+                    ranking_rule=ranking_rule(inputs, sample),
+                    phenotype=p.to_json() if (p := inputs.patients.get(sample)) else None,
                 )
                 write_sample(
                     out, stems[sample], head, scored, pages.renderer(sample), contigs, pages.mane
@@ -116,7 +123,8 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     alleles.record(sample, variants, acmgs)
                     assessed[sample] = (variants, acmgs)
                 for sample, (variants, acmgs) in assessed.items():
-                    scored = finish_sample(inputs, variants, alleles.apply(sample, variants, acmgs))
+                    acmgs = alleles.apply(sample, variants, acmgs)
+                    scored = finish_sample(inputs, sample, variants, acmgs)
                     _write(sample, scored)
             written = out.commit()
         return FilterResult(

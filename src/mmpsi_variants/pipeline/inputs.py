@@ -53,6 +53,7 @@ from mmpsi_variants.pipeline.manifest import (
     check_regions,
     with_manifest,
 )
+from mmpsi_variants.pipeline.patients import patient_phenotypes
 from mmpsi_variants.pipeline.research import ResearchFilter
 
 log = logging.getLogger("mmpsi_variants")
@@ -82,6 +83,8 @@ class FilterOptions:
     use_existing_annotation: bool = False
     curation: str | None = None
     phenotypes: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> text
+    hpo: tuple[str, ...] = ()  # [SAMPLE=]TERMS (see pipeline.patients)
+    phenopackets: tuple[str, ...] = ()  # [SAMPLE=]FILE
     onsets: Mapping[str, int] = field(default_factory=dict)  # sample -> age at onset in days
     coverage: Mapping[str, str] = field(default_factory=dict)  # sample (or "*") -> coverage JSON
     cnv: tuple[str, ...] = ()  # copy-number tables of `mmpsi-variants cnv`, [SAMPLE=]FILE
@@ -267,6 +270,8 @@ class FilterInputs:
         if "GT" not in vf.header.format_ids:
             warn("the VCF has no FORMAT/GT: no sample carries a called genotype")
         self.families = build_families(self.ped, list(vf.samples), self.samples)
+        self.patients = patient_phenotypes(opts.hpo, opts.phenopackets, vf.samples, self.samples,
+                                           self.families, self.known_genes)  # fmt: skip
         self.annotator = None
         if self.existing is None and self.models is not None:
             if self.reference is not None:

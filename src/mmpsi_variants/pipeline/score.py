@@ -21,11 +21,17 @@ from mmpsi_variants.acmg.family import (
     with_family_class,
 )
 from mmpsi_variants.acmg.phenotype import sample_says_eimfs
-from mmpsi_variants.acmg.ranking import genotype_classes, rank_key_of
+from mmpsi_variants.acmg.ranking import (
+    RANKING_RULE,
+    RESEARCH_RANKING_RULE,
+    genotype_classes,
+    rank_key_of,
+)
 from mmpsi_variants.core.record import Variant
 from mmpsi_variants.inheritance.settings import INHERITED_MATERNAL, INHERITED_PATERNAL
 from mmpsi_variants.panel.knowledge import Panel
 from mmpsi_variants.pipeline.inputs import FilterInputs
+from mmpsi_variants.pipeline.patients import onset_of
 
 
 def _evidence_lookup(panel: Panel):
@@ -116,6 +122,8 @@ def assess_sample(
         for tag, rel in ((INHERITED_PATERNAL, family.father), (INHERITED_MATERNAL, family.mother))
     }
     thresholds = inputs.acmg.thresholds
+    patient = inputs.patients.get(sample)
+    onset = onset_of(sample, inputs.options.onsets, inputs.patients)
     # PM3 weighs the partner allele by its class, which must not lean on PM3 itself: the
     # first pass classes every allele without it, the second gives PM3 where it is pending.
     # Only the pending ones keep their context; the rest are turned into JSON at once.
@@ -123,16 +131,18 @@ def assess_sample(
     classes: dict[str, str] = {}
     pending: list[tuple[int, Context]] = []
     for i, v in enumerate(variants):
+        pg = genes.gene(v.hgnc_id) if v.hgnc_id else None
         ctx = Context(
             settings=inputs.acmg,
-            panel_gene=genes.gene(v.hgnc_id) if v.hgnc_id else None,
+            panel_gene=pg,
             sample_variants=variants,
             by_label=by_label,
             affected=affected,
             phenotype_eimfs=eimfs,
             curator=inputs.curated.get(v.key.canonical, []),
             carrier_parents=tuple(p for tag, p in parents.items() if tag in v.inheritance.tags),
-            onset_days=inputs.options.onsets.get(sample),
+            onset_days=onset,
+            phenotype_terms=patient.match(v.gene, pg.symbol if pg else None) if patient else None,
         )
         a = assess(v, ctx, thresholds)
         classes[v.label] = a.points_class
@@ -148,11 +158,36 @@ def assess_sample(
 
 
 def finish_sample(
-    inputs: FilterInputs, variants: list[Variant], done: list[dict[str, Any]]
+    inputs: FilterInputs, sample: str, variants: list[Variant], done: list[dict[str, Any]]
 ) -> list[Variant]:
-    """The variants with their assessments (``done``), genotype classes and ranks."""
+    """The variants with their assessments (``done``), genotype classes, phenotype matches and
+    ranks (research mode weighs the phenotype in, see :data:`RESEARCH_RANKING_RULE`)."""
     genotypes = genotype_classes(variants, done, _evidence_lookup(inputs.known_genes))
     full = [{**a, "genotype": g} for a, g in zip(done, genotypes, strict=True)]
-    order = sorted(range(len(variants)), key=lambda i: rank_key_of(variants[i], full[i]))
-    # One new record per variant, with its assessment and its rank.
-    return [replace(variants[i], acmg=full[i], rank=rank) for rank, i in enumerate(order, 1)]
+    patient = inputs.patients.get(sample)
+    matches = [_match(inputs, patient, v) for v in variants]
+    research = inputs.research is not None and patient is not None
+    order = sorted(
+        range(len(variants)),
+        key=lambda i: rank_key_of(variants[i], full[i], matches[i] if research else None),
+    )
+    # One new record per variant, with its assessment, its phenotype match and its rank.
+    return [
+        replace(variants[i], acmg=full[i], rank=rank,
+                phenotype=matches[i].to_json() if matches[i] else None)
+        for rank, i in enumerate(order, 1)
+    ]  # fmt: skip
+
+
+def ranking_rule(inputs: FilterInputs, sample: str) -> str:
+    """How the sample's variants are ordered, as its document states it."""
+    if inputs.research is not None and sample in inputs.patients:
+        return RESEARCH_RANKING_RULE
+    return RANKING_RULE
+
+
+def _match(inputs: FilterInputs, patient, v: Variant):
+    if patient is None:
+        return None
+    pg = inputs.known_genes.gene(v.hgnc_id) if v.hgnc_id else None
+    return patient.match(v.gene, pg.symbol if pg else None)

@@ -81,6 +81,8 @@ def sample_document(
     checks: SampleChecks | None,
     research: bool = False,
     copy_number: dict[str, Any] | None = None,
+    ranking_rule: str | None = None,
+    phenotype: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``<sample>.variants.json`` without its variants: the contract's top level."""
     return {
@@ -97,6 +99,8 @@ def sample_document(
         "sex_check": checks.sex[sample].to_json() if checks else None,
         "parentage": parentage_json(checks, sample),
         "copy_number": copy_number,
+        "phenotype": phenotype,
+        "ranking_rule": ranking_rule,
     }
 
 

@@ -73,6 +73,7 @@ def variant_json(v: Variant) -> JsonDict:
         "clinvar_status": lk.clinvar_status,
         "clinvar_protein": lk.clinvar_protein,
         "scores": lk.scores,
+        "phenotype": v.phenotype,
     }
     if v.rank is not None:
         out["rank"] = v.rank
@@ -145,6 +146,7 @@ def variant_from_json(d: dict[str, Any]) -> Variant:
         together=d.get("together"),
         acmg=d.get("acmg"),
         rank=d.get("rank"),
+        phenotype=d.get("phenotype"),
     )
 
 

@@ -57,6 +57,9 @@ TSV_COLUMNS = [
     "revel",
     "cadd",
     "spliceai",
+    "phenotype_rank",
+    "phenotype_score",
+    "phenotype_matched_terms",
     "acmg_classification",
     "acmg_genotype_classification",
     "acmg_points",
@@ -154,6 +157,7 @@ def tsv_row(
     pop = v.get("population") or {}
     scores = v.get("scores") or {}
     partners = (v.get("compound_het") or {}).get("partners") or []
+    pheno = v.get("phenotype") or {}
     row = {
         **v,
         "sample": sample,
@@ -171,6 +175,9 @@ def tsv_row(
         "revel": scores.get("revel"),
         "cadd": scores.get("cadd"),
         "spliceai": scores.get("spliceai"),
+        "phenotype_rank": pheno.get("rank_among_genes"),
+        "phenotype_score": pheno.get("score"),
+        "phenotype_matched_terms": ",".join(pheno.get("matched_terms") or []) or None,
         "acmg_criteria_reasons": " | ".join(
             f"{c['code']}: {c['reason']}"
             for c in acmg.get("criteria") or []

@@ -1,0 +1,157 @@
+"""The filter with the patient's HPO terms: each variant's gene match, research mode's order,
+PP4 from terms, Phenopackets, and the options' errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mmpsi_variants.phenotype.ontology import ontology
+
+from .conftest import DEMO, REAL
+from .test_inheritance_rules import BASE
+
+TRIO_GFF = """##gff-version 3
+chr21\ttest\tgene\t500\t5000\t.\t+\t.\tID=gene:G1;Name=OR4F5;biotype=protein_coding
+chr21\ttest\tgene\t10000\t15000\t.\t+\t.\tID=gene:G2;Name=STXBP1;biotype=protein_coding
+"""
+
+HEAD = [
+    "##fileformat=VCFv4.2",
+    "##contig=<ID=chr21,length=46709983>",
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+    '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tkid\tdad\tmom",
+]
+PACKET = REAL / "phenopackets" / "KCNT1" / "PMID_23086397_Patient_1.json"
+
+
+def _trio(tmp_path):
+    """A trio with the same de novo A>G in an olfactory receptor gene (first) and in STXBP1."""
+    calls = "GT:AD:DP:GQ\t0/1:20,20:40:99\t0/0:40,0:40:99\t0/0:40,0:40:99"
+    body = [f"chr21\t{pos}\t.\tA\tG\t50\tPASS\t.\t{calls}" for pos in (1000, 12000)]
+    vcf = tmp_path / "trio.vcf"
+    vcf.write_text("\n".join(HEAD + body) + "\n")
+    (tmp_path / "g.gff3").write_text(TRIO_GFF)
+    (tmp_path / "t.ped").write_text(
+        "F\tkid\tdad\tmom\t1\t2\nF\tdad\t0\t0\t1\t1\nF\tmom\t0\t0\t2\t1\n"
+    )
+    return [
+        "filter",
+        vcf,
+        "--no-panel",
+        "--genes",
+        tmp_path / "g.gff3",
+        "--ped",
+        tmp_path / "t.ped",
+    ]
+
+
+def _disease_terms(omim: int) -> str:
+    (disease,) = [d for d in ontology().omim_diseases if d.id == omim]
+    return ";".join(f"HP:{t:07d}" for t in sorted(disease.hpo) if t != 6)  # not the mode term
+
+
+def _doc(out, sample="kid"):
+    return json.loads((out / f"{sample}.variants.json").read_text())
+
+
+def test_research_mode_puts_the_gene_matching_the_terms_first(run, tmp_path):
+    base = _trio(tmp_path)
+    plain = run(*base, "-o", tmp_path / "plain")
+    assert plain.exit_code == 0, plain.output
+    before = _doc(tmp_path / "plain")["variants"]
+    assert [v["gene"] for v in before] == ["OR4F5", "STXBP1"]  # a tie, broken by position
+    assert before[0]["acmg"]["points"] == before[1]["acmg"]["points"]
+    assert all(v["phenotype"] is None for v in before)
+    # The terms of STXBP1's disease (OMIM:612164, developmental and epileptic encephalopathy 4).
+    terms = _disease_terms(612164)
+    result = run(*base, "--hpo", f"kid={terms}", "-o", tmp_path / "hpo")
+    assert result.exit_code == 0, result.output
+    doc = _doc(tmp_path / "hpo")
+    after = doc["variants"]
+    assert [v["gene"] for v in after] == ["STXBP1", "OR4F5"]
+    assert after[0]["acmg"]["points"] == after[1]["acmg"]["points"]  # the class is untouched
+    assert after[0]["phenotype"]["rank_among_genes"] == 1
+    assert after[0]["phenotype"]["score"] > 10 and after[0]["phenotype"]["matched_terms"]
+    assert after[1]["phenotype"] == {"score": None, "rank_among_genes": None, "matched_terms": []}
+    assert doc["ranking_rule"].startswith("research mode with HPO terms")
+    assert doc["phenotype"]["source"] == "--hpo kid="
+    assert doc["phenotype"]["hpo_release"].startswith("20")
+    assert doc["phenotype"]["top_genes"][0]["gene"] == "STXBP1"
+    # The parents are unaffected: no terms reach them.
+    assert _doc(tmp_path / "hpo", "dad")["phenotype"] is None
+    tsv = (tmp_path / "hpo" / "kid.variants.tsv").read_text().splitlines()
+    header = tsv[0].split("\t")
+    first = dict(zip(header, tsv[1].split("\t"), strict=True))
+    assert (first["gene"], first["phenotype_rank"]) == ("STXBP1", "1")
+
+
+def _demo(run, tmp_path, *extra):
+    out = tmp_path / "out"
+    result = run("filter", DEMO / "demo.vcf.gz", *BASE, "--ped", DEMO / "demo.ped",
+                 "--sample", "EIMFS01", "-o", out, *extra)  # fmt: skip
+    return result, out
+
+
+def _pp4(v):
+    return next(c for c in v["acmg"]["criteria"] if c["code"].startswith("PP4"))
+
+
+def test_pp4_from_a_term_annotated_to_the_gene_alone(run, tmp_path):
+    """Raised alpha-aminoadipic semialdehyde (HP:0034365) is annotated to ALDH7A1 alone: PP4
+    for the demo child's ALDH7A1 pair in trans, not for its de novo KCNT1 variant."""
+    result, out = _demo(run, tmp_path, "--hpo", "EIMFS01=HP:0034365;HP:0001250")
+    assert result.exit_code == 0, result.output
+    variants = _doc(out, "EIMFS01")["variants"]
+    aldh = [v for v in variants if v["gene"] == "ALDH7A1"]
+    assert len(aldh) == 2
+    for v in aldh:
+        pp4 = _pp4(v)
+        assert pp4["status"] == "met" and pp4["strength"] == "Supporting"
+        assert "HP:0034365" in pp4["reason"] and "ranks first" in pp4["reason"]
+    kcnt1 = next(v for v in variants if v["gene"] == "KCNT1" and "de_novo" in v["inheritance"])
+    assert _pp4(kcnt1)["status"] == "not_met"
+    assert "annotated to this gene alone" in _pp4(kcnt1)["reason"]
+    # Without terms the free-text path decides, and the panel keeps PP4 off for ALDH7A1.
+    result, out = _demo(run, tmp_path / "plain")
+    plain = [v for v in _doc(out, "EIMFS01")["variants"] if v["gene"] == "ALDH7A1"]
+    assert all(_pp4(v)["status"] != "met" for v in plain)
+
+
+def test_a_phenopacket_names_its_sample_or_is_given_one(run, tmp_path):
+    result, _ = _demo(run, tmp_path, "--phenopacket", PACKET)
+    assert result.exit_code == 2
+    assert "its subject 'Patient 1' is not a sample of the VCF" in result.output
+    result, out = _demo(run, tmp_path, "--phenopacket", f"EIMFS01={PACKET}")
+    assert result.exit_code == 0, result.output
+    section = _doc(out, "EIMFS01")["phenotype"]
+    assert section["source"] == f"Phenopacket {PACKET}"
+    excluded = [t["id"] for t in section["terms"] if t["excluded"]]
+    assert excluded == ["HP:0033725", "HP:0032773", "HP:0002266", "HP:0011169", "HP:0008936"]
+    assert (section["onset"], section["onset_days"]) == ("P1M", 30)
+    kcnt1 = next(v for v in _doc(out, "EIMFS01")["variants"] if v["gene"] == "KCNT1")
+    assert kcnt1["phenotype"]["rank_among_genes"] <= 10
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--hpo", "NOBODY=HP:0001250"], "NOBODY is not a sample of the VCF"),
+        (
+            ["--hpo", "EIMFS01=HP:0001250", "--phenopacket", f"EIMFS01={PACKET}"],
+            "sample EIMFS01 has both --hpo and --phenopacket",
+        ),
+        (["--hpo", "EIMFS01=HP:0000057"], "HP:0000057 (obsolete Clitoromegaly) is obsolete"),
+        (["--hpo", "EIMFS01=-HP:0001250"], "no observed HPO term"),
+        (["--phenopacket", "EIMFS01=missing.json"], "missing.json: no such file"),
+    ],
+)
+def test_bad_terms_stop_the_run_with_one_line(run, tmp_path, extra, message):
+    result, out = _demo(run, tmp_path, *extra)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not out.exists()
