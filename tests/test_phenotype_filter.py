@@ -155,3 +155,18 @@ def test_bad_terms_stop_the_run_with_one_line(run, tmp_path, extra, message):
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_the_report_shows_the_terms_and_the_matches_escaped(run, tmp_path):
+    hostile = tmp_path / "<b>x"
+    hostile.mkdir()
+    packet = hostile / "p.json"
+    packet.write_text(PACKET.read_text())
+    result, out = _demo(run, tmp_path, "--phenopacket", f"EIMFS01={packet}")
+    assert result.exit_code == 0, result.output
+    page = (out / "EIMFS01.report.html").read_text()
+    assert "<b>x" not in page and "&lt;b&gt;x" in page
+    assert "HP:0011167 Focal tonic seizure" in page  # an observed term, named
+    assert "not present: HP:0033725 Thin corpus callosum" in page
+    assert "Phenotype match</th><td>ranks " in page and "<th>phenotype rank</th>" in page
+    assert "Order: genotypes that contradict" in page

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import yaml
 
-from mmpsi_variants.core.errors import ConfigError
+from mmpsi_variants.core.errors import ConfigError, SampleSheetError
 from mmpsi_variants.core.schemas import load_schema, validate_config
 from mmpsi_variants.pipeline.plan import load_plan, stage_reference
 
@@ -178,7 +179,16 @@ def test_calling_regions(tmp_path, monkeypatch, regions, expected):
             {},
             "EIMFS02",
             "--phenotype 'EIMFS02=eeg: migrating_focal_seizures;burst_suppression; "
-            "mri: abnormal; onset_age_days: 3' --onset EIMFS02=3",
+            "mri: abnormal; onset_age_days: 3' "
+            "--phenopacket EIMFS02=resources/demo/EIMFS02.phenopacket.json --onset EIMFS02=3",
+        ),
+        (
+            {},
+            "EIMFS04",
+            "--phenotype 'EIMFS04=eeg: migrating_focal_seizures;hypsarrhythmia; mri: abnormal; "
+            "onset_age_days: 45' "
+            "--hpo 'EIMFS04=HP:0007359;HP:0002521;HP:0200134;HP:0001263;HP:0003593' "
+            "--onset EIMFS04=45",
         ),
     ],
 )
@@ -189,6 +199,35 @@ def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
     coverage = f"--coverage {sample}=results/qc/{sample}.coverage.json"
     cnv = " ".join(f"--cnv {p}" for p in plan.cnv_of(sample))
     assert plan.filter_options(sample) == f"{expected} {coverage} {cnv}".strip()
+
+
+def test_the_demo_phenopacket_is_an_input_of_its_filter_job(tmp_path, monkeypatch):
+    plan = _plan(tmp_path, monkeypatch)
+    assert plan.phenopacket_of("EIMFS02") == ["resources/demo/EIMFS02.phenopacket.json"]
+    assert plan.phenopacket_of("EIMFS01") == []
+
+
+@pytest.mark.parametrize(
+    ("hpo", "packet", "message"),
+    [
+        ("HP:9999999", "", "line 3 (sample EIMFS01): column hpo: HP:9999999 is not in the HPO"),
+        ("HP:0000057", "", "HP:0000057 (obsolete Clitoromegaly) is obsolete"),
+        ("-HP:0001250", "", "no observed HPO term"),
+        ("HP:0001250", "p.json", "both an hpo and a phenopacket column"),
+        ("", "missing.json", "missing.json: no such file"),
+    ],
+)
+def test_the_sheets_terms_are_checked_before_any_job(tmp_path, monkeypatch, hpo, packet,
+                                                      message):  # fmt: skip
+    sheet = (ROOT / "config" / "samples.tsv").read_text().splitlines()
+    header = sheet[1].split("\t")
+    i, j = header.index("hpo"), header.index("phenopacket")
+    row = sheet[2].split("\t")
+    row[i], row[j] = hpo, packet
+    sheet[2] = "\t".join(row)
+    (tmp_path / "samples.tsv").write_text("\n".join(sheet) + "\n")
+    with pytest.raises(SampleSheetError, match=re.escape(message)):
+        _plan(tmp_path, monkeypatch, samples=str(tmp_path / "samples.tsv"))
 
 
 def test_gene_models_come_from_the_config_or_a_resources_manifest(tmp_path, monkeypatch):

@@ -16,7 +16,11 @@ from .conftest import DEMO, ROOT
 
 BIN = Path(sys.executable).parent
 DEFAULT_CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-SAMPLES_TSV = (ROOT / "config" / "samples.tsv").read_text()
+# The sheet's paths (the demo's Phenopacket) are relative to the repository; a test's working
+# folder is elsewhere.
+SAMPLES_TSV = (
+    (ROOT / "config" / "samples.tsv").read_text().replace("\tresources/demo/", f"\t{DEMO}/")
+)
 UNITS_HEADER = "sample\tunit\tfq1\tfq2\tbam\tvcf\n"
 
 

@@ -34,6 +34,7 @@ rule filter_variants:
         resources=PLAN.filter_resources.values(),
         coverage=lambda wildcards: PLAN.coverage_of(wildcards.sample),
         cnv=lambda wildcards: PLAN.cnv_of(wildcards.sample),
+        phenopacket=lambda wildcards: PLAN.phenopacket_of(wildcards.sample),
     output:
         json="results/reports/{sample}/{sample}.variants.json",
         tsv="results/reports/{sample}/{sample}.variants.tsv",

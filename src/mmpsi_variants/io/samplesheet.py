@@ -94,6 +94,9 @@ class SampleSheet:
 PHENOTYPE_COLUMNS = ("eeg", "mri", "onset_age_days")
 # Outcomes, for the cohort's tables (not phenotype: the ACMG criteria never read them).
 OUTCOME_COLUMNS = ("seizure_control", "development", "deceased")
+# The phenotype as HPO terms, or a Phenopacket file: the filter's --hpo and --phenopacket, not
+# free text.
+TERM_COLUMNS = ("hpo", "phenopacket")
 
 
 _SAMPLE_COLUMNS = ("sample", "family", "sex", "father", "mother", "affected")

@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mmpsi_variants.core.errors import ConfigError
+from mmpsi_variants.core.errors import ConfigError, MmpsiError, SampleSheetError
+from mmpsi_variants.io.samplesheet import SampleSheet
 
 
 def with_absolute_paths(config: dict, base: str | Path) -> dict:
@@ -103,3 +104,25 @@ def check_resources(config: dict) -> None:
             "reference.build to GRCh38 or GRCh37 (or resources.build to a section of "
             "resources.sources)"
         )
+
+
+def check_sheet_phenotypes(sheet: SampleSheet) -> None:
+    """The sheet's HPO terms and Phenopackets, checked against the shipped ontology before
+    any job runs (the ontology is loaded only when a sample has them)."""
+    from mmpsi_variants.phenotype.patient import from_terms, read_phenopacket
+
+    for s in sheet.samples.values():
+        terms, packet = s.phenotype.get("hpo"), s.phenotype.get("phenopacket")
+        where = f"line {s.line} (sample {s.id})"
+        if terms and packet:
+            raise SampleSheetError(
+                "both an hpo and a phenopacket column; give the terms in one of them",
+                path=sheet.samples_path, where=where,
+            )  # fmt: skip
+        try:
+            if terms:
+                from_terms([terms], "column hpo")
+            elif packet:
+                read_phenopacket(packet)
+        except MmpsiError as exc:
+            raise SampleSheetError(str(exc), path=sheet.samples_path, where=where) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 from mmpsi_variants.core.errors import InputFileError
 from mmpsi_variants.pipeline.inputs import FilterInputs
+from mmpsi_variants.pipeline.patients import onset_of
 from mmpsi_variants.report.html import report_html
 
 _COVERAGE_KEYS = ("settings", "summary", "genes", "exons")
@@ -94,7 +95,7 @@ class ReportPages:
             "family": ind.family if ind else None,
             "affected": affected,
             "phenotype_text": text,
-            "onset_days": inputs.options.onsets.get(sample),
+            "onset_days": onset_of(sample, inputs.options.onsets, inputs.patients),
         }
         panel = inputs.known_genes
         coverage = self.coverage.get(sample) or self.coverage.get("*")

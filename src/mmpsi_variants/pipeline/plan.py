@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.core.schemas import load_schema, validate_config
-from mmpsi_variants.io.samplesheet import OUTCOME_COLUMNS, VCF, SampleSheet
+from mmpsi_variants.io.samplesheet import OUTCOME_COLUMNS, TERM_COLUMNS, VCF, SampleSheet
 from mmpsi_variants.io.sheet_files import index_of, load_sheet
 from mmpsi_variants.pipeline.config_checks import (
     check_config_files,
     check_resources,
+    check_sheet_phenotypes,
     with_absolute_paths,
 )
 
@@ -304,6 +305,11 @@ class Plan:
         phenotype = self.phenotype_text(sample)
         if phenotype:
             opts += ["--phenotype", f"{sample}={phenotype}"]
+        terms = self.sheet.samples[sample].phenotype.get("hpo")
+        if terms:
+            opts += ["--hpo", f"{sample}={terms}"]
+        for path in self.phenopacket_of(sample):
+            opts += ["--phenopacket", f"{sample}={path}"]
         onset = self.sheet.samples[sample].phenotype.get("onset_age_days")
         if onset not in (None, ""):
             opts += ["--onset", f"{sample}={onset}"]
@@ -325,6 +331,11 @@ class Plan:
         family = self.family_samples(self.family_of(sample))
         return [f"results/cnv/{s}.cnv.tsv" for s in family if s in self.aligned_samples]
 
+    def phenopacket_of(self, sample: str) -> list[str]:
+        """The sample's Phenopacket from the sheet, an input of its filter job."""
+        path = self.sheet.samples[sample].phenotype.get("phenopacket")
+        return [path] if path else []
+
     def coverage_of(self, sample: str) -> list[str]:
         """The sample's coverage JSON, for its report (none for a sample that starts from a
         VCF: it has no reads)."""
@@ -336,8 +347,11 @@ class Plan:
         if s.affected != "yes":
             return ""
         # The outcome columns (seizure control, development) are not phenotype: PP4 skips them.
+        # HPO terms and Phenopackets go to the filter as such, not as text.
         return "; ".join(
-            f"{k}: {v}" for k, v in s.phenotype.items() if v and k not in OUTCOME_COLUMNS
+            f"{k}: {v}"
+            for k, v in s.phenotype.items()
+            if v and k not in OUTCOME_COLUMNS and k not in TERM_COLUMNS
         )
 
     @property
@@ -395,4 +409,5 @@ def load_plan(config: dict, schema_dir: str | Path) -> Plan:
         units_schema=load_schema(schema_dir / "units.schema.yaml"),
         check_read_groups=config["calling"]["caller"] == "freebayes",
     )
+    check_sheet_phenotypes(sheet)
     return Plan(config, sheet, stage_reference(config["reference"]["fasta"]))

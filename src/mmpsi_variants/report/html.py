@@ -271,7 +271,20 @@ def report_html(
         }
         for i, c in enumerate(cnv.get("candidates") or [], 1)
     ]
+    names = {t["id"]: t["name"] for t in (head.get("phenotype") or {}).get("terms") or []}
+    total = (head.get("phenotype") or {}).get("genes_ranked")
+
+    def phenotype_words(match: Mapping[str, Any]) -> str:
+        """A gene's match to the patient's terms, in words (escaped by the template)."""
+        rank = match.get("rank_among_genes")
+        if rank is None:
+            return "the gene has no HPO annotations in this release"
+        terms = [f"{t} {names.get(t, '')}".strip() for t in match.get("matched_terms") or []]
+        return (f"ranks {rank} of {total} genes by the patient's HPO terms (score "
+                f"{match.get('score')}); matched: {'; '.join(terms) or 'none'}")  # fmt: skip
+
     view = {
+        "phenotype_words": phenotype_words,
         "head": head,
         "cnv": cnv,
         "cnv_rows": cnv_rows,
