@@ -17,6 +17,7 @@ short introns and UTRs. Needs Python 3.9+ and pysam (for bgzip and tabix); bcfto
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -864,6 +865,52 @@ def write(path: str, text: str) -> None:
         fh.write(text)
 
 
+# EIMFS02's phenotype comes as a GA4GH Phenopacket v2 (the other children's are HPO IDs in
+# config/samples.tsv). Terms and labels were looked up in the HPO shipped with hpo3 (2025-11-24);
+# the onset is the age at the first seizure, not an onset-class feature.
+DEMO_PHENOPACKET = {
+    "id": "EIMFS02-demo",
+    "subject": {
+        "id": "EIMFS02",
+        "sex": "MALE",
+        "timeAtLastEncounter": {"age": {"iso8601duration": "P4M"}},
+    },
+    "phenotypicFeatures": [
+        {
+            "type": {"id": "HP:0007359", "label": "Focal-onset seizure"},
+            "onset": {"age": {"iso8601duration": "P3D"}},
+        },
+        {
+            "type": {"id": "HP:0010851", "label": "EEG with burst suppression"},
+            "onset": {"age": {"iso8601duration": "P5D"}},
+        },
+        {"type": {"id": "HP:0200134", "label": "Epileptic encephalopathy"}},
+        {"type": {"id": "HP:0001252", "label": "Hypotonia"}},
+        {"type": {"id": "HP:0000252", "label": "Microcephaly"}, "excluded": True},
+    ],
+    "metaData": {
+        "created": "2026-12-03T00:00:00Z",
+        "createdBy": "mmpsi-variants demo (synthetic patient)",
+        "resources": [
+            {
+                "id": "hp",
+                "name": "human phenotype ontology",
+                "url": "http://purl.obolibrary.org/obo/hp.owl",
+                "version": "2025-11-24",
+                "namespacePrefix": "HP",
+                "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+            }
+        ],
+        "phenopacketSchemaVersion": "2.0",
+    },
+}
+
+
+def write_phenopacket() -> None:
+    text = json.dumps(DEMO_PHENOPACKET, indent=2) + "\n"
+    write(os.path.join(OUT, "EIMFS02.phenopacket.json"), text)
+
+
 def bgzip_and_index(text: str, dest: str, tmpdir: str) -> None:
     plain = os.path.join(tmpdir, os.path.basename(dest)[:-3])
     write(plain, text)
@@ -1672,6 +1719,13 @@ which skips one in-frame exon (exon 29).
 
 ## Samples (`demo.ped`; the VCF columns are in this order)
 
+The sample sheet (`config/samples.tsv`) gives the affected children HPO terms, looked up in
+the HPO that ships with hpo3 (release 2025-11-24) rather than typed from memory: focal-onset
+(for EIMFS01, migrating focal) seizures, epileptic encephalopathy, global developmental delay and
+the onset class, with hypsarrhythmia where the EEG column names it and microcephaly for EIMFS05.
+EIMFS02's come as a Phenopacket, `EIMFS02.phenopacket.json` (burst suppression, first seizure at
+3 days, microcephaly excluded). Like the rest of the cohort they are made up.
+
 {md_table(["family", "sample", "father", "mother", "sex", "phenotype"], sample_rows)}
 
 ## Planted variants
@@ -1788,6 +1842,7 @@ def main() -> None:
         write_gff3(genes, contigs)
         write_gtf(genes)
         write_ped()
+        write_phenopacket()
         write_demo_vcf(records, contigs, tmpdir, bg_lines)
         gnomad = write_gnomad(A, genes, contigs, tmpdir)
         clinvar = write_clinvar(A, genes, contigs, tmpdir)
