@@ -218,46 +218,92 @@ def test_pp4_with_a_specific_phenotype():
     assert run(variant(), "SCN2A", phenotype_eimfs=True)["PP4"].status == "not_met"
 
 
-def _terms(gene, rank=1, specific=("HP:0010533",)):
+# A test curation, not a claim about the gene: PP4 from terms counts only terms the panel
+# lists in pp4.specific_terms (the shipped panel lists none).
+CURATED = "HP:0010995"  # its child HP:0034365 is what the test patient has
+PATIENT_TERM = "HP:0034365"
+
+
+def _curated(gene, verification="V", **extra):
+    from dataclasses import replace
+
+    pg = PANEL.gene(gene)
+    pp4 = {"applicable": False, **pg.acmg.get("pp4", {}), "specific_terms": [CURATED],
+           "verification": verification, "sources": ["S45"], **extra}  # fmt: skip
+    return replace(pg, acmg={**pg.acmg, "pp4": pp4})
+
+
+def _terms(gene, rank=1, specific=((PATIENT_TERM, CURATED),)):
     from mmpsi_variants.phenotype.ranking import GeneMatch
 
-    return GeneMatch(gene, rank, 12.0, ("HP:0001250", *specific), specific, 5178)
+    matched = ("HP:0001250", *(t for t, _ in specific))
+    return GeneMatch(gene, rank, 12.0, matched, specific, 5178)
+
+
+def _pp4(v, panel_gene, **ctx):
+    c = Context(settings=SETTINGS, panel_gene=panel_gene, **ctx)
+    return {r.code: r for r in evaluate(rec(v), c)}["PP4"]
+
+
+HOM = {"zygosity": "homozygous"}
 
 
 @pytest.mark.parametrize(
-    ("gene", "terms", "over", "status", "reason"),
+    ("gene", "curated", "terms", "over", "status", "reason"),
     [
-        ("PNPO", _terms("PNPO"), {}, "met", "HP:0010533"),
-        ("PNPO", _terms("PNPO", rank=2), {}, "not_met", "ranks 2 of 5178 genes"),
-        ("PNPO", _terms("PNPO", specific=()), {}, "not_met", "annotated to this gene alone"),
-        # The sodium-channel VCEP marks PP4 N/A: terms do not change that.
-        ("SCN1A", _terms("SCN1A"), {}, "not_met", "expert panel marks PP4 N/A"),
-        ("SCN2A", _terms("SCN2A"), {}, "not_met", "expert panel marks PP4 N/A"),
+        ("ALDH7A1", True, _terms("ALDH7A1"), HOM, "met", f"{PATIENT_TERM} Elevated circulating"),
+        # The rank is shown, never decides: a curated term counts at rank 2 as well.
+        ("ALDH7A1", True, _terms("ALDH7A1", rank=2), HOM, "met", "ranks 2 of 5178 genes"),
+        ("ALDH7A1", True, _terms("ALDH7A1", specific=()), HOM, "not_met",
+         "none of the patient's observed terms is, or is under"),
+        # Without a curated term, the best match is shown, never counted.
+        ("ALDH7A1", False, _terms("ALDH7A1", specific=()), HOM, "not_met",
+         "the panel curates no HPO term as highly specific for ALDH7A1"),
+        ("KCNT1", False, _terms("KCNT1", specific=()), {}, "not_met",
+         "the panel sets PP4 off for this gene"),
+        ("SCN1A", False, _terms("SCN1A", specific=()), {}, "not_met", "ranks 1 of 5178"),
         # A synonymous change cannot act through the gene's mechanism.
-        ("PNPO", _terms("PNPO"), {"consequence": ["synonymous_variant"]}, "not_met",
-         "cannot act through the gene's mechanism"),
+        ("ALDH7A1", True, _terms("ALDH7A1"), {**HOM, "consequence": ["synonymous_variant"]},
+         "not_met", "cannot act through the gene's mechanism"),
         # One heterozygous allele in a recessive gene does not explain the phenotype.
-        ("PNPO", _terms("PNPO"), {"zygosity": "heterozygous", "inheritance_fit": {
+        ("ALDH7A1", True, _terms("ALDH7A1"), {"zygosity": "heterozygous", "inheritance_fit": {
             "fit": "partly", "modes": ["AR"], "reason": ""}}, "not_met", "recessive gene"),
+        # KCNT1 acts by gain of function: a stop-gain cannot explain the phenotype, whatever
+        # the panel curates.
+        ("KCNT1", True, _terms("KCNT1"), {"consequence": ["stop_gained"], "nmd": "NMD_predicted"},
+         "not_met", "loss of function is not the gene's mechanism"),
+        # A hemizygous male in PCDH19 (female-limited) is expected to be unaffected.
+        ("PCDH19", True, _terms("PCDH19"), {"chrom": "X", "zygosity": "hemizygous"}, "not_met",
+         "hemizygous male"),
     ],
 )  # fmt: skip
-def test_pp4_from_hpo_terms(gene, terms, over, status, reason):
-    v = variant(**{"gene": gene, "zygosity": "homozygous", **over})
-    r = run(v, gene, phenotype_terms=terms)["PP4"]
+def test_pp4_from_hpo_terms(gene, curated, terms, over, status, reason):
+    pg = _curated(gene) if curated else PANEL.gene(gene)
+    v = variant(**{"gene": gene, **over})
+    r = _pp4(v, pg, phenotype_terms=terms)
     assert r.status == status and reason in r.reason, r.reason
-    assert run(v, gene, phenotype_terms=terms, phenotype_eimfs=True)["PP4"].status == status
+    # The free-text phenotype does not change what the terms decide.
+    assert _pp4(v, pg, phenotype_terms=terms, phenotype_eimfs=True).status == status
+
+
+def test_pp4_from_terms_not_for_an_unaffected_sample_or_an_unverified_curation():
+    v = variant(gene="ALDH7A1", zygosity="homozygous")
+    r = _pp4(v, _curated("ALDH7A1"), phenotype_terms=_terms("ALDH7A1"), affected=False)
+    assert r.status == "not_met" and "unaffected" in r.reason
+    r = _pp4(v, _curated("ALDH7A1", "U"), phenotype_terms=_terms("ALDH7A1"))
+    assert r.status == "not_met" and "no verified source" in r.reason
+    assert _pp4(v, _curated("ALDH7A1"), phenotype_terms=_terms("ALDH7A1")).status == "met"
 
 
 def test_pp4_from_terms_needs_a_panel_gene_and_no_de_novo_criterion():
     c = Context(settings=SETTINGS, panel_gene=None, phenotype_terms=_terms("STXBP1"))
     r = {x.code: x for x in evaluate(rec(variant(gene="STXBP1")), c)}["PP4"]
     assert r.status == "not_met" and "not a panel gene" in r.reason
-    de_novo = variant(gene="PNPO", zygosity="homozygous", inheritance=["de_novo"],
+    de_novo = variant(gene="ALDH7A1", zygosity="homozygous", inheritance=["de_novo"],
                       de_novo={"status": "de_novo", "confidence": "confirmed"})  # fmt: skip
-    r = run(de_novo, "PNPO", phenotype_terms=_terms("PNPO"), affected=True)
-    assert r["PS2"].status == "met"
-    assert r["PP4"].status == "not_met"
-    assert "already counts in the de novo criterion" in r["PP4"].reason
+    r = _pp4(de_novo, _curated("ALDH7A1"), phenotype_terms=_terms("ALDH7A1"), affected=True)
+    assert r.status == "not_met"
+    assert "already counts in the de novo criterion" in r.reason
 
 
 def test_bp1_only_where_the_panel_says():

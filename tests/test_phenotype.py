@@ -145,6 +145,15 @@ def test_a_phenopacket_gives_observed_and_excluded_terms_and_the_onset(tmp_path)
     data["phenotypicFeatures"][9]["onset"] = {"age": {"iso8601duration": "P3W"}}
     _, patient = read_phenopacket(_write(data, tmp_path))
     assert (patient.onset, patient.onset_days) == ("P3W", 21)
+    assert patient.warnings == ()
+    # A label that is not the ontology's name for the ID is said; the ID is what counts.
+    data["phenotypicFeatures"][0]["type"]["label"] = "Hypotonia\x1b[31m"
+    _, patient = read_phenopacket(_write(data, tmp_path))
+    (warning,) = patient.warnings
+    first = data["phenotypicFeatures"][0]["type"]["id"]
+    assert f"phenotypicFeatures[0]: {first} is " in warning
+    assert "the file calls it 'Hypotonia\\x1b[31m'; the ID is used" in warning
+    assert first in [t.id for t in patient.terms]
 
 
 def _write(data: object, folder: Path) -> Path:
@@ -168,6 +177,18 @@ def _write(data: object, folder: Path) -> Path:
                 "phenotypicFeatures": [{"type": {"id": "HP:0001250"}, "excluded": True}],
             },
             "no observed HPO term",
+        ),
+        (
+            lambda d: {
+                **d,
+                "phenotypicFeatures": [
+                    {"type": {"id": "HP:0001250"}},
+                    {"type": {"id": "HP:0001263"}},
+                    {"type": {"id": "HP:0001263"}, "excluded": True},
+                ],
+            },
+            r"phenotypicFeatures\[2\]: HP:0001263 \(Global developmental delay\) is both "
+            "observed and excluded",
         ),
     ],
 )

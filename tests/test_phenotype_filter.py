@@ -101,25 +101,52 @@ def _pp4(v):
     return next(c for c in v["acmg"]["criteria"] if c["code"].startswith("PP4"))
 
 
-def test_pp4_from_a_term_annotated_to_the_gene_alone(run, tmp_path):
-    """Raised alpha-aminoadipic semialdehyde (HP:0034365) is annotated to ALDH7A1 alone: PP4
-    for the demo child's ALDH7A1 pair in trans, not for its de novo KCNT1 variant."""
-    result, out = _demo(run, tmp_path, "--hpo", "EIMFS01=HP:0034365;HP:0001250")
+def _panel_curating(tmp_path, gene: str, terms: list[str]):
+    """The shipped panel with ``terms`` listed as specific for ``gene``: a test curation."""
+    import yaml
+
+    from mmpsi_variants.panel.knowledge import default_panel_path
+
+    doc = yaml.safe_load(default_panel_path().read_text())
+    (entry,) = [g for g in doc["genes"] if g["symbol"] == gene]
+    entry["acmg"]["pp4"] = {"applicable": False, "specific_terms": terms, "verification": "V",
+                            "sources": ["S45"], "note": "test curation"}  # fmt: skip
+    path = tmp_path / "panel.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def test_pp4_from_terms_only_where_the_panel_curates_them(run, tmp_path):
+    """Raised alpha-aminoadipic semialdehyde (HP:0034365) is annotated to ALDH7A1 alone in HPO,
+    but that does not make it PP4: the shipped panel curates no specific term, so the match is
+    shown, not counted. A panel that lists the term gives PP4 for the demo child's ALDH7A1
+    pair in trans, and never for its de novo KCNT1 variant."""
+    terms = "EIMFS01=HP:0034365;HP:0001250"
+    result, out = _demo(run, tmp_path / "shipped", "--hpo", terms)
     assert result.exit_code == 0, result.output
     variants = _doc(out, "EIMFS01")["variants"]
     aldh = [v for v in variants if v["gene"] == "ALDH7A1"]
     assert len(aldh) == 2
     for v in aldh:
+        assert v["phenotype"]["rank_among_genes"] == 1
+        assert _pp4(v)["status"] == "not_met"
+        assert "curates no HPO term as highly specific for ALDH7A1" in _pp4(v)["reason"]
+    panel = _panel_curating(tmp_path, "ALDH7A1", ["HP:0034365"])
+    result, out = _demo(run, tmp_path / "curated", "--hpo", terms, "--panel", panel)
+    assert result.exit_code == 0, result.output
+    variants = _doc(out, "EIMFS01")["variants"]
+    for v in (v for v in variants if v["gene"] == "ALDH7A1"):
         pp4 = _pp4(v)
-        assert pp4["status"] == "met" and pp4["strength"] == "Supporting"
-        assert "HP:0034365" in pp4["reason"] and "ranks first" in pp4["reason"]
+        assert pp4["status"] == "met" and pp4["strength"] == "Supporting", pp4
+        assert "HP:0034365 Elevated circulating alpha-aminoadipic" in pp4["reason"]
+        assert "ranks 1 of" in pp4["reason"]
     kcnt1 = next(v for v in variants if v["gene"] == "KCNT1" and "de_novo" in v["inheritance"])
     assert _pp4(kcnt1)["status"] == "not_met"
-    assert "annotated to this gene alone" in _pp4(kcnt1)["reason"]
-    # Without terms the free-text path decides, and the panel keeps PP4 off for ALDH7A1.
-    result, out = _demo(run, tmp_path / "plain")
-    plain = [v for v in _doc(out, "EIMFS01")["variants"] if v["gene"] == "ALDH7A1"]
-    assert all(_pp4(v)["status"] != "met" for v in plain)
+    # A panel naming a term the ontology does not have stops the run, naming the gene.
+    bad = _panel_curating(tmp_path, "ALDH7A1", ["HP:9999999"])
+    result, _ = _demo(run, tmp_path / "bad", "--hpo", terms, "--panel", bad)
+    assert result.exit_code == 2
+    assert "gene ALDH7A1, acmg.pp4.specific_terms: HP:9999999 is not in the HPO" in result.output
 
 
 def test_a_phenopacket_names_its_sample_or_is_given_one(run, tmp_path):
@@ -133,6 +160,10 @@ def test_a_phenopacket_names_its_sample_or_is_given_one(run, tmp_path):
     excluded = [t["id"] for t in section["terms"] if t["excluded"]]
     assert excluded == ["HP:0033725", "HP:0032773", "HP:0002266", "HP:0011169", "HP:0008936"]
     assert (section["onset"], section["onset_days"]) == ("P1M", 30)
+    # The packet is of 'Patient 1', used for EIMFS01 as asked: said, not refused.
+    said = "the Phenopacket's subject is 'Patient 1'; its terms are used for sample EIMFS01"
+    assert said in result.output
+    assert any(said in w for w in _doc(out, "EIMFS01")["warnings"])
     kcnt1 = next(v for v in _doc(out, "EIMFS01")["variants"] if v["gene"] == "KCNT1")
     assert kcnt1["phenotype"]["rank_among_genes"] <= 10
 

@@ -193,40 +193,57 @@ def pp4(v: Variant, ctx: Context, de_novo_used: bool) -> Result:
 
 
 def pp4_from_terms(ctx: Context, de_novo_used: bool, misfit: Callable[[], str | None]) -> Result:
-    """PP4 from the patient's HPO terms: Supporting where they are highly specific for the gene.
+    """PP4 from the patient's HPO terms, only through terms the panel curates for the gene.
 
-    Richards 2015 asks for a phenotype highly specific for a disease with a single genetic
-    cause. Read from the shipped annotations, that is an observed term annotated (itself or
-    through the terms under it) to this gene and no other, with the gene ranked first of all
-    genes by the patient's terms. Never where the gene's expert panel marks PP4 N/A
-    (``pp4.from_terms: false``), never beside a de novo criterion (the phenotype already
-    counts there), never for a genotype that cannot act through the gene's mechanism, and
-    never for a gene outside the panel, whose mechanism we do not know.
+    Richards 2015 gives PP4 for a phenotype highly specific for a disease with a single genetic
+    cause. Which terms are that specific is a clinical judgement the HPO annotations do not
+    make: a term annotated to one gene is as often one that few diseases happen to be annotated
+    with (HP:0032786 "Migrating focal seizure" names GABRA5 alone in the 2025-11-24 release).
+    So PP4 counts an observed term only where it is, or is under, a term the gene's panel entry
+    lists in ``acmg.pp4.specific_terms`` with a verified source; the ranking is shown in the
+    reason and never decides. Never for an unaffected sample, beside a de novo criterion (the
+    phenotype already counts there), for a genotype that misfits the gene's mechanism or
+    inheritance, or for a gene outside the panel.
     """
     m = ctx.phenotype_terms
     assert m is not None
     spec = gene_spec(ctx, "pp4")
+    where = (f"ranks {m.rank} of {m.genes_ranked} genes by the patient's terms"
+             if m.rank else "matches none of the patient's terms")  # fmt: skip
     if ctx.panel_gene is None:
-        return no("PP4", "not a panel gene: its mechanism is not known, so PP4 is not given")
-    if spec.get("from_terms") is False:
-        return no("PP4", "the gene's expert panel marks PP4 N/A (panel setting)")
-    where = f"ranks {m.rank} of {m.genes_ranked} genes" if m.rank else "has no HPO annotations"
+        return no("PP4", "not a panel gene: no HPO term is curated as specific for it, and its "
+                         f"mechanism is not known (the gene {where})")  # fmt: skip
+    if ctx.affected is False:
+        return no("PP4", "the sample is unaffected: PP4 is about an affected person's phenotype")
+    if not spec.get("specific_terms"):
+        off = "" if spec.get("applicable") else "; the panel sets PP4 off for this gene"
+        return no("PP4", f"the panel curates no HPO term as highly specific for "
+                         f"{ctx.panel_gene.symbol}{off}: the phenotype match is shown, not "
+                         f"counted (the gene {where})")  # fmt: skip
+    if not _sourced(spec):
+        return no("PP4", "the panel's specific terms for this gene have no verified source")
     if not m.specific_terms:
-        return no("PP4", f"none of the patient's HPO terms is annotated to this gene alone "
-                         f"(the gene {where} by the patient's terms)")  # fmt: skip
-    if m.rank != 1:
-        return no("PP4", f"the gene {where} by the patient's terms, not first")
+        listed = ", ".join(spec["specific_terms"])
+        return no("PP4", f"none of the patient's observed terms is, or is under, a term the "
+                         f"panel curates as highly specific for this gene ({listed}); the gene "
+                         f"{where}")  # fmt: skip
     if de_novo_used:
         return no("PP4", "the phenotype already counts in the de novo criterion")
     why = misfit()
     if why:
         return no("PP4", why)
     hpo = ontology()
-    named = ", ".join(f"{t} {hpo.get_hpo_object(t).name}" for t in m.specific_terms)
+
+    def named(t: str) -> str:
+        return f"{t} {hpo.get_hpo_object(t).name}"
+
+    pairs = "; ".join(named(t) if t == c else f"{named(t)} (under {named(c)})"
+                      for t, c in m.specific_terms)  # fmt: skip
+    sources = ", ".join(spec.get("sources") or [])
     return met("PP4", SUPPORTING,
-               f"the patient's HPO terms are highly specific for this gene: {named} is annotated "
-               f"to it alone (HPO {release()['hpo_release']}), and it ranks first of "
-               f"{m.genes_ranked} genes (matched: {', '.join(m.matched_terms)})")  # fmt: skip
+               f"the patient has {pairs}, which the panel curates as highly specific for "
+               f"{ctx.panel_gene.symbol} ({sources}, {spec['verification']}); the gene {where} "
+               f"(HPO {release()['hpo_release']})")  # fmt: skip
 
 
 def _pp4_misfit(v: Variant, ctx: Context) -> str | None:
@@ -245,10 +262,31 @@ def _pp4_misfit(v: Variant, ctx: Context) -> str | None:
         if not biallelic:
             return "one heterozygous allele in a recessive gene: the genotype does not explain it"
     pg = ctx.panel_gene
-    reduced = pg is not None and bool(pg.inheritance_detail.get("reduced_penetrance"))
+    if pg is not None and pg.lof_accepted_for_phenotype is not True and _loss_only(v):
+        how = ("is not the gene's mechanism" if pg.lof_accepted_for_phenotype is False
+               else "is not known to be the gene's mechanism")  # fmt: skip
+        return f"a truncating change: loss of function {how}"
+    detail = pg.inheritance_detail if pg is not None else {}
+    if (
+        "X-linked-female-limited" in inheritance_modes(ctx)
+        and v.call.zygosity == "hemizygous"
+        and detail.get("hemizygous_males_affected") is False
+    ):
+        return (
+            "a hemizygous male in a gene whose disease shows in heterozygous females: a male "
+            "who carries the change in every cell is expected to be unaffected"
+        )
+    reduced = bool(detail.get("reduced_penetrance"))
     if not is_recessive(ctx) and not reduced and "unaffected" in ctx.carrier_parents:
         return (
             "inherited from an unaffected parent in a dominant gene without reduced penetrance: "
             "the parent's health argues against it"
         )
     return None
+
+
+def _loss_only(v: Variant) -> bool:
+    """A change that can only remove the protein or cut it short: stop-gain, frameshift,
+    canonical splice site, start loss."""
+    acting = set(v.consequence) & PROTEIN_ACTING
+    return bool(acting) and acting <= TRUNCATING | SPLICE_SITE | {"start_lost"}

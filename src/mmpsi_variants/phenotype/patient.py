@@ -29,6 +29,9 @@ class PatientPhenotype:
     source: str  # where the terms came from: an option, the sample sheet, a Phenopacket file
     onset_days: int | None = None
     onset: str | None = None  # as the Phenopacket gives it, when it gives one
+    # What the reader should know but that does not stop the run (a label that is not the
+    # ontology's name for the ID, say).
+    warnings: tuple[str, ...] = ()
 
     @property
     def observed(self) -> tuple[Term, ...]:
@@ -84,7 +87,8 @@ def read_phenopacket(path: str | Path) -> tuple[str, PatientPhenotype]:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputFileError(f"not a Phenopacket v2 ({first})", path=name) from None
     terms: list[Term] = []
-    seen: set[str] = set()
+    seen: dict[str, bool] = {}
+    warnings: list[str] = []
     for i, feature in enumerate(packet.phenotypic_features):
         where = f"{name}: phenotypicFeatures[{i}]"
         hpo_id = feature.type.id
@@ -93,9 +97,16 @@ def read_phenopacket(path: str | Path) -> tuple[str, PatientPhenotype]:
         except UsageError as exc:
             raise InputFileError(str(exc).removeprefix(f"{where}: "), path=name,
                                  where=f"phenotypicFeatures[{i}]") from None  # fmt: skip
+        label = feature.type.label.strip()
+        if label and label.casefold() != term.name.casefold():
+            warnings.append(f"{name}: phenotypicFeatures[{i}]: {term.id} is {term.name!r} in "
+                            f"the HPO, the file calls it {label!r}; the ID is used")  # fmt: skip
         if term.id in seen:
+            if seen[term.id] != term.excluded:
+                raise InputFileError(f"{term.id} ({term.name}) is both observed and excluded",
+                                     path=name, where=f"phenotypicFeatures[{i}]")  # fmt: skip
             continue  # a feature listed twice (with two onsets, say) is one term
-        seen.add(term.id)
+        seen[term.id] = term.excluded
         terms.append(term)
     try:
         _need_observed(terms, name)
@@ -104,7 +115,8 @@ def read_phenopacket(path: str | Path) -> tuple[str, PatientPhenotype]:
         raise InputFileError(str(exc).removeprefix(f"{name}: "), path=name) from None
     onset, days = _onset(packet)
     subject = packet.subject.id or ""
-    return subject, PatientPhenotype(tuple(terms), f"Phenopacket {name}", days, onset)
+    patient = PatientPhenotype(tuple(terms), f"Phenopacket {name}", days, onset, tuple(warnings))
+    return subject, patient
 
 
 def _onset(packet) -> tuple[str | None, int | None]:

@@ -1,22 +1,27 @@
 """Every gene with HPO annotations, ranked by how well its annotations match the patient's terms.
 
 The method is the hypergeometric enrichment of the patient's observed terms among a gene's
-annotated terms (hpo3's gene enrichment model, the statistic Phenomizer-style tools rank by):
-the chance of drawing as many of the patient's terms from the gene's annotations if terms were
-annotated at random. The score is -log10 of that p-value.
+annotated terms, as hpo3 computes it: the chance of drawing as many of the patient's terms
+from the gene's annotations if terms were annotated at random. The score is -log10 of that
+p-value. hpo3 propagates each gene's annotations to the terms above them, so a patient's
+"Seizure" matches a gene annotated with "Focal clonic seizure". The statistic favours genes
+with few annotations when a patient has a rare term: HP:0032786 "Migrating focal seizure" is
+annotated to GABRA5 alone in the 2025-11-24 release, though KCNT1 is the commonest cause of
+migrating seizures. It orders genes for review; it is not a diagnosis.
 
 An excluded term costs a gene annotated with it (or with a term under it) log10(1/0.9), the
-likelihood ratio 1 - f of lacking a feature seen in f = 10% of the gene's patients, after
-LIRICAL's treatment of excluded features (Robinson et al. 2020). HPO's gene annotations carry
-no frequencies, and most features of a disease are seen in a minority of its patients: on 55
-published patients (phenopacket-store, tests/data/phenopackets) a cost as large as an
-observed term's gain put KCNT1 last of all genes for 5 of its 8 patients, one of log10(2)
-(f = 50%) left the diagnosed gene in the top 10 for 28, and 10% for 44, against 45 ignoring
-the excluded terms.
+log-likelihood ratio of lacking a feature seen in 10% of the gene's patients, after LIRICAL's
+treatment of excluded features (Robinson et al. 2020); the gene annotations hpo3 ships carry
+no frequencies, and most features of a disease are seen in a minority of its patients. The
+cost is kept small on purpose: on 55 published patients (phenopacket-store, in
+tests/data/realdata/phenopackets) a cost as large as an observed term's gain put KCNT1 last of
+all genes for 5 of its 8 patients; log10(2) left the diagnosed gene in the top 10 for 28
+patients, log10(1/0.9) for 44 (first for 25); ignoring excluded terms altogether did slightly
+better on that set (45, first for 30), but then a gene whose disease has the excluded feature
+would not be lowered at all.
 
-Genes none of whose annotations match score 0 and come after every gene that matches. The
-enrichment counts exact annotations; the matched terms shown also count a gene's more specific
-terms under each of the patient's.
+Ranks are competition ranks: genes with the same score share a rank and the next rank skips
+(1, 2, 2, 4). A gene none of whose annotations matches an observed term has no rank.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from mmpsi_variants.core.errors import PanelError, UsageError
 from mmpsi_variants.panel.knowledge import Panel
-from mmpsi_variants.phenotype.ontology import Term, ontology
+from mmpsi_variants.phenotype.ontology import Term, check_term, ontology
 
 # What an excluded term the gene is annotated with costs (see the module's docstring).
 EXCLUDED_COST = math.log10(1 / 0.9)
@@ -39,7 +45,7 @@ METHOD = (
 
 @dataclass(frozen=True)
 class GeneScore:
-    rank: int
+    rank: int | None  # None where no observed term matches the gene
     gene: str
     hgnc_id: str | None
     score: float
@@ -67,7 +73,7 @@ def _enrichment(ids: list[str]) -> dict[str, tuple[float, object]]:
 
 
 def rank_genes(terms: list[Term], panel: Panel | None = None) -> list[GeneScore]:
-    """Every annotated gene, best first (ties by symbol); HGNC IDs from the panel where known."""
+    """Every annotated gene, best first (ties listed by symbol); HGNC IDs from the panel."""
     hpo = ontology()
     observed = [t.id for t in terms if not t.excluded]
     excluded = [t.id for t in terms if t.excluded]
@@ -75,6 +81,8 @@ def rank_genes(terms: list[Term], panel: Panel | None = None) -> list[GeneScore]
     under = {t: _with_descendants(t) for t in observed + excluded}
     scored: list[tuple[float, str, float | None, tuple[str, ...], tuple[str, ...]]] = []
     for gene in hpo.genes:
+        if gene.name in ("", "-"):
+            continue  # hpo3 lists annotations it could not tie to a gene under "-"
         p = hits[gene.name][0] if gene.name in hits else None
         annotated = set(gene.hpo)  # term numbers
         matched = tuple(t for t in observed if under[t] & annotated)
@@ -83,9 +91,13 @@ def rank_genes(terms: list[Term], panel: Panel | None = None) -> list[GeneScore]
         scored.append((score, gene.name, p, matched, against))
     scored.sort(key=lambda x: (-x[0], x[1]))
     out = []
-    for rank, (score, name, p, matched, against) in enumerate(scored, 1):
+    rank, last = 0, None
+    for i, (score, name, p, matched, against) in enumerate(scored, 1):
+        if last is None or round(score, 9) != last:
+            rank, last = i, round(score, 9)
         pg = panel.gene(name) if panel else None
-        out.append(GeneScore(rank, name, pg.hgnc_id if pg else None, score, p, matched, against))
+        hgnc = pg.hgnc_id if pg else None
+        out.append(GeneScore(rank if matched else None, name, hgnc, score, p, matched, against))
     return out
 
 
@@ -114,11 +126,11 @@ class GeneMatch:
     """How one gene matches a patient's terms: what the filter records for each variant."""
 
     gene: str
-    rank: int | None  # among all annotated genes; None for a gene without HPO annotations
+    rank: int | None  # among all annotated genes; None where no observed term matches
     score: float | None
     matched_terms: tuple[str, ...]
-    # The patient's observed terms annotated (with the terms under them) to this gene alone.
-    specific_terms: tuple[str, ...] = ()
+    # (patient's term, the panel's pp4.specific_terms entry it is or is under), for PP4.
+    specific_terms: tuple[tuple[str, str], ...] = ()
     genes_ranked: int = 0
 
     def to_json(self) -> dict[str, object]:
@@ -127,29 +139,47 @@ class GeneMatch:
                 "matched_terms": list(self.matched_terms)}  # fmt: skip
 
 
+def curated_specific_terms(panel: Panel) -> dict[str, tuple[str, ...]]:
+    """Panel symbol (upper case) -> the HPO terms its ``acmg.pp4.specific_terms`` lists, each
+    checked against the shipped ontology (a panel naming an unknown term is an error)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for g in panel.genes:
+        listed = ((g.acmg or {}).get("pp4") or {}).get("specific_terms") or ()
+        for hpo_id in listed:
+            try:
+                check_term(hpo_id, False, f"gene {g.symbol}, acmg.pp4.specific_terms")
+            except UsageError as exc:
+                raise PanelError(exc.message, path=panel.path) from None
+        if listed:
+            out[g.symbol.upper()] = tuple(listed)
+    return out
+
+
 class PatientRanking:
     """Every gene ranked for one patient, looked up by symbol."""
 
     def __init__(self, terms: list[Term], panel: Panel | None = None):
         self.terms = tuple(terms)
         ranked = rank_genes(terms, panel)
-        self.top = tuple(ranked[:10])
+        self.top = tuple(r for r in ranked[:10] if r.rank is not None)
         self.size = len(ranked)
         self._by_gene = {r.gene.upper(): r for r in ranked}
-        hpo = ontology()
-        alone: dict[str, list[str]] = {}
-        for t in terms:
-            if not t.excluded:
-                genes = hpo.get_hpo_object(t.id).genes
-                if len(genes) == 1:
-                    alone.setdefault(next(iter(genes)).name.upper(), []).append(t.id)
-        self._alone = alone
+        observed = [t.id for t in terms if not t.excluded]
+        self._specific: dict[str, tuple[tuple[str, str], ...]] = {}
+        for gene, curated in (curated_specific_terms(panel) if panel else {}).items():
+            pairs = []
+            for c in curated:
+                under = _with_descendants(c)
+                pairs += [(t, c) for t in observed if int(t.removeprefix("HP:")) in under]
+            self._specific[gene] = tuple(pairs)
 
     def match(self, *symbols: str | None) -> GeneMatch:
-        """The first of the symbols (the variant's, then the panel's) with annotations."""
+        """The first of the symbols (the variant's, then the panel's) with annotations; the
+        panel's curated specific terms are looked up under every symbol given."""
+        specific = next((self._specific[s.upper()] for s in symbols
+                         if s and s.upper() in self._specific), ())  # fmt: skip
         for s in symbols:
             r = self._by_gene.get(s.upper()) if s else None
             if r is not None:
-                specific = tuple(self._alone.get(r.gene.upper(), ()))
                 return GeneMatch(r.gene, r.rank, r.score, r.matched_terms, specific, self.size)
-        return GeneMatch(next((s for s in symbols if s), ""), None, None, (), (), self.size)
+        return GeneMatch(next((s for s in symbols if s), ""), None, None, (), specific, self.size)

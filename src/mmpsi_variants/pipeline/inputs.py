@@ -271,7 +271,7 @@ class FilterInputs:
             warn("the VCF has no FORMAT/GT: no sample carries a called genotype")
         self.families = build_families(self.ped, list(vf.samples), self.samples)
         self.patients = patient_phenotypes(opts.hpo, opts.phenopackets, vf.samples, self.samples,
-                                           self.families, self.known_genes)  # fmt: skip
+                                           self.families, self.known_genes, warn)  # fmt: skip
         self.annotator = None
         if self.existing is None and self.models is not None:
             if self.reference is not None:

@@ -10,7 +10,7 @@ packets, is an error, as is a sample the VCF does not have.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mmpsi_variants.core.errors import UsageError
@@ -60,6 +60,7 @@ def patient_phenotypes(
     reported: Sequence[str],
     families: Mapping[str, SampleFamily],
     panel: Panel | None,
+    warn: Callable[[str], None] = lambda _: None,
 ) -> dict[str, SamplePhenotype]:
     """Each reported sample's phenotype, from the options (see the module's docstring)."""
     unaffected = {s for s in reported if families[s].phenotype == "unaffected"}
@@ -71,6 +72,11 @@ def patient_phenotypes(
     for value in phenopackets:
         sample, path = _split(value, "--phenopacket")
         subject, patient = read_phenopacket(path)
+        for message in patient.warnings:
+            warn(message)
+        if sample != ALL and subject and subject != sample:
+            warn(f"--phenopacket {sample}={path}: the Phenopacket's subject is {subject!r}; "
+                 f"its terms are used for sample {sample} as asked")  # fmt: skip
         if sample == ALL:
             if subject not in vcf_samples:
                 raise UsageError(

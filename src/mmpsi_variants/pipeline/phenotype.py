@@ -6,12 +6,16 @@ rank among all genes), ``top`` the first N.
 
 from __future__ import annotations
 
+import logging
+
 from mmpsi_variants.core.errors import UsageError
 from mmpsi_variants.core.text import printable
 from mmpsi_variants.panel.knowledge import load_panel
 from mmpsi_variants.phenotype.ontology import release
 from mmpsi_variants.phenotype.patient import from_terms, read_phenopacket
 from mmpsi_variants.phenotype.ranking import METHOD, rank_genes
+
+log = logging.getLogger("mmpsi_variants")
 
 COLUMNS = ("rank", "gene", "hgnc_id", "score", "p_value", "matched_terms", "excluded_matched")
 
@@ -25,6 +29,8 @@ def phenotype_table(
     if bool(hpo) == bool(phenopacket):
         raise UsageError("give the patient's terms as --hpo or as --phenopacket, one of the two")
     patient = read_phenopacket(phenopacket)[1] if phenopacket else from_terms(hpo, "--hpo")
+    for message in patient.warnings:
+        log.warning(message)
     terms = list(patient.terms)
     ranked = rank_genes(terms, load_panel())
     if genes:
@@ -47,7 +53,8 @@ def phenotype_table(
     ]
     for r in ranked:
         p = "" if r.p_value is None else f"{r.p_value:.3g}"
-        row = (str(r.rank), printable(r.gene), r.hgnc_id or "", f"{r.score:.3f}", p,
+        rank = "" if r.rank is None else str(r.rank)
+        row = (rank, printable(r.gene), r.hgnc_id or "", f"{r.score or 0.0:.3f}", p,
                ";".join(r.matched_terms), ";".join(r.excluded_matched))  # fmt: skip
         lines.append("\t".join(row))
     return "\n".join(lines) + "\n"
