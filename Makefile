@@ -17,7 +17,10 @@ help:
 	@echo "make bench  set up, then run the benchmarks against peer tools (filter, annotate, research mode)"
 	@echo "make bench-workflow  time the demo workflow (wall time, per rule, Snakemake overhead) and an exome-sized run against the tools alone, for both aligners"
 
+# igv.js (the npm package igv, pinned and checked) for the reads pages: fetched once into the
+# environment, a no-op after that.
 setup: $(STAMP) tools
+	@$(BIN)/python -m mmpsi_variants.report.igvjs >/dev/null
 
 # Re-install only when the package metadata changes; the install is editable, so code edits
 # need no re-install.

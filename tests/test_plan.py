@@ -198,7 +198,25 @@ def test_filter_options(tmp_path, monkeypatch, changes, sample, expected):
     # Every demo sample has reads, so its report gets its coverage and its family's copy number.
     coverage = f"--coverage {sample}=results/qc/{sample}.coverage.json"
     cnv = " ".join(f"--cnv {p}" for p in plan.cnv_of(sample))
-    assert plan.filter_options(sample) == f"{expected} {coverage} {cnv}".strip()
+    # An affected sample with reads gets a reads page, which its report links to.
+    reads = "--reads-pages" if sample in ("EIMFS02", "EIMFS04") else ""
+    assert plan.filter_options(sample) == f"{expected} {coverage} {cnv} {reads}".strip()
+
+
+def test_reads_pages_show_the_sample_then_its_parents(tmp_path, monkeypatch):
+    plan = _plan(tmp_path, monkeypatch)
+    assert "EIMFS01_FA" not in plan.reads_samples and "EIMFS01" in plan.reads_samples
+    assert plan.reads_members("EIMFS01") == ["EIMFS01", "EIMFS01_FA", "EIMFS01_MO"]
+    opts = plan.reads_options("EIMFS01")
+    assert opts.startswith(
+        "'--bam=EIMFS01 (proband)=results/bam/EIMFS01.bam' "
+        "'--bam=EIMFS01_FA (father)=results/bam/EIMFS01_FA.bam' "
+        "'--bam=EIMFS01_MO (mother)=results/bam/EIMFS01_MO.bam' --genes=resources/demo/genes.gff3"
+    ), opts
+    assert "results/reports/EIMFS01/EIMFS01.reads.html" in plan.final_outputs()
+    (tmp_path / "off").mkdir()
+    off = _plan(tmp_path / "off", monkeypatch, reads__enabled=False)
+    assert off.reads_samples == [] and "--reads-pages" not in off.filter_options("EIMFS01")
 
 
 def test_the_demo_phenopacket_is_an_input_of_its_filter_job(tmp_path, monkeypatch):

@@ -18,6 +18,8 @@ SAMPLES = list(
     dict.fromkeys(ln.split("\t")[0] for ln in SAMPLES_TSV.splitlines()[2:] if ln.strip())
 )
 FAMILIES = 7
+# The sheet's affected samples: each with reads gets a reads page.
+AFFECTED = [ln.split("\t")[0] for ln in SAMPLES_TSV.splitlines()[2:] if "\tyes\t" in ln]
 
 
 def _placeholder_fastqs(tmp_path) -> str:
@@ -83,6 +85,7 @@ def test_fastq_entry(tmp_path):
         "tabulate_panel_coverage": 1,
         "call_copy_number": 1,
         "call_variants_bcftools": FAMILIES,
+        "reads_page": len(AFFECTED),
     }
 
 
@@ -108,6 +111,7 @@ def test_bam_entry_skips_alignment(tmp_path):
         "tabulate_panel_coverage": 1,
         "call_copy_number": 1,
         "call_variants_bcftools": FAMILIES,
+        "reads_page": len(AFFECTED),
     }
 
 

@@ -65,6 +65,40 @@ rule filter_variants:
         " --outdir results/reports/{wildcards.sample} 2> {log:q}"
 
 
+rule reads_page:
+    input:
+        json="results/reports/{sample}/{sample}.variants.json",
+        bams=lambda wildcards: [
+            PLAN.alignment(s) for s in PLAN.reads_members(wildcards.sample)
+        ],
+        bais=lambda wildcards: [
+            PLAN.alignment_index(s) for s in PLAN.reads_members(wildcards.sample)
+        ],
+        vcf=lambda wildcards: f"results/calls/{PLAN.family_of(wildcards.sample)}.vcf.gz",
+        tbi=lambda wildcards: f"results/calls/{PLAN.family_of(wildcards.sample)}.vcf.gz.tbi",
+        fasta=REF.fasta,
+        fai=REF.fai,
+        genes=PLAN.gene_models,
+    output:
+        "results/reports/{sample}/{sample}.reads.html",
+    log:
+        "logs/reads_page/{sample}.log",
+    benchmark:
+        "benchmarks/reads_page/{sample}.tsv"
+    conda:
+        "../envs/mmpsi.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=30,
+    params:
+        tracks=lambda wildcards: PLAN.reads_options(wildcards.sample),
+        report=lambda wildcards: f"{wildcards.sample}.report.html",
+    shell:
+        "mmpsi-variants reads {input.json:q} {params.tracks} --vcf {input.vcf:q}"
+        " --reference {input.fasta:q} --report {params.report:q} -o {output:q} 2> {log:q}"
+
+
 rule summarise_cohort:
     input:
         samples=config["samples"],

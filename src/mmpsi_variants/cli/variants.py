@@ -35,6 +35,12 @@ from mmpsi_variants.core.errors import UsageError
     help="With --no-panel: report every variant, common and harmless ones too.",
 )
 @click.option(
+    "--reads-pages",
+    is_flag=True,
+    help="Link each candidate of the HTML report to <sample>.reads.html beside it (the page "
+    "`mmpsi-variants reads` writes).",
+)
+@click.option(
     "--padding",
     type=click.IntRange(min=0),
     default=1000,

@@ -106,7 +106,13 @@ def run_filter(options: FilterOptions) -> FilterResult:
                     phenotype=p.to_json() if (p := inputs.patients.get(sample)) else None,
                 )
                 write_sample(
-                    out, stems[sample], head, scored, pages.renderer(sample), contigs, pages.mane
+                    out,
+                    stems[sample],
+                    head,
+                    scored,
+                    pages.renderer(sample, stems[sample]),
+                    contigs,
+                    pages.mane,
                 )
 
             # One sample at a time, its variants let go once written: memory holds the

@@ -90,6 +90,7 @@ class FilterOptions:
     cnv: tuple[str, ...] = ()  # copy-number tables of `mmpsi-variants cnv`, [SAMPLE=]FILE
     settings: str | None = None
     keep_all: bool = False  # research mode: every variant, not only rare, not harmless ones
+    reads_pages: bool = False  # the report links each candidate to <sample>.reads.html
 
     def check(self) -> None:
         """Refuse option combinations that cannot work, before any file is opened."""
@@ -107,8 +108,7 @@ class FilterOptions:
 
     @property
     def reads_through_index(self) -> bool:
-        # Without gene models the panel genes are found by the names in the existing
-        # annotation, which means reading every record.
+        # Without gene models the existing annotation's names find the panel genes: all records.
         return not self.no_panel and bool(self.genes)
 
 

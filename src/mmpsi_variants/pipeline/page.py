@@ -84,7 +84,9 @@ class ReportPages:
         mane = {g.symbol: g.mane_select or {} for g in panel.genes}
         return cls(inputs, cov, mane, tests)
 
-    def renderer(self, sample: str) -> Callable[[dict[str, Any], list[dict[str, Any]]], str]:
+    def renderer(
+        self, sample: str, stem: str
+    ) -> Callable[[dict[str, Any], list[dict[str, Any]]], str]:
         inputs = self.inputs
         fam = inputs.families[sample]
         ind = inputs.ped.get(sample) if inputs.ped else None
@@ -113,6 +115,7 @@ class ReportPages:
                 confirmatory_tests=self.tests,
                 mosaic_min_alt_reads=inputs.inheritance.mosaic.min_alt_reads,
                 plots=plots,
+                reads_page=f"{stem}.reads.html" if inputs.options.reads_pages else None,
             )
 
         return render

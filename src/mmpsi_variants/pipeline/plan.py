@@ -317,6 +317,33 @@ class Plan:
             opts += ["--coverage", f"{sample}={path}"]
         for path in self.cnv_of(sample):
             opts += ["--cnv", path]
+        opts += ["--reads-pages"] if sample in self.reads_samples else []
+        return " ".join(shlex.quote(o) for o in opts)
+
+    # -- the reads pages: one per affected sample with reads
+    @property
+    def reads_samples(self) -> list[str]:
+        if not self.config.get("reads", {}).get("enabled", True):
+            return []
+        return [s for s in self.aligned_samples if self.sheet.samples[s].is_affected]
+
+    def reads_members(self, sample: str) -> list[str]:
+        """The sample, its parents, then its other relatives with reads: the page's tracks."""
+        me = self.sheet.samples[sample]
+        kin = [s for s in self.family_samples(me.family) if s in self.aligned_samples]
+        parents = [p for p in (me.father, me.mother) if p in kin]
+        return [sample, *parents, *(s for s in kin if s not in parents and s != sample)]
+
+    def reads_options(self, sample: str) -> str:
+        """``--bam 'NAME (role)=PATH'`` per member, the transcripts and igv.js, quoted."""
+        me = self.sheet.samples[sample]
+        roles = {sample: "proband", me.father: "father", me.mother: "mother"}
+        opts = [f"--bam={s} ({roles.get(s, 'relative')})={self.alignment(s)}"
+                for s in self.reads_members(sample)]  # fmt: skip
+        genes = self.config["reference"].get("genes")
+        opts += [f"--genes={genes}"] if genes else []
+        igv_js = self.config.get("reads", {}).get("igv_js")
+        opts += [f"--igv-js={igv_js}"] if igv_js else []
         return " ".join(shlex.quote(o) for o in opts)
 
     @property
@@ -376,6 +403,7 @@ class Plan:
                 f"results/reports/{s}/{s}.vcf.gz",
                 f"results/reports/{s}/{s}.summary.json",
             ]
+        out += [f"results/reports/{s}/{s}.reads.html" for s in self.reads_samples]
         for s in self.aligned_samples:
             out += [
                 f"results/qc/{s}.stats.txt",

@@ -105,7 +105,32 @@ def _wbr(text: object) -> Markup:
 TEMPLATES.filters["wbr"] = _wbr
 
 
-def _origin(v: Mapping[str, Any]) -> str:
+def is_candidate(v: Mapping[str, Any]) -> bool:
+    """A variant or copy-number call the report presents as a candidate (P, LP or VUS)."""
+    genotype = (v.get("acmg") or {}).get("genotype") or {}
+    return genotype.get("classification") in _CANDIDATE_CLASSES
+
+
+def candidate_rows(
+    variants: Sequence[Mapping[str, Any]], head: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The report's candidates in its order, each with its anchor in the page: sequence
+    variants (v1, v2, ...) then copy-number calls (cnv1, ... numbered among all calls)."""
+    rows: list[dict[str, Any]] = [
+        {"c": v, "kind": "variant", "anchor": f"v{i}"}
+        for i, v in enumerate((v for v in variants if is_candidate(v)), 1)
+    ]
+    calls = (head.get("copy_number") or {}).get("candidates") or []
+    rows += [
+        {"c": c, "kind": "cnv", "anchor": f"cnv{i}"}
+        for i, c in enumerate(calls, 1)
+        if is_candidate(c)
+    ]
+    return rows
+
+
+def origin_words(v: Mapping[str, Any]) -> str:
+    """Where the allele came from, in words (the inheritance tags in a sentence)."""
     tags = list(v.get("inheritance") or [])
     words = []
     for t in tags:
@@ -231,14 +256,11 @@ def report_html(
     mosaic_min_alt_reads: int = 3,
     generated: datetime | None = None,
     plots: Mapping[str, str] | None = None,
+    reads_page: str | None = None,
 ) -> str:
     """The report page of one sample (``head``: the JSON document without its variants;
     ``plots``: each copy-number plot's path as a ``data:`` URI, since the page loads nothing)."""
-    candidates = [
-        v for v in variants
-        if ((v.get("acmg") or {}).get("genotype") or {}).get("classification")
-        in _CANDIDATE_CLASSES
-    ]  # fmt: skip
+    candidates = [v for v in variants if is_candidate(v)]
     genes_with_variants = sorted({v["gene"] for v in candidates if v.get("gene")})
     notes_by_gene: dict[str, list[Mapping[str, Any]]] = {}
     for v in candidates:
@@ -264,9 +286,10 @@ def report_html(
     cnv_rows = [
         {
             "c": c,
-            "origin": _origin(c),
+            "origin": origin_words(c),
             "css": _CLASS_CSS.get(str(c["acmg"]["genotype"]["classification"]), ""),
             "anchor": f"cnv{i}",
+            "candidate": is_candidate(c),
             "plot": (plots or {}).get(c.get("plot") or ""),
         }
         for i, c in enumerate(cnv.get("candidates") or [], 1)
@@ -277,8 +300,10 @@ def report_html(
     def phenotype_words(match: Mapping[str, Any]) -> str:
         """A gene's match to the patient's terms, in words (escaped by the template)."""
         rank = match.get("rank_among_genes")
-        if rank is None:
+        if match.get("score") is None:
             return "the gene has no HPO annotations in this release"
+        if rank is None:
+            return "none of the patient's HPO terms matches the gene's annotations"
         terms = [f"{t} {names.get(t, '')}".strip() for t in match.get("matched_terms") or []]
         return (f"ranks {rank} of {total} genes by the patient's HPO terms (score "
                 f"{match.get('score')}); matched: {'; '.join(terms) or 'none'}")  # fmt: skip
@@ -299,7 +324,7 @@ def report_html(
         "candidates": [
             {
                 "v": v,
-                "origin": _origin(v),
+                "origin": origin_words(v),
                 "refseq": refseq_hgvs(v, mane),
                 "recurrence": recurrence(v),
                 "css": _CLASS_CSS.get(
@@ -317,6 +342,7 @@ def report_html(
         "coverage": cov,
         "detectable_fraction": detectable,
         "flag_words": _FLAG_WORDS,
+        "reads_page": reads_page,
         "csp": _csp(),
         "script": _SORT_SCRIPT,
     }

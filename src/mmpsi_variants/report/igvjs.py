@@ -1,0 +1,89 @@
+"""igv.js, the browser the reads pages embed: one pinned release of the npm package ``igv``.
+
+The reads page must open with no network, so igv.js is inlined into it, and it has to be on
+the machine when the page is written. ``make setup`` runs ``python -m
+mmpsi_variants.report.igvjs``, which takes the package's tarball from the npm registry
+(checked against the integrity the registry publishes for that release, pinned here) and keeps
+its ``dist/igv.min.js`` and licence under the environment's ``share/mmpsi-variants/``. Where
+it lives can be overridden with ``MMPSI_IGV_JS`` or the reads command's ``--igv-js``, for a
+machine that has the file from elsewhere (a shared disk, a conda ``nodejs`` install).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from mmpsi_variants.core.errors import InputFileError, MmpsiError
+from mmpsi_variants.io.download import Checksum, Fetcher
+
+IGV_VERSION = "3.8.10"
+TARBALL = f"https://registry.npmjs.org/igv/-/igv-{IGV_VERSION}.tgz"
+# `npm view igv@3.8.10 dist.integrity`: the SHA-512 the registry publishes for the tarball.
+INTEGRITY = (
+    "sha512-foqT9SJHoKvVXl7euYUsOy7XMs1nTrPeJMQbGRp7qWU7a6HzF345FER/"
+    "nHUTdsL5cumaoAe19gDmJYsEHO08rw=="
+)
+MEMBERS = {"package/dist/igv.min.js": "igv.min.js", "package/LICENSE": "LICENSE"}
+
+
+def default_location() -> Path:
+    return Path(sys.prefix) / "share" / "mmpsi-variants" / f"igv-{IGV_VERSION}" / "igv.min.js"
+
+
+def find_igv_js(explicit: str | None = None) -> Path:
+    """The igv.js to inline: ``explicit``, else ``$MMPSI_IGV_JS``, else the installed copy."""
+    given = explicit or os.environ.get("MMPSI_IGV_JS")
+    path = Path(given) if given else default_location()
+    if not path.is_file():
+        how = (
+            "the file named"
+            if given
+            else "run `python -m mmpsi_variants.report.igvjs` (make setup does) or give --igv-js"
+        )
+        raise InputFileError(f"igv.js {IGV_VERSION} not found; expected {how}", path=str(path))
+    return path
+
+
+def _checksum() -> Checksum:
+    algorithm, _, value = INTEGRITY.partition("-")
+    return Checksum(algorithm, base64.b64decode(value).hex())
+
+
+def install(dest: Path | None = None, source: str = TARBALL) -> Path:
+    """Fetch, verify and unpack igv.js into ``dest``'s folder; nothing is left half-written."""
+    target = dest or default_location()
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".igv-") as tmp:
+        tgz = Fetcher().file(source, Path(tmp) / f"igv-{IGV_VERSION}.tgz", _checksum())
+        with tarfile.open(tgz, "r:gz") as tar:
+            for member, name in MEMBERS.items():
+                extracted = tar.extractfile(member)
+                if extracted is None:
+                    raise MmpsiError(f"the igv {IGV_VERSION} tarball has no {member}", path=source)
+                staged = Path(tmp) / name
+                staged.write_bytes(extracted.read())
+        # The licence first, so that a copy of igv.js never stands without it.
+        os.replace(Path(tmp) / "LICENSE", target.parent / "LICENSE")
+        os.replace(Path(tmp) / "igv.min.js", target)
+    return target
+
+
+def main() -> int:
+    try:
+        path = install()
+    except MmpsiError as exc:
+        print(f"mmpsi-variants: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"igv.js {IGV_VERSION}: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
