@@ -40,7 +40,7 @@ demo: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) \
 		--workflow-profile workflow/profiles/default
 	@cut -f1,4,10,11,14 results/cohort/cohort.tsv
-	@echo "Demo reports: results/reports/<sample>/ (report.html, vcf.gz, variants JSON/TSV);"
+	@echo "Demo reports: results/reports/<sample>/ (report.html, reads.html, vcf.gz, variants JSON/TSV);"
 	@echo "cohort summary: results/cohort/cohort.tsv; run QC: results/qc/multiqc.html; calls: results/calls/"
 
 lint: setup
