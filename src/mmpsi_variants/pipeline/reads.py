@@ -19,7 +19,7 @@ from mmpsi_variants.core.errors import InputFileError, UsageError
 from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.gene_cache import load_gene_models
 from mmpsi_variants.io.vcf import VariantFile
-from mmpsi_variants.report.igvjs import find_igv_js
+from mmpsi_variants.report.igvjs import igv_js_for_page
 from mmpsi_variants.report.reads import FLANK, Locus, Track, candidate_loci, reads_html
 
 _INDEXES = {"bam": (".bai", ".csi"), "vcf": (".tbi", ".csi")}
@@ -40,7 +40,7 @@ def write_reads_page(
         raise UsageError("give at least one --bam NAME=PATH (the sample's reads first)")
     doc = _read_doc(variants_json)
     loci = candidate_loci(doc)
-    script = find_igv_js(igv_js)
+    script = igv_js_for_page(igv_js)
     _need_contigs(reference, _contigs(reference), loci)
     tracks = [_bam_track(value, loci) for value in bams]
     with tempfile.TemporaryDirectory(prefix="mmpsi-reads-") as tmp:

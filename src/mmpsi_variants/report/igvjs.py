@@ -6,12 +6,14 @@ mmpsi_variants.report.igvjs``, which takes the package's tarball from the npm re
 (checked against the integrity the registry publishes for that release, pinned here) and keeps
 its ``dist/igv.min.js`` and licence under the environment's ``share/mmpsi-variants/``. Where
 it lives can be overridden with ``MMPSI_IGV_JS`` or the reads command's ``--igv-js``, for a
-machine that has the file from elsewhere (a shared disk, a conda ``nodejs`` install).
+machine that has the file from elsewhere (a shared disk). An environment without it (a conda
+environment the workflow built) fetches it the same way on first use.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import sys
 import tarfile
@@ -30,6 +32,8 @@ INTEGRITY = (
 )
 MEMBERS = {"package/dist/igv.min.js": "igv.min.js", "package/LICENSE": "LICENSE"}
 
+log = logging.getLogger("mmpsi_variants")
+
 
 def default_location() -> Path:
     return Path(sys.prefix) / "share" / "mmpsi-variants" / f"igv-{IGV_VERSION}" / "igv.min.js"
@@ -47,6 +51,26 @@ def find_igv_js(explicit: str | None = None) -> Path:
         )
         raise InputFileError(f"igv.js {IGV_VERSION} not found; expected {how}", path=str(path))
     return path
+
+
+def igv_js_for_page(explicit: str | None = None) -> Path:
+    """:func:`find_igv_js`, fetching the pinned release once when it is not installed in this
+    environment (a conda environment the workflow made, say) and no other copy was named."""
+    try:
+        return find_igv_js(explicit)
+    except InputFileError:
+        if explicit or os.environ.get("MMPSI_IGV_JS"):
+            raise
+    log.info("igv.js %s is not installed in this environment; fetching it once", IGV_VERSION)
+    try:
+        return install()
+    except (MmpsiError, OSError) as exc:
+        raise InputFileError(
+            f"igv.js {IGV_VERSION} is not installed and could not be fetched ({exc}); run "
+            "`python -m mmpsi_variants.report.igvjs` where the npm registry is reachable, or "
+            "give --igv-js",
+            path=str(default_location()),
+        ) from None
 
 
 def _checksum() -> Checksum:
