@@ -228,7 +228,7 @@ def _curated(gene, verification="V", **extra):
     from dataclasses import replace
 
     pg = PANEL.gene(gene)
-    pp4 = {"applicable": False, **pg.acmg.get("pp4", {}), "specific_terms": [CURATED],
+    pp4 = {**pg.acmg.get("pp4", {}), "applicable": True, "specific_terms": [CURATED],
            "verification": verification, "sources": ["S45"], **extra}  # fmt: skip
     return replace(pg, acmg={**pg.acmg, "pp4": pp4})
 
@@ -260,7 +260,7 @@ HOM = {"zygosity": "homozygous"}
         ("ALDH7A1", False, _terms("ALDH7A1", specific=()), HOM, "not_met",
          "the panel curates no HPO term as highly specific for ALDH7A1"),
         ("KCNT1", False, _terms("KCNT1", specific=()), {}, "not_met",
-         "the panel sets PP4 off for this gene"),
+         "the panel sets PP4 off for KCNT1"),
         ("SCN1A", False, _terms("SCN1A", specific=()), {}, "not_met", "ranks 1 of 5178"),
         # A synonymous change cannot act through the gene's mechanism.
         ("ALDH7A1", True, _terms("ALDH7A1"), {**HOM, "consequence": ["synonymous_variant"]},
@@ -284,6 +284,15 @@ def test_pp4_from_hpo_terms(gene, curated, terms, over, status, reason):
     assert r.status == status and reason in r.reason, r.reason
     # The free-text phenotype does not change what the terms decide.
     assert _pp4(v, pg, phenotype_terms=terms, phenotype_eimfs=True).status == status
+
+
+def test_a_curated_term_does_not_override_an_expert_panels_na():
+    """The sodium-channel VCEP marks PP4 N/A (applicable: false): listing a term changes
+    nothing."""
+    v = variant(gene="SCN1A", consequence=["stop_gained"])
+    pg = _curated("SCN1A", applicable=False)
+    r = _pp4(v, pg, phenotype_terms=_terms("SCN1A"))
+    assert r.status == "not_met" and "the panel sets PP4 off for SCN1A" in r.reason
 
 
 def test_pp4_from_terms_not_for_an_unaffected_sample_or_an_unverified_curation():

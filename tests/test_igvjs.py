@@ -40,6 +40,9 @@ def test_the_verified_tarball_gives_igv_js_and_its_licence(tmp_path, monkeypatch
     assert dest.read_bytes() == b"window.igv={};"
     assert (dest.parent / "LICENSE").read_text() == "MIT"
     assert sorted(p.name for p in dest.parent.iterdir()) == ["LICENSE", "igv.min.js"]
+    # The page names the version it inlines: another igv.min.js is refused.
+    with pytest.raises(MmpsiError, match="not the igv.min.js of igv 3.8.10"):
+        igvjs.find_igv_js(str(dest))
 
 
 def test_a_named_copy_that_is_missing_is_an_error_not_a_download(tmp_path):

@@ -109,7 +109,7 @@ def _panel_curating(tmp_path, gene: str, terms: list[str]):
 
     doc = yaml.safe_load(default_panel_path().read_text())
     (entry,) = [g for g in doc["genes"] if g["symbol"] == gene]
-    entry["acmg"]["pp4"] = {"applicable": False, "specific_terms": terms, "verification": "V",
+    entry["acmg"]["pp4"] = {"applicable": True, "specific_terms": terms, "verification": "V",
                             "sources": ["S45"], "note": "test curation"}  # fmt: skip
     path = tmp_path / "panel.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))

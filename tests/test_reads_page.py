@@ -148,6 +148,47 @@ def test_bad_input_is_one_line_and_writes_nothing(run, tmp_path, change, message
     assert not (tmp_path / "out" / "page.html").exists()
 
 
+def _sessions(page):
+    import base64
+    import gzip
+
+    block = re.search(r'<script type="application/json" id="sessions">(.*?)</script>', page, re.S)
+    raw = json.loads(block.group(1))
+    return [json.loads(gzip.decompress(base64.b64decode(raw[str(i)].split(",", 1)[1])))
+            for i in range(len(raw))]  # fmt: skip
+
+
+def test_each_locus_sorts_its_own_reads(run):
+    """igv-reports carries one site's read sort over to the next; each session sorts at its
+    own variant, and a copy-number event is not sorted."""
+    page = _page(run, "EIMFS01").read_text()
+    doc = json.loads((run / "results/reports/EIMFS01/EIMFS01.variants.json").read_text())
+    from mmpsi_variants.report.reads import candidate_loci
+
+    loci = candidate_loci(doc)
+    for locus, session in zip(loci, _sessions(page), strict=True):
+        sorts = {json.dumps(t.get("sort")) for t in session["tracks"] if t["type"] == "alignment"}
+        if locus.sort_at is None:
+            assert sorts == {"null"}, locus
+        else:
+            (sort,) = (json.loads(x) for x in sorts)
+            assert (sort["chr"], sort["position"]) == (locus.chrom, str(locus.sort_at)), locus
+
+
+def test_a_cram_is_read_against_the_reference(run, tmp_path):
+    cram = tmp_path / "EIMFS01.cram"
+    bam = run / "results" / "bam" / "EIMFS01.bam"
+    subprocess.run(["samtools", "view", "-C", "-T", str(DEMO / "genome.fa"), "-o", str(cram),
+                    str(bam)], check=True)  # fmt: skip
+    subprocess.run(["samtools", "index", str(cram)], check=True)
+    result = _reads(run, tmp_path, "--bam", f"EIMFS01={cram}")
+    assert result.exit_code == 0, result.output
+    sessions = _sessions((tmp_path / "out" / "page.html").read_text())
+    assert all(
+        t["format"] == "bam" for s in sessions for t in s["tracks"] if t["type"] == "alignment"
+    )
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (make setup installs it)")
 def test_the_proband_page_draws_the_reads_in_a_browser_with_no_network(run, tmp_path):
     page = _page(run, "EIMFS01")

@@ -99,7 +99,8 @@ def _alive(pid: int) -> bool:
 def _slurm_logs(workdir: Path) -> dict[str, list[Path]]:
     """The plugin's logs, by the folder it writes them to (rule_<name> or group_<...>)."""
     root = workdir / ".snakemake" / "slurm_logs"
-    return {d.name: sorted(d.glob("*.log")) for d in root.iterdir()} if root.exists() else {}
+    # A rule with wildcards outside a group logs one folder deeper, per wildcard value.
+    return {d.name: sorted(d.rglob("*.log")) for d in root.iterdir()} if root.exists() else {}
 
 
 def _fail_with_logs(result, workdir: Path) -> None:

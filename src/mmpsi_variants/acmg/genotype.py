@@ -200,10 +200,11 @@ def pp4_from_terms(ctx: Context, de_novo_used: bool, misfit: Callable[[], str | 
     make: a term annotated to one gene is as often one that few diseases happen to be annotated
     with (HP:0032786 "Migrating focal seizure" names GABRA5 alone in the 2025-11-24 release).
     So PP4 counts an observed term only where it is, or is under, a term the gene's panel entry
-    lists in ``acmg.pp4.specific_terms`` with a verified source; the ranking is shown in the
-    reason and never decides. Never for an unaffected sample, beside a de novo criterion (the
-    phenotype already counts there), for a genotype that misfits the gene's mechanism or
-    inheritance, or for a gene outside the panel.
+    lists in ``acmg.pp4.specific_terms`` with a verified source, and never where the panel sets
+    PP4 off (``applicable: false``); the ranking is shown in the reason and never decides.
+    Never for an unaffected sample, beside a de novo criterion (the phenotype already counts
+    there), for a genotype that misfits the gene's mechanism or inheritance, or for a gene
+    outside the panel.
     """
     m = ctx.phenotype_terms
     assert m is not None
@@ -215,11 +216,15 @@ def pp4_from_terms(ctx: Context, de_novo_used: bool, misfit: Callable[[], str | 
                          f"mechanism is not known (the gene {where})")  # fmt: skip
     if ctx.affected is False:
         return no("PP4", "the sample is unaffected: PP4 is about an affected person's phenotype")
+    if spec.get("applicable") is False:
+        # An expert panel's N/A (the sodium-channel VCEPs) or our own "off" holds whatever
+        # terms are listed.
+        return no("PP4", f"the panel sets PP4 off for {ctx.panel_gene.symbol}: the phenotype "
+                         f"match is shown, not counted (the gene {where})")  # fmt: skip
     if not spec.get("specific_terms"):
-        off = "" if spec.get("applicable") else "; the panel sets PP4 off for this gene"
         return no("PP4", f"the panel curates no HPO term as highly specific for "
-                         f"{ctx.panel_gene.symbol}{off}: the phenotype match is shown, not "
-                         f"counted (the gene {where})")  # fmt: skip
+                         f"{ctx.panel_gene.symbol}: the phenotype match is shown, not counted "
+                         f"(the gene {where})")  # fmt: skip
     if not _sourced(spec):
         return no("PP4", "the panel's specific terms for this gene have no verified source")
     if not m.specific_terms:

@@ -336,8 +336,12 @@ class Plan:
 
     def reads_options(self, sample: str) -> str:
         """``--bam 'NAME (role)=PATH'`` per member, the transcripts and igv.js, quoted."""
-        me = self.sheet.samples[sample]
+        me, people = self.sheet.samples[sample], self.sheet.samples
         roles = {sample: "proband", me.father: "father", me.mother: "mother"}
+        for s in self.reads_members(sample)[1:]:
+            kin = people[s]
+            if s not in roles and {kin.father, kin.mother} & {me.father, me.mother} - {None}:
+                roles[s] = "sibling, " + ("affected" if kin.is_affected else "unaffected")
         opts = [f"--bam={s} ({roles.get(s, 'relative')})={self.alignment(s)}"
                 for s in self.reads_members(sample)]  # fmt: skip
         genes = self.config["reference"].get("genes")

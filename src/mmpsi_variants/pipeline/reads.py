@@ -22,7 +22,7 @@ from mmpsi_variants.io.vcf import VariantFile
 from mmpsi_variants.report.igvjs import igv_js_for_page
 from mmpsi_variants.report.reads import FLANK, Locus, Track, candidate_loci, reads_html
 
-_INDEXES = {"bam": (".bai", ".csi"), "vcf": (".tbi", ".csi")}
+_INDEXES = {"bam": (".bai", ".csi"), "cram": (".crai",), "vcf": (".tbi", ".csi")}
 
 
 def write_reads_page(
@@ -39,10 +39,10 @@ def write_reads_page(
     if not bams:
         raise UsageError("give at least one --bam NAME=PATH (the sample's reads first)")
     doc = _read_doc(variants_json)
-    loci = candidate_loci(doc)
-    script = igv_js_for_page(igv_js)
+    loci = candidate_loci(doc, variants_json)
     _need_contigs(reference, _contigs(reference), loci)
-    tracks = [_bam_track(value, loci) for value in bams]
+    tracks = [_bam_track(value, loci, reference) for value in bams]
+    script = igv_js_for_page(igv_js)  # after the inputs: it may have to fetch igv.js
     with tempfile.TemporaryDirectory(prefix="mmpsi-reads-") as tmp:
         work = Path(tmp)
         if vcf:
@@ -89,8 +89,9 @@ def _contigs(fasta: str) -> set[str]:
 def _need_index(path: str, kind: str) -> None:
     if not Path(path).is_file():
         raise InputFileError(f"no such file; expected a {kind.upper()}", path=path)
+    beside = Path(path).with_suffix(_INDEXES[kind][0])  # sample.bai for sample.bam
     if not any(Path(path + ext).is_file() for ext in _INDEXES[kind]) and not (
-        kind == "bam" and Path(path).with_suffix(".bai").is_file()
+        kind != "vcf" and beside.is_file()
     ):
         raise InputFileError(f"no index beside it ({' or '.join(_INDEXES[kind])})", path=path)
 
@@ -105,16 +106,21 @@ def _need_contigs(path: str, have: set[str], loci: Sequence[Locus]) -> None:
             )
 
 
-def _bam_track(value: str, loci: Sequence[Locus]) -> Track:
+def _bam_track(value: str, loci: Sequence[Locus], reference: str) -> Track:
     name, sep, path = value.partition("=")
     if not sep or not name or not path:
         raise UsageError(f"--bam {value}: expected NAME=PATH")
-    _need_index(path, "bam")
+    cram = path.endswith(".cram")
+    _need_index(path, "cram" if cram else "bam")
     try:
-        with pysam.AlignmentFile(path, "rb") as bam:
+        # A CRAM is decoded against the reference (igv-reports slices it to BAM for the page).
+        with pysam.AlignmentFile(
+            path, "rc" if cram else "rb", reference_filename=reference if cram else None
+        ) as bam:
             contigs = set(bam.references)
     except (OSError, ValueError) as exc:
-        raise InputFileError(f"cannot read as BAM ({exc})", path=path) from None
+        kind = "CRAM" if cram else "BAM"
+        raise InputFileError(f"cannot read as {kind} ({exc})", path=path) from None
     _need_contigs(path, contigs, loci)
     return Track(name, path, "alignment")
 

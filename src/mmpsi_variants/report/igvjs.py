@@ -13,6 +13,7 @@ environment the workflow built) fetches it the same way on first use.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import os
 import sys
@@ -30,6 +31,9 @@ INTEGRITY = (
     "sha512-foqT9SJHoKvVXl7euYUsOy7XMs1nTrPeJMQbGRp7qWU7a6HzF345FER/"
     "nHUTdsL5cumaoAe19gDmJYsEHO08rw=="
 )
+# The SHA-256 of that release's dist/igv.min.js: a copy named by --igv-js or MMPSI_IGV_JS, or
+# installed earlier, is checked against it, since the page states the version it inlines.
+IGV_JS_SHA256 = "87b991ae2a720978172e269dd5127c495e56df5af31144dff19c83124e2f5744"
 MEMBERS = {"package/dist/igv.min.js": "igv.min.js", "package/LICENSE": "LICENSE"}
 
 log = logging.getLogger("mmpsi_variants")
@@ -50,6 +54,12 @@ def find_igv_js(explicit: str | None = None) -> Path:
             else "run `python -m mmpsi_variants.report.igvjs` (make setup does) or give --igv-js"
         )
         raise InputFileError(f"igv.js {IGV_VERSION} not found; expected {how}", path=str(path))
+    if hashlib.sha256(path.read_bytes()).hexdigest() != IGV_JS_SHA256:
+        raise InputFileError(
+            f"not the igv.min.js of igv {IGV_VERSION} (its SHA-256 differs); expected that "
+            "release's dist/igv.min.js",
+            path=str(path),
+        )
     return path
 
 
