@@ -203,3 +203,19 @@ def test_a_bad_phenopacket_is_one_line_naming_the_file(change, message, tmp_path
 def test_iso_durations_in_days():
     assert [iso_days(d) for d in ("P1M", "P3W2D", "P1Y6M", "P0D", "P", "3 weeks")] == [
         30, 23, 547, 0, None, None]  # fmt: skip
+
+
+def test_a_gene_that_matches_ranks_before_every_gene_that_does_not(monkeypatch):
+    """Excluded terms can push a weakly matching gene below zero; it still comes before the
+    genes with no matching term, which have no rank."""
+    from mmpsi_variants.phenotype import ranking
+
+    real = ranking._enrichment
+    monkeypatch.setattr(
+        ranking, "_enrichment",
+        lambda ids: {g: (0.99, item) for g, (_, item) in real(ids).items()},
+    )  # fmt: skip
+    ranked = rank_genes(parse_terms(["HP:0034365", "-HP:0001250"]))
+    aldh = next(r for r in ranked if r.gene == "ALDH7A1")
+    assert aldh.score < 0 and aldh.rank == 1, aldh
+    assert all(r.rank is None for r in ranked if not r.matched_terms)

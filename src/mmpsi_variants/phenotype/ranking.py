@@ -89,7 +89,9 @@ def rank_genes(terms: list[Term], panel: Panel | None = None) -> list[GeneScore]
         against = tuple(t for t in excluded if under[t] & annotated)
         score = _log(p if p is not None else 1.0) - EXCLUDED_COST * len(against)
         scored.append((score, gene.name, p, matched, against))
-    scored.sort(key=lambda x: (-x[0], x[1]))
+    # A gene with a matching term comes before every gene without, whatever excluded terms
+    # cost it.
+    scored.sort(key=lambda x: (not x[3], -x[0], x[1]))
     out = []
     rank, last = 0, None
     for i, (score, name, p, matched, against) in enumerate(scored, 1):
