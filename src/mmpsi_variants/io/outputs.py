@@ -1,5 +1,6 @@
 """Sample names made safe as file names, the JSON layout of the contract (a variant per
-line). :mod:`~mmpsi_variants.io.commit` puts a run's files in place as one set.
+line), and a JSON object read back with one-line errors. :mod:`~mmpsi_variants.io.commit`
+puts a run's files in place as one set.
 """
 
 from __future__ import annotations
@@ -7,7 +8,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
+
+from mmpsi_variants.core.errors import InputFileError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -31,6 +35,21 @@ def unique_filenames(samples: list[str]) -> dict[str, str]:
         used.add(stem.lower())
         out[s] = stem
     return out
+
+
+def read_json_object(path: str | Path, expected: str) -> dict[str, Any]:
+    """The JSON object in ``path``; ``expected`` (say "a Phenopacket v2 JSON object") names
+    what the file should be in the error of a missing file or of anything but an object."""
+    name = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(f"no such file; expected {expected}", path=name) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(f"cannot read as JSON ({exc})", path=name) from None
+    if not isinstance(data, dict):
+        raise InputFileError(f"expected {expected}", path=name)
+    return data
 
 
 def json_text(data: object) -> str:

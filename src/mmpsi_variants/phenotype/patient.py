@@ -10,12 +10,12 @@ on onset need days.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from mmpsi_variants.core.errors import InputFileError, UsageError
+from mmpsi_variants.io.outputs import read_json_object
 from mmpsi_variants.phenotype.ontology import Term, check_term, ontology, parse_terms
 
 SEIZURE = "HP:0001250"
@@ -73,14 +73,7 @@ def read_phenopacket(path: str | Path) -> tuple[str, PatientPhenotype]:
     from phenopackets import Phenopacket
 
     name = str(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputFileError("no such file (a Phenopacket was expected)", path=name) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"cannot read as JSON ({exc})", path=name) from None
-    if not isinstance(data, dict):
-        raise InputFileError("expected a Phenopacket v2 JSON object", path=name)
+    data = read_json_object(path, "a Phenopacket v2 JSON object")
     try:
         packet = ParseDict(data, Phenopacket())
     except ParseError as exc:

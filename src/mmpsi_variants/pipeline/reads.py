@@ -8,7 +8,6 @@ all, and igv-reports' working files go to a temporary folder that is always remo
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,11 +17,13 @@ import pysam
 from mmpsi_variants.core.errors import InputFileError, UsageError
 from mmpsi_variants.io.commit import AtomicOutputs
 from mmpsi_variants.io.gene_cache import load_gene_models
+from mmpsi_variants.io.outputs import read_json_object
+from mmpsi_variants.io.sheet_files import index_of
 from mmpsi_variants.io.vcf import VariantFile
 from mmpsi_variants.report.igvjs import igv_js_for_page
 from mmpsi_variants.report.reads import FLANK, Locus, Track, candidate_loci, reads_html
 
-_INDEXES = {"bam": (".bai", ".csi"), "cram": (".crai",), "vcf": (".tbi", ".csi")}
+_INDEXES = {"BAM": ".bai or .csi", "CRAM": ".crai"}
 
 
 def write_reads_page(
@@ -46,9 +47,12 @@ def write_reads_page(
     with tempfile.TemporaryDirectory(prefix="mmpsi-reads-") as tmp:
         work = Path(tmp)
         if vcf:
-            _need_index(vcf, "vcf")
+            if not Path(vcf).is_file():
+                raise InputFileError("no such file; expected a VCF", path=vcf)
             vf = VariantFile(vcf, work, indexed=False)
             try:
+                if vf.region_index is None:  # igv-reports slices it through its index
+                    raise InputFileError("no index beside it (.tbi or .csi)", path=vcf)
                 _need_contigs(vcf, set(vf.header.contigs), loci)
             finally:
                 vf.close()
@@ -66,14 +70,10 @@ def write_reads_page(
 
 
 def _read_doc(path: str) -> dict:
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputFileError("no such file; expected a <sample>.variants.json", path=path) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"cannot read as JSON ({exc})", path=path) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
-        raise InputFileError("expected the variants JSON of mmpsi-variants filter", path=path)
+    expected = "the variants JSON of mmpsi-variants filter"
+    doc = read_json_object(path, expected)
+    if not isinstance(doc.get("variants"), list):
+        raise InputFileError(f"expected {expected}", path=path)
     return doc
 
 
@@ -88,12 +88,9 @@ def _contigs(fasta: str) -> set[str]:
 
 def _need_index(path: str, kind: str) -> None:
     if not Path(path).is_file():
-        raise InputFileError(f"no such file; expected a {kind.upper()}", path=path)
-    beside = Path(path).with_suffix(_INDEXES[kind][0])  # sample.bai for sample.bam
-    if not any(Path(path + ext).is_file() for ext in _INDEXES[kind]) and not (
-        kind != "vcf" and beside.is_file()
-    ):
-        raise InputFileError(f"no index beside it ({' or '.join(_INDEXES[kind])})", path=path)
+        raise InputFileError(f"no such file; expected a {kind}", path=path)
+    if index_of(Path(path)) is None:
+        raise InputFileError(f"no index beside it ({_INDEXES[kind]})", path=path)
 
 
 def _need_contigs(path: str, have: set[str], loci: Sequence[Locus]) -> None:
@@ -111,7 +108,8 @@ def _bam_track(value: str, loci: Sequence[Locus], reference: str) -> Track:
     if not sep or not name or not path:
         raise UsageError(f"--bam {value}: expected NAME=PATH")
     cram = path.endswith(".cram")
-    _need_index(path, "cram" if cram else "bam")
+    kind = "CRAM" if cram else "BAM"
+    _need_index(path, kind)
     try:
         # A CRAM is decoded against the reference (igv-reports slices it to BAM for the page).
         with pysam.AlignmentFile(
@@ -119,7 +117,6 @@ def _bam_track(value: str, loci: Sequence[Locus], reference: str) -> Track:
         ) as bam:
             contigs = set(bam.references)
     except (OSError, ValueError) as exc:
-        kind = "CRAM" if cram else "BAM"
         raise InputFileError(f"cannot read as {kind} ({exc})", path=path) from None
     _need_contigs(path, contigs, loci)
     return Track(name, path, "alignment")
